@@ -1,0 +1,85 @@
+# skuscan — GNU Makefile. `make demo` and `make check` are the two commands.
+VERSION   = 0.1.0
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+DESTDIR  ?=
+
+CC       ?= cc
+PKG_CONFIG ?= pkg-config
+DEPS_PKGS = libcsv-dev libpcre2-dev zlib1g-dev pkg-config mandoc
+PROJECT_CFLAGS = -std=c11 -Wall -Wextra -Werror -O2 -g -D_FILE_OFFSET_BITS=64 \
+	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DSKUSCAN_VERSION='"$(VERSION)"'
+LIB_CFLAGS = $(shell $(PKG_CONFIG) --cflags libpcre2-8 zlib 2>/dev/null)
+LIB_LIBS   = -lcsv $(shell $(PKG_CONFIG) --libs libpcre2-8 zlib 2>/dev/null || echo -lpcre2-8 -lz)
+ALL_CFLAGS = $(PROJECT_CFLAGS) $(LIB_CFLAGS) $(CFLAGS)
+SAN_FLAGS  = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+LIB_SRC = src/diag.c src/mem.c src/strmap.c src/text.c src/values.c src/input.c \
+	src/records.c src/header.c src/rules.c src/items.c src/ledger.c src/ingest.c \
+	src/report.c
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+
+B  = build
+BS = build/san
+LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/%.o)
+LIB_SOBJ = $(LIB_SRC:src/%.c=$(BS)/%.o)
+
+.PHONY: all deps demo check unit cases lint clean install uninstall
+
+all: skuscan
+
+$(B) $(BS):
+	@mkdir -p $@
+
+$(B)/%.o: src/%.c src/*.h | $(B)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BS)/%.o: src/%.c src/*.h | $(BS)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+$(B)/libskuscan.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(BS)/libskuscan.a: $(LIB_SOBJ)
+	$(AR) rcs $@ $^
+
+skuscan: $(B)/main.o $(B)/libskuscan.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
+
+$(BS)/skuscan: $(BS)/main.o $(BS)/libskuscan.a
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
+
+$(B)/unit: $(UNIT_SRC) tests/unit/check.h $(B)/libskuscan.a
+	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $(UNIT_SRC) $(B)/libskuscan.a $(LIB_LIBS)
+
+$(BS)/unit: $(UNIT_SRC) tests/unit/check.h $(BS)/libskuscan.a
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Isrc $(LDFLAGS) -o $@ $(UNIT_SRC) $(BS)/libskuscan.a $(LIB_LIBS)
+
+# Installs the Debian packages skuscan builds and tests with, when missing.
+deps:
+	@sh tests/deps.sh $(DEPS_PKGS)
+
+demo: deps
+	@$(MAKE) --no-print-directory skuscan
+	./skuscan -s samples/subscriptions.csv -l samples/licenses.csv --as-of 2019-01-01 -o skuscan-out; \
+	st=$$?; if [ $$st -ne 0 ] && [ $$st -ne 3 ]; then exit $$st; fi
+	@echo "The reports are in skuscan-out/: affected_customers.csv replacements.csv"
+	@echo "license_counts.csv migration_audit.csv rejects.csv manifest.csv"
+
+# Every test: unit tests and golden cases, then both again under
+# AddressSanitizer and UndefinedBehaviorSanitizer, then the man page lint.
+check: deps
+	@$(MAKE) --no-print-directory skuscan $(B)/unit $(BS)/skuscan $(BS)/unit
+	@sh tests/check.sh
+
+clean:
+	rm -rf $(B) skuscan skuscan-out
+
+install: skuscan
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 skuscan $(DESTDIR)$(BINDIR)/skuscan
+	install -m 644 man/skuscan.1 $(DESTDIR)$(MANDIR)/man1/skuscan.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/skuscan $(DESTDIR)$(MANDIR)/man1/skuscan.1

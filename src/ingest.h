@@ -1,0 +1,57 @@
+/*
+ * ingest: one export file read into the ledger — records, header mapping,
+ * value checks, classification — with every unusable record handed to the
+ * caller's reject function. Subscription files must all be read before
+ * license files, whose rows are joined to the subscription customers.
+ */
+#ifndef SKUSCAN_INGEST_H
+#define SKUSCAN_INGEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "ledger.h"
+#include "rules.h"
+
+enum file_kind { FILE_SUBSCRIPTIONS, FILE_LICENSES };
+
+struct ingest_opts {
+	bool day_first;
+	const char *encoding;		/* NULL: detect */
+	char delimiter;			/* 0: detect */
+	size_t max_field_bytes;
+};
+
+/* What one file held, for the manifest and the summary. */
+struct file_stats {
+	const char *path;
+	enum file_kind kind;
+	uint64_t bytes;			/* as stored */
+	uint32_t crc;
+	uint64_t records, rejected, cp1252, unmatched;
+	const char *format;		/* "text", "gzip", "UTF-16LE", ... */
+};
+
+/* Receives a rejected record: its start line, the reason and its raw text. */
+typedef void (*reject_fn)(void *arg, const char *file, uint64_t line, const char *reason,
+    const char *raw, size_t len);
+
+/* Progress: bytes of the stored file read so far, and its size (0 unknown). */
+typedef void (*progress_fn)(void *arg, const char *file, uint64_t done, uint64_t size);
+
+struct ingest {
+	const struct ingest_opts *opts;
+	struct rules *rules;
+	struct ledger *ledger;
+	reject_fn reject;
+	void *reject_arg;
+	progress_fn progress;		/* may be NULL */
+	void *progress_arg;
+};
+
+/* Reads the file st->path of kind st->kind. Returns 0, or -1 with d filled. */
+int ingest_file(struct ingest *g, struct file_stats *st, struct diag *d);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * input: the bytes of one input file as UTF-8 text. Plain files, gzip
+ * (recognised by content; concatenated members; trailing junk, truncation
+ * and a bad CRC are errors), standard input ("-"); a UTF-8 byte order mark
+ * is dropped and a UTF-16 one selects UTF-16; a forced encoding goes
+ * through iconv. Also counts the stored bytes and their CRC-32 for the
+ * manifest, and the stored position for a progress bar.
+ *
+ * The struct input owns its descriptor and buffers; input_close frees all.
+ */
+#ifndef SKUSCAN_INPUT_H
+#define SKUSCAN_INPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "diag.h"
+
+struct input;
+
+/*
+ * Open path ("-" is standard input). encoding, when not NULL, is an iconv
+ * name every byte is converted from. Returns 0, or -1 with d filled.
+ */
+int input_open(struct input **in, const char *path, const char *encoding, struct diag *d);
+/* An input that reads the n bytes at data (not copied: they must outlive it). */
+struct input *input_open_mem(const char *name, const char *data, size_t n);
+/*
+ * Read up to n bytes of UTF-8 text into buf. Returns the count, 0 at the
+ * end, or -1 with d filled (corrupt or truncated gzip, read error, bytes
+ * not valid in the input's encoding).
+ */
+ssize_t input_read(struct input *in, char *buf, size_t n, struct diag *d);
+/* Stored bytes read so far and their CRC-32 (the whole file once at the end). */
+uint64_t input_bytes(const struct input *in);
+uint32_t input_crc(const struct input *in);
+/* Size of the stored file when known (regular files), else 0. */
+uint64_t input_size(const struct input *in);
+/* "gzip", "UTF-16LE", ...: what the input turned out to be, for messages. */
+const char *input_describe(const struct input *in);
+void input_close(struct input *in);
+
+#endif

@@ -1,0 +1,488 @@
+/* ledger: subscriptions, customers and licensed users, and their totals. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ledger.h"
+#include "mem.h"
+#include "strmap.h"
+#include "text.h"
+#include "values.h"
+
+struct sub {
+	char *block;		/* owns id, offer and status */
+	const char *id, *offer, *status;
+	struct customer *customer;
+	int rule;
+	int auto_renew;
+	int64_t quantity;
+	int32_t end_date, status_date;
+	bool live;
+};
+
+struct customer {
+	const char *key;	/* the map's copy */
+	char *name, *domain;
+	bool covered;		/* some license row belongs to it */
+	bool replacement_user;
+	uint64_t users_on_retired;
+};
+
+struct famcount {
+	const char *customer_key;
+	size_t family;
+	int64_t purchased;
+	uint64_t assigned;
+};
+
+struct ledger {
+	struct rules *rules;
+	struct sub *subs;
+	size_t nsubs, cap;
+	struct strmap sub_index;	/* lower-case id -> index + 1 */
+	struct strmap customers;	/* key -> struct customer */
+	struct strmap users;		/* key \0 family \0 user, and key \0 user */
+	struct strmap famcounts;	/* key \0 family -> struct famcount */
+	bool joins_ready;
+	struct strmap by_domain;	/* lower-case domain -> smallest key */
+	struct strmap by_label;		/* its first label -> smallest key */
+	struct buf tmp;
+};
+
+struct ledger *
+ledger_new(struct rules *rules)
+{
+	struct ledger *l = mem_calloc(1, sizeof(*l));
+
+	l->rules = rules;
+	strmap_init(&l->sub_index);
+	strmap_init(&l->customers);
+	strmap_init(&l->users);
+	strmap_init(&l->famcounts);
+	strmap_init(&l->by_domain);
+	strmap_init(&l->by_label);
+	return l;
+}
+
+static void
+free_customer(struct strmap_entry *e, void *arg)
+{
+	struct customer *c = e->value;
+
+	(void)arg;
+	free(c->name);
+	free(c->domain);
+	free(c);
+}
+
+static void
+free_value(struct strmap_entry *e, void *arg)
+{
+	(void)arg;
+	free(e->value);
+}
+
+void
+ledger_free(struct ledger *l)
+{
+	if (l == NULL)
+		return;
+	for (size_t i = 0; i < l->nsubs; i++)
+		free(l->subs[i].block);
+	free(l->subs);
+	strmap_each(&l->customers, free_customer, NULL);
+	strmap_each(&l->famcounts, free_value, NULL);
+	strmap_free(&l->sub_index);
+	strmap_free(&l->customers);
+	strmap_free(&l->users);
+	strmap_free(&l->famcounts);
+	strmap_free(&l->by_domain);
+	strmap_free(&l->by_label);
+	buf_free(&l->tmp);
+	free(l);
+}
+
+static struct customer *
+customer_get(struct ledger *l, const char *key, bool create)
+{
+	struct strmap_entry *e;
+	int created;
+
+	if (!create)
+		return (e = strmap_find(&l->customers, key, strlen(key))) ? e->value : NULL;
+	e = strmap_put(&l->customers, key, strlen(key), &created);
+	if (created) {
+		struct customer *c = mem_calloc(1, sizeof(*c));
+
+		c->key = e->key;
+		e->value = c;
+	}
+	return e->value;
+}
+
+/* Replaces *field with a copy of s when s is not empty. */
+static void
+keep_last(char **field, const char *s)
+{
+	if (s[0] == '\0')
+		return;
+	free(*field);
+	*field = mem_strdup(s);
+}
+
+void
+ledger_add_sub(struct ledger *l, const struct sub_in *in)
+{
+	struct strmap_entry *e;
+	struct sub *s;
+	size_t li = strlen(in->id), lo = strlen(in->offer), ls = strlen(in->status);
+	int created;
+	char *p;
+
+	text_lower(&l->tmp, in->id, li);
+	e = strmap_put(&l->sub_index, l->tmp.data, l->tmp.len, &created);
+	if (created) {
+		mem_grow((void **)&l->subs, &l->cap, l->nsubs + 1, sizeof(*l->subs));
+		e->value = (void *)(uintptr_t)(++l->nsubs);
+		memset(&l->subs[l->nsubs - 1], 0, sizeof(*s));
+	}
+	s = &l->subs[(uintptr_t)e->value - 1];
+	free(s->block);
+	s->block = p = mem_alloc(li + lo + ls + 3);
+	memcpy(p, in->id, li + 1);
+	s->id = p;
+	p += li + 1;
+	memcpy(p, in->offer, lo + 1);
+	s->offer = p;
+	p += lo + 1;
+	for (size_t i = 0; i <= ls; i++)
+		p[i] = (in->status[i] >= 'A' && in->status[i] <= 'Z') ? (char)(in->status[i] + 32) :
+		    in->status[i];
+	s->status = p;
+	s->customer = customer_get(l, in->customer_key, true);
+	keep_last(&s->customer->name, in->customer_name);
+	keep_last(&s->customer->domain, in->customer_domain);
+	s->rule = in->rule;
+	s->auto_renew = in->auto_renew;
+	s->quantity = in->quantity;
+	s->end_date = in->end_date;
+	s->status_date = in->status_date;
+	s->live = true;
+}
+
+void
+ledger_drop_sub(struct ledger *l, const char *id, size_t len)
+{
+	struct strmap_entry *e;
+
+	if (l->nsubs == 0)
+		return;
+	text_lower(&l->tmp, id, len);
+	e = strmap_find(&l->sub_index, l->tmp.data, l->tmp.len);
+	if (e != NULL)
+		l->subs[(uintptr_t)e->value - 1].live = false;
+}
+
+bool
+ledger_has_subs(const struct ledger *l)
+{
+	return l->nsubs > 0;
+}
+
+/* Keeps the smallest key for name in m. */
+static void
+index_smallest(struct strmap *m, const char *name, size_t n, const char *key)
+{
+	struct strmap_entry *e = strmap_put(m, name, n, NULL);
+
+	if (e->value == NULL || strcmp(key, e->value) < 0)
+		e->value = (void *)key;
+}
+
+/* The domain indexes, built once every subscription file has been read. */
+static void
+joins_build(struct ledger *l)
+{
+	struct buf low = { 0 };
+
+	l->joins_ready = true;
+	for (size_t i = 0; i < l->nsubs; i++) {
+		struct customer *c = l->subs[i].customer;
+		const char *dot;
+
+		if (!l->subs[i].live || c->domain == NULL)
+			continue;
+		text_lower(&low, c->domain, strlen(c->domain));
+		index_smallest(&l->by_domain, low.data, low.len, c->key);
+		dot = strchr(low.data, '.');
+		if (dot != NULL)
+			index_smallest(&l->by_label, low.data, (size_t)(dot - low.data), c->key);
+	}
+	buf_free(&low);
+}
+
+const char *
+ledger_join_domain(struct ledger *l, const char *domain, size_t len)
+{
+	struct strmap_entry *e;
+
+	if (!l->joins_ready)
+		joins_build(l);
+	text_lower(&l->tmp, domain, len);
+	e = strmap_find(&l->by_domain, l->tmp.data, l->tmp.len);
+	return e ? e->value : NULL;
+}
+
+const char *
+ledger_join_tenant(struct ledger *l, const char *tenant, size_t tlen)
+{
+	struct strmap_entry *e;
+
+	if (!l->joins_ready)
+		joins_build(l);
+	text_lower(&l->tmp, tenant, tlen);
+	buf_adds(&l->tmp, ".onmicrosoft.com");
+	e = strmap_find(&l->by_domain, l->tmp.data, l->tmp.len);
+	if (e != NULL)
+		return e->value;
+	e = strmap_find(&l->by_label, l->tmp.data, tlen);
+	return e ? e->value : NULL;
+}
+
+const char *
+ledger_join_upn(struct ledger *l, const char *upn, size_t len)
+{
+	const char *at = NULL, *domain, *dot, *key;
+	size_t dlen;
+
+	for (size_t i = 0; i < len; i++)
+		if (upn[i] == '@')
+			at = upn + i;
+	if (at == NULL || at + 1 == upn + len)
+		return NULL;
+	domain = at + 1;
+	dlen = (size_t)(upn + len - domain);
+	key = ledger_join_domain(l, domain, dlen);
+	if (key != NULL)
+		return key;
+	dot = memchr(domain, '.', dlen);
+	return ledger_join_tenant(l, domain, dot ? (size_t)(dot - domain) : dlen);
+}
+
+void
+ledger_cover(struct ledger *l, const char *customer_key)
+{
+	struct customer *c = customer_get(l, customer_key, false);
+
+	if (c != NULL)
+		c->covered = true;
+}
+
+static struct famcount *
+famcount_get(struct ledger *l, const char *key, size_t family)
+{
+	struct strmap_entry *e;
+	struct famcount *f;
+	char suffix[32];
+	int created, n = snprintf(suffix, sizeof(suffix), "%zu", family);
+
+	l->tmp.len = 0;
+	buf_adds(&l->tmp, key);
+	buf_addc(&l->tmp, '\0');
+	buf_add(&l->tmp, suffix, (size_t)n);
+	e = strmap_put(&l->famcounts, l->tmp.data, l->tmp.len, &created);
+	if (created) {
+		f = e->value = mem_calloc(1, sizeof(*f));
+		f->customer_key = e->key;	/* the key's text up to its NUL */
+		f->family = family;
+	}
+	return e->value;
+}
+
+/* Adds key \0 [family \0] user to the users set; true when it was new. */
+static bool
+user_new(struct ledger *l, const char *key, const char *fam, const char *user, size_t ulen)
+{
+	int created;
+
+	l->tmp.len = 0;
+	buf_adds(&l->tmp, key);
+	buf_addc(&l->tmp, '\0');
+	if (fam != NULL) {
+		buf_adds(&l->tmp, fam);
+		buf_addc(&l->tmp, '\0');
+	}
+	for (size_t i = 0; i < ulen; i++) {
+		char c = user[i];
+
+		buf_addc(&l->tmp, (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c);
+	}
+	strmap_put(&l->users, l->tmp.data, l->tmp.len, &created);
+	return created;
+}
+
+void
+ledger_add_license(struct ledger *l, const char *key, const char *user, size_t ulen, int rule)
+{
+	const struct rule *r = rules_get(l->rules, (size_t)rule);
+	struct customer *c = customer_get(l, key, false);
+	char fam[32];
+
+	snprintf(fam, sizeof(fam), "%zu", r->family_index);
+	if (user_new(l, key, fam, user, ulen))
+		famcount_get(l, key, r->family_index)->assigned++;
+	if (r->kind == RULE_RETIRED) {
+		if (user_new(l, key, NULL, user, ulen) && c != NULL)
+			c->users_on_retired++;
+	} else if (c != NULL) {
+		c->replacement_user = true;
+	}
+}
+
+static int
+cmp_sub(const void *a, const void *b)
+{
+	const struct sub *x = *(const struct sub *const *)a, *y = *(const struct sub *const *)b;
+	int k = strcmp(x->customer->key, y->customer->key);
+
+	return k ? k : strcmp(x->id, y->id);
+}
+
+struct famsort {
+	struct famcount **v;
+	size_t n;
+};
+
+static struct rules *sort_rules;	/* for cmp_family; set only while sorting */
+
+static int
+cmp_family(const void *a, const void *b)
+{
+	const struct family_row *x = a, *y = b;
+	int k = strcmp(x->customer_key, y->customer_key);
+
+	return k ? k : strcmp(rules_family(sort_rules, x->family), rules_family(sort_rules, y->family));
+}
+
+static void
+collect_family(struct strmap_entry *e, void *arg)
+{
+	struct famsort *fs = arg;
+
+	fs->v[fs->n++] = e->value;
+}
+
+/* One customer's retired and replacement subscriptions, s[0..n). */
+static void
+summarize_customer(struct ledger *l, struct sub **s, size_t n, struct ledger_summary *out)
+{
+	size_t nrules = rules_count(l->rules);
+	bool *suggested = mem_calloc(nrules, sizeof(bool));
+	bool *bought = mem_calloc(nrules, sizeof(bool));
+	struct customer *c = s[0]->customer;
+	struct customer_row row = { 0 };
+
+	row.key = c->key;
+	row.name = c->name ? c->name : "";
+	row.earliest_end = DATE_NONE;
+	row.deprovision = DATE_NONE;
+	for (size_t i = 0; i < n; i++) {
+		const struct rule *r = rules_get(l->rules, (size_t)s[i]->rule);
+		bool active = values_status_active(s[i]->status, strlen(s[i]->status));
+
+		if (r->kind == RULE_REPLACEMENT) {
+			if (active)
+				bought[s[i]->rule] = true;
+			continue;
+		}
+		row.retired++;
+		for (size_t k = 0; k < r->nsuggest; k++)
+			suggested[r->suggest[k]] = true;
+		if (strcmp(s[i]->status, "suspended") == 0 && s[i]->status_date != DATE_NONE &&
+		    (row.deprovision == DATE_NONE || s[i]->status_date + 120 > row.deprovision))
+			row.deprovision = s[i]->status_date + 120;
+		if (!active)
+			continue;
+		row.any_active = true;
+		row.active_retired++;
+		if (__builtin_add_overflow(row.retired_seats, s[i]->quantity, &row.retired_seats))
+			row.retired_seats = INT64_MAX;
+		if (s[i]->end_date != DATE_NONE &&
+		    (row.earliest_end == DATE_NONE || s[i]->end_date < row.earliest_end))
+			row.earliest_end = s[i]->end_date;
+	}
+	for (size_t k = 0; k < nrules; k++)
+		if (suggested[k] && bought[k])
+			row.replacement_purchased = true;
+	row.users_on_retired = c->users_on_retired;
+	row.licenses_reassigned = !c->covered ? -1 :
+	    (c->users_on_retired == 0 && c->replacement_user) ? 1 : 0;
+	if (row.retired > 0) {
+		out->customers = mem_realloc(out->customers,
+		    (out->ncustomers + 1) * sizeof(*out->customers));
+		out->customers[out->ncustomers++] = row;
+	}
+	free(suggested);
+	free(bought);
+}
+
+void
+ledger_summarize(struct ledger *l, struct ledger_summary *out)
+{
+	struct sub **live = mem_calloc(l->nsubs, sizeof(*live));
+	size_t nlive = 0;
+	struct famsort fs;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < l->nsubs; i++)
+		if (l->subs[i].live)
+			live[nlive++] = &l->subs[i];
+	qsort(live, nlive, sizeof(*live), cmp_sub);
+	out->subs = mem_calloc(nlive, sizeof(*out->subs));
+	for (size_t i = 0; i < nlive; i++) {
+		struct sub *s = live[i];
+		const struct rule *r = rules_get(l->rules, (size_t)s->rule);
+		struct famcount *f = famcount_get(l, s->customer->key, r->family_index);
+
+		if (values_status_active(s->status, strlen(s->status)) &&
+		    __builtin_add_overflow(f->purchased, s->quantity, &f->purchased))
+			f->purchased = INT64_MAX;
+		if (r->kind != RULE_RETIRED)
+			continue;
+		out->subs[out->nsubs++] = (struct sub_row){
+			.customer_key = s->customer->key,
+			.customer_name = s->customer->name ? s->customer->name : "",
+			.id = s->id, .offer = s->offer, .status = s->status, .rule = r,
+			.auto_renew = s->auto_renew, .quantity = s->quantity,
+			.end_date = s->end_date,
+		};
+	}
+	for (size_t i = 0, j; i < nlive; i = j) {
+		for (j = i + 1; j < nlive && live[j]->customer == live[i]->customer; j++)
+			;
+		summarize_customer(l, live + i, j - i, out);
+	}
+	fs.v = mem_calloc(l->famcounts.count, sizeof(*fs.v));
+	fs.n = 0;
+	strmap_each(&l->famcounts, collect_family, &fs);
+	out->families = mem_calloc(fs.n, sizeof(*out->families));
+	for (size_t i = 0; i < fs.n; i++)
+		out->families[out->nfamilies++] = (struct family_row){
+			.customer_key = fs.v[i]->customer_key, .family = fs.v[i]->family,
+			.purchased = fs.v[i]->purchased, .assigned = fs.v[i]->assigned,
+		};
+	sort_rules = l->rules;
+	qsort(out->families, out->nfamilies, sizeof(*out->families), cmp_family);
+	sort_rules = NULL;
+	free(fs.v);
+	free(live);
+}
+
+void
+ledger_summary_free(struct ledger_summary *s)
+{
+	free(s->customers);
+	free(s->subs);
+	free(s->families);
+	memset(s, 0, sizeof(*s));
+}

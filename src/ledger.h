@@ -1,0 +1,104 @@
+/*
+ * ledger: what the reports are made of — the retired and replacement
+ * subscriptions (last record wins per subscription id), their customers,
+ * and the users holding licenses of a rule's family — and the totals the
+ * reports show. Memory grows with those alone, never with rows that match
+ * no rule.
+ *
+ * The ledger owns copies of every string it is given. The rows handed out
+ * by ledger_summarize belong to the struct ledger_summary, freed by
+ * ledger_summary_free; they point into the ledger, which must outlive them.
+ */
+#ifndef SKUSCAN_LEDGER_H
+#define SKUSCAN_LEDGER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rules.h"
+
+struct ledger;
+
+/* One subscription record that matched a rule, as read. */
+struct sub_in {
+	const char *id;			/* subscription id as read */
+	const char *customer_key;
+	const char *customer_name;	/* "" when empty */
+	const char *customer_domain;	/* "" when empty */
+	const char *offer;
+	int rule;
+	const char *status;		/* as read, trimmed */
+	int auto_renew;			/* 1, 0, -1 unknown */
+	int64_t quantity;
+	int32_t end_date;		/* DATE_NONE when unknown */
+	int32_t status_date;
+};
+
+struct ledger *ledger_new(struct rules *rules);
+void ledger_free(struct ledger *l);
+
+/* Records a matched subscription; replaces an earlier one of the same id. */
+void ledger_add_sub(struct ledger *l, const struct sub_in *s);
+/* A record that matched no rule: an earlier subscription of its id leaves. */
+void ledger_drop_sub(struct ledger *l, const char *id, size_t len);
+/* True when some kept subscription has this id (case-insensitive). */
+bool ledger_has_subs(const struct ledger *l);
+
+/*
+ * The customer a license row without a customer column belongs to: by its
+ * tenant prefix when it has one, else by the user's UPN domain, against
+ * the subscription customers' domains. NULL when none matches.
+ */
+const char *ledger_join_tenant(struct ledger *l, const char *tenant, size_t tlen);
+const char *ledger_join_upn(struct ledger *l, const char *upn, size_t len);
+/* The key of the customer whose domain this is, or NULL. */
+const char *ledger_join_domain(struct ledger *l, const char *domain, size_t len);
+
+/* A license row belongs to customer_key ("(unmatched)" when none). */
+void ledger_cover(struct ledger *l, const char *customer_key);
+/* The user holds an item of the given rule. */
+void ledger_add_license(struct ledger *l, const char *customer_key, const char *user,
+    size_t ulen, int rule);
+
+/* Rows of the reports, sorted as SPEC orders them. */
+struct customer_row {
+	const char *key, *name;
+	uint64_t retired, active_retired, users_on_retired;
+	int64_t retired_seats;
+	int32_t earliest_end;	/* DATE_NONE: unknown */
+	bool any_active;
+	bool replacement_purchased;
+	int licenses_reassigned;	/* 1 yes, 0 no, -1 unknown */
+	int32_t deprovision;	/* DATE_NONE when none */
+};
+
+struct sub_row {
+	const char *customer_key, *customer_name, *id, *offer, *status;
+	const struct rule *rule;
+	int auto_renew;
+	int64_t quantity;
+	int32_t end_date;
+};
+
+struct family_row {
+	const char *customer_key;
+	size_t family;
+	int64_t purchased;
+	uint64_t assigned;
+};
+
+struct ledger_summary {
+	struct customer_row *customers;	/* affected customers, by key */
+	size_t ncustomers;
+	struct sub_row *subs;		/* retired subscriptions */
+	size_t nsubs;
+	struct family_row *families;
+	size_t nfamilies;
+	uint64_t unmatched_users;
+};
+
+void ledger_summarize(struct ledger *l, struct ledger_summary *out);
+void ledger_summary_free(struct ledger_summary *s);
+
+#endif

@@ -1,0 +1,79 @@
+/* mem: allocation that exits the run cleanly when memory runs out. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "mem.h"
+#include "report.h"
+
+static void
+mem_fail(void)
+{
+	/*
+	 * The reports' temporary files must not outlive a failed run; the
+	 * report module removes them before the process ends.
+	 */
+	report_abort_cleanup();
+	fputs("skuscan: out of memory\n", stderr);
+	exit(EXIT_FATAL);
+}
+
+void *
+mem_alloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		mem_fail();
+	return p;
+}
+
+void *
+mem_calloc(size_t count, size_t size)
+{
+	void *p = calloc(count ? count : 1, size ? size : 1);
+
+	if (p == NULL)
+		mem_fail();
+	return p;
+}
+
+void *
+mem_realloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (q == NULL)
+		mem_fail();
+	return q;
+}
+
+char *
+mem_strndup(const char *s, size_t n)
+{
+	char *p = mem_alloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+mem_strdup(const char *s)
+{
+	return mem_strndup(s, strlen(s));
+}
+
+void
+mem_grow(void **v, size_t *cap, size_t need, size_t sz)
+{
+	size_t n = *cap ? *cap : 8;
+
+	if (need <= *cap)
+		return;
+	while (n < need)
+		n *= 2;
+	*v = mem_realloc(*v, n * sz);
+	*cap = n;
+}

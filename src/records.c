@@ -1,0 +1,480 @@
+/*
+ * records: libcsv driven one physical line at a time.
+ *
+ * Feeding libcsv a line (a "segment": up to and including one CR, LF or
+ * CRLF) per call lets us count physical lines and know where each record
+ * starts and ends in our buffer, which libcsv's callbacks do not tell.
+ * The buffer keeps every byte from the start of the record being parsed,
+ * so its raw text is at hand for rejects.csv without copying each line.
+ */
+#include <csv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+#include "records.h"
+#include "text.h"
+
+#define READ_SIZE (1024 * 1024)
+#define SEG_MAX (64 * 1024)	/* longest piece of a line fed at once */
+#define RAW_KEEP_MIN (64 * 1024)
+
+/* libcsv's parser state between records (ROW_NOT_BEGUN in libcsv.c). */
+#define CSV_STATE_ROW_NOT_BEGUN 0
+#define CSV_STATE_FIELD_BEGUN 2
+#define CSV_STATE_FIELD_MIGHT_HAVE_ENDED 3
+
+struct records {
+	struct input *in;
+	const char *name;
+	struct csv_parser csv;
+	unsigned char csv_opts;
+	char delim;
+	size_t max_field;
+	size_t max_kept;
+	size_t raw_keep;	/* raw text kept per record, at most */
+
+	char *buf;
+	size_t cap, len, pos;
+	bool eof;
+
+	uint64_t line;		/* current physical line, 1-based */
+	uint64_t cp1252;
+
+	/* The record being assembled. */
+	bool in_record;
+	size_t rec_start;	/* offset in buf while the raw text is kept */
+	bool rec_done;
+	bool skipping;		/* after a parse error: drop the rest of the line */
+	bool discard;		/* callbacks ignore what libcsv hands them */
+	struct buf rawhead;	/* first bytes of a record too long to keep */
+	bool raw_truncated;
+	struct buf fbuf;	/* field bytes, each NUL-terminated */
+	size_t *foff, *flen;
+	size_t fcap;
+	struct buf conv;
+	struct record rec;
+	const char **fptr;
+	size_t fptr_cap;
+};
+
+static void
+on_field(void *s, size_t n, void *data)
+{
+	struct records *r = data;
+	const char *f = s ? s : "";
+	struct record *rec = &r->rec;
+
+	if (r->discard)
+		return;
+	rec->nfields++;
+	if (r->max_field && n > r->max_field && rec->problem == RECORD_OK) {
+		rec->problem = RECORD_TOO_LONG;
+		rec->long_field = rec->nfields - 1;
+	}
+	if (rec->problem != RECORD_OK || (r->max_kept && rec->kept >= r->max_kept))
+		return;
+	n = text_trim(&f, n);
+	if (!text_ascii(f, n) && !text_utf8_valid(f, n)) {
+		r->conv.len = 0;
+		text_cp1252_to_utf8(&r->conv, f, n);
+		f = r->conv.data;
+		n = r->conv.len;
+		r->cp1252++;
+	}
+	mem_grow((void **)&r->foff, &r->fcap, rec->kept + 1, sizeof(size_t));
+	r->flen = mem_realloc(r->flen, r->fcap * sizeof(size_t));
+	r->foff[rec->kept] = r->fbuf.len;
+	r->flen[rec->kept] = n;
+	buf_add(&r->fbuf, f, n);
+	buf_addc(&r->fbuf, '\0');
+	rec->kept++;
+}
+
+static void
+on_row(int c, void *data)
+{
+	struct records *r = data;
+
+	(void)c;
+	if (!r->discard)
+		r->rec_done = true;
+}
+
+/* Puts libcsv back between records, dropping whatever it held. */
+static void
+parser_reset(struct records *r)
+{
+	r->discard = true;
+	csv_set_opts(&r->csv, r->csv_opts & ~CSV_STRICT_FINI);
+	csv_fini(&r->csv, on_field, on_row, r);
+	csv_set_opts(&r->csv, r->csv_opts);
+	r->discard = false;
+}
+
+static void
+record_begin(struct records *r, size_t at)
+{
+	struct record *rec = &r->rec;
+
+	r->in_record = true;
+	r->rec_start = at;
+	r->rec_done = false;
+	r->raw_truncated = false;
+	r->rawhead.len = 0;
+	r->fbuf.len = 0;
+	memset(rec, 0, sizeof(*rec));
+	rec->line = r->line;
+}
+
+/* Completes r->rec with its raw text ending at offset end of buf. */
+static struct record *
+record_finish(struct records *r, size_t end)
+{
+	struct record *rec = &r->rec;
+
+	if (r->raw_truncated) {
+		rec->raw = r->rawhead.data;
+		rec->raw_len = r->rawhead.len;
+		rec->raw_truncated = true;
+	} else {
+		rec->raw = r->buf + r->rec_start;
+		rec->raw_len = end - r->rec_start;
+	}
+	if (r->fptr_cap < rec->kept + 1) {
+		r->fptr_cap = rec->kept + 1;
+		r->fptr = mem_realloc(r->fptr, r->fptr_cap * sizeof(*r->fptr));
+	}
+	for (size_t i = 0; i < rec->kept; i++)
+		r->fptr[i] = r->fbuf.data + r->foff[i];
+	rec->field = r->fptr;
+	rec->len = r->flen;
+	r->in_record = false;
+	r->skipping = false;
+	return rec;
+}
+
+/*
+ * Keeps a field over the limit from growing libcsv's buffer: the record is
+ * already rejected, so its bytes are dropped while parsing goes on to find
+ * where the record ends. This resets libcsv's public entry_pos to the
+ * smallest value its state allows (libcsv later subtracts the trailing
+ * spaces, and for a possibly closed quoted field the quote as well).
+ */
+static void
+field_limit(struct records *r)
+{
+	struct csv_parser *p = &r->csv;
+
+	if (r->max_field == 0 || p->entry_pos <= r->max_field)
+		return;
+	if (r->rec.problem == RECORD_OK) {
+		r->rec.problem = RECORD_TOO_LONG;
+		r->rec.long_field = r->rec.nfields;
+	}
+	if (p->pstate == CSV_STATE_FIELD_MIGHT_HAVE_ENDED)
+		p->entry_pos = p->spaces + 1;
+	else if (p->pstate == CSV_STATE_FIELD_BEGUN)
+		p->entry_pos = p->quoted ? 0 : p->spaces;
+}
+
+/* Reads more input, first moving what must be kept to the front. */
+static int
+fill(struct records *r, struct diag *d)
+{
+	size_t keep = r->pos;
+	ssize_t n;
+
+	if (r->in_record && !r->raw_truncated) {
+		if (r->pos - r->rec_start > r->raw_keep) {
+			/* Too long to keep whole: remember its first bytes only. */
+			size_t k = text_utf8_cut(r->buf + r->rec_start, r->raw_keep);
+
+			r->rawhead.len = 0;
+			buf_add(&r->rawhead, r->buf + r->rec_start, k);
+			r->raw_truncated = true;
+		} else {
+			keep = r->rec_start;
+		}
+	}
+	if (keep > 0) {
+		memmove(r->buf, r->buf + keep, r->len - keep);
+		r->len -= keep;
+		r->pos -= keep;
+		if (r->in_record && !r->raw_truncated)
+			r->rec_start -= keep;
+	}
+	if (r->cap - r->len < READ_SIZE) {
+		r->cap = r->len + READ_SIZE;
+		r->buf = mem_realloc(r->buf, r->cap + 1);
+	}
+	n = input_read(r->in, r->buf + r->len, READ_SIZE, d);
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		r->eof = true;
+	r->len += (size_t)n;
+	return 0;
+}
+
+/*
+ * Finds the next segment at r->pos: up to and including a line end, or a
+ * piece of at most SEG_MAX bytes of a longer line. Returns 0 with *end and
+ * *term (bytes of line end: 0, 1 or 2) set, or 1 when more input is needed.
+ */
+static int
+segment(struct records *r, size_t *end, size_t *term)
+{
+	const char *b = r->buf;
+	size_t lim = r->len - r->pos > SEG_MAX ? r->pos + SEG_MAX : r->len;
+
+	for (size_t i = r->pos; i < lim; i++) {
+		if (b[i] == '\n') {
+			*end = i + 1;
+			*term = 1;
+			return 0;
+		}
+		if (b[i] == '\r') {
+			if (i + 1 == r->len && !r->eof)
+				return 1;	/* a CRLF may be split: read on */
+			*end = i + 1;
+			*term = 1;
+			if (i + 1 < r->len && b[i + 1] == '\n') {
+				(*end)++;
+				*term = 2;
+			}
+			return 0;
+		}
+	}
+	if (lim == r->len && !r->eof && lim - r->pos < SEG_MAX)
+		return 1;
+	*end = lim;
+	*term = 0;
+	return 0;
+}
+
+/* Chooses among , ; and tab by their count outside quotes in the header. */
+static char
+detect_delimiter(const char *s, size_t n)
+{
+	size_t comma = 0, semi = 0, tab = 0;
+	bool quoted = false;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '"')
+			quoted = !quoted;
+		else if (quoted)
+			continue;
+		else if (c == '\n' || c == '\r')
+			break;
+		else if (c == ',')
+			comma++;
+		else if (c == ';')
+			semi++;
+		else if (c == '\t')
+			tab++;
+	}
+	if (semi > comma && semi >= tab)
+		return semi > tab ? ';' : ',';
+	if (tab > comma && tab > semi)
+		return '\t';
+	return ',';
+}
+
+/* True once buf holds a whole first line from pos (or all of the input). */
+static bool
+have_line(const struct records *r)
+{
+	for (size_t i = r->pos; i < r->len; i++)
+		if (r->buf[i] == '\n' || r->buf[i] == '\r')
+			return true;
+	return r->eof || r->len - r->pos > 4 * 1024 * 1024;
+}
+
+/* Skips the rest of the current line; 1 if it needs more input. */
+static int
+skip_line(struct records *r)
+{
+	size_t end, term;
+
+	if (segment(r, &end, &term) != 0)
+		return 1;
+	r->pos = end;
+	if (term > 0)
+		r->line++;
+	return 0;
+}
+
+int
+records_open(struct records **out, struct input *in, const char *name,
+    const struct records_opts *o, struct diag *d)
+{
+	struct records *r = mem_calloc(1, sizeof(*r));
+
+	*out = NULL;
+	r->in = in;
+	r->name = name;
+	r->max_field = o->max_field_bytes;
+	r->max_kept = o->max_kept_fields;
+	r->raw_keep = r->max_field > RAW_KEEP_MIN ? r->max_field : RAW_KEEP_MIN;
+	r->line = 1;
+	r->cap = READ_SIZE;
+	r->buf = mem_alloc(r->cap + 1);
+	do {
+		if (fill(r, d) != 0)
+			goto fail;
+	} while (!have_line(r));
+	if (o->type_line && r->len >= 6 && memcmp(r->buf, "#TYPE ", 6) == 0) {
+		while (skip_line(r) != 0) {
+			if (fill(r, d) != 0)
+				goto fail;
+		}
+		while (!have_line(r))
+			if (fill(r, d) != 0)
+				goto fail;
+	}
+	r->delim = o->delimiter ? o->delimiter : detect_delimiter(r->buf + r->pos, r->len - r->pos);
+	r->csv_opts = CSV_STRICT | CSV_STRICT_FINI;
+	if (csv_init(&r->csv, r->csv_opts) != 0) {
+		diag_set(d, name, 0, "cannot start the CSV parser");
+		goto fail;
+	}
+	csv_set_delim(&r->csv, (unsigned char)r->delim);
+	/* libcsv grows its field buffer by this much per realloc. */
+	csv_set_blk_size(&r->csv, 64 * 1024);
+	*out = r;
+	return 0;
+fail:
+	free(r->buf);
+	free(r);
+	return -1;
+}
+
+void
+records_keep_fields(struct records *r, size_t max_kept_fields)
+{
+	r->max_kept = max_kept_fields;
+}
+
+int
+records_next(struct records *r, struct record **out, struct diag *d)
+{
+	for (;;) {
+		size_t end, term, n, seglen;
+
+		if (r->pos == r->len) {
+			if (!r->eof) {
+				if (fill(r, d) != 0)
+					return -1;
+				continue;
+			}
+			if (!r->in_record)
+				return 0;
+			/* The input ended inside a record. */
+			if (r->skipping) {
+				*out = record_finish(r, r->len);
+				return 1;
+			}
+			if (csv_fini(&r->csv, on_field, on_row, r) != 0) {
+				size_t end = r->len;
+
+				/* The file's last line end is not part of the record. */
+				if (end > r->rec_start && r->buf[end - 1] == '\n')
+					end--;
+				if (end > r->rec_start && r->buf[end - 1] == '\r')
+					end--;
+				r->rec.problem = RECORD_UNTERMINATED;
+				parser_reset(r);
+				*out = record_finish(r, end);
+				return 1;
+			}
+			if (r->rec_done || r->rec.problem != RECORD_OK) {
+				*out = record_finish(r, r->len);
+				return 1;
+			}
+			r->in_record = false;	/* only spaces were left */
+			return 0;
+		}
+		if (segment(r, &end, &term) != 0) {
+			if (fill(r, d) != 0)
+				return -1;
+			continue;
+		}
+		if (r->skipping) {
+			r->pos = end;
+			if (term > 0) {
+				r->line++;
+				*out = record_finish(r, end - term);
+				return 1;
+			}
+			continue;
+		}
+		if (!r->in_record || r->csv.pstate == CSV_STATE_ROW_NOT_BEGUN) {
+			if (!r->in_record || r->rec.nfields == 0)
+				record_begin(r, r->pos);
+		}
+		seglen = end - r->pos;
+		n = csv_parse(&r->csv, r->buf + r->pos, seglen, on_field, on_row, r);
+		if (n < seglen) {
+			/* A misplaced quote: the record ends with this line. */
+			r->rec.problem = RECORD_MALFORMED;
+			parser_reset(r);
+			r->rec_done = false;
+			r->pos = end;
+			if (term == 0) {
+				r->skipping = true;
+				continue;
+			}
+			r->line++;
+			*out = record_finish(r, end - term);
+			return 1;
+		}
+		r->pos = end;
+		if (term > 0)
+			r->line++;
+		if (r->rec_done) {
+			*out = record_finish(r, end - term);
+			return 1;
+		}
+		if (r->csv.pstate == CSV_STATE_ROW_NOT_BEGUN && r->rec.nfields == 0)
+			r->in_record = false;	/* a blank line */
+		else
+			field_limit(r);
+	}
+}
+
+char
+records_delimiter(const struct records *r)
+{
+	return r->delim;
+}
+
+uint64_t
+records_cp1252_fields(const struct records *r)
+{
+	return r->cp1252;
+}
+
+uint64_t
+records_lines(const struct records *r)
+{
+	return r->line;
+}
+
+void
+records_free(struct records *r)
+{
+	if (r == NULL)
+		return;
+	csv_free(&r->csv);
+	free(r->buf);
+	buf_free(&r->rawhead);
+	buf_free(&r->fbuf);
+	buf_free(&r->conv);
+	free(r->foff);
+	free(r->flen);
+	free(r->fptr);
+	free(r);
+}

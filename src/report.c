@@ -1,0 +1,585 @@
+/* report: CSV writing with the formula guard, and atomic publishing. */
+#include <csv.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mem.h"
+#include "report.h"
+#include "text.h"
+#include "values.h"
+
+enum { R_AFFECTED, R_REPLACEMENTS, R_LICENSES, R_AUDIT, R_REJECTS, R_MANIFEST, R_COUNT };
+
+static const char *const report_name[R_COUNT] = {
+	"affected_customers.csv", "replacements.csv", "license_counts.csv",
+	"migration_audit.csv", "rejects.csv", "manifest.csv",
+};
+
+static const char *const report_header[R_COUNT] = {
+	"customer_key,customer_name,retired_subscriptions,active_retired_subscriptions,"
+	"retired_seats,users_on_retired,earliest_end_date,days_left,urgency",
+	"customer_key,customer_name,subscription_id,offer_name,rule_id,family,audience,"
+	"status,auto_renew,quantity,end_date,days_left,urgency,suggested,alternatives",
+	"customer_key,family,kind,purchased_seats,assigned_users,unassigned_seats",
+	"customer_key,customer_name,replacement_purchased,licenses_reassigned,old_suspended,"
+	"status,next_action,deprovision_date",
+	"file,line,reason,record",
+	"kind,file,bytes,crc32,records,rejected,as_of,horizon,version",
+};
+
+struct csvw {
+	FILE *fp;
+	bool first;		/* no field written yet on this row */
+	const char *eol;
+};
+
+struct report {
+	char *outdir;
+	bool excel;
+	struct csvw w[R_COUNT];
+	char *tmp[R_COUNT];
+	bool published;
+	struct buf scratch, guarded, quoted;
+};
+
+/*
+ * Temporary names, kept where a signal handler can reach them without
+ * allocating: the handler unlinks them and lets the signal end the run.
+ */
+static char cleanup_path[R_COUNT][PATH_MAX];
+static volatile sig_atomic_t cleanup_count;
+
+void
+report_abort_cleanup(void)
+{
+	for (sig_atomic_t i = 0; i < cleanup_count; i++)
+		if (cleanup_path[i][0] != '\0')
+			unlink(cleanup_path[i]);
+}
+
+static void
+on_signal(int sig)
+{
+	report_abort_cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+cleanup_set(const char *const *paths)
+{
+	struct sigaction sa;
+
+	cleanup_count = 0;
+	for (int i = 0; i < R_COUNT; i++)
+		snprintf(cleanup_path[i], PATH_MAX, "%s", paths[i] ? paths[i] : "");
+	cleanup_count = R_COUNT;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* mkdir -p */
+static int
+make_dirs(const char *path, struct diag *d)
+{
+	char *p = mem_strdup(path);
+	struct stat st;
+
+	for (char *s = p + 1; *s != '\0'; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+			diag_set(d, p, 0, "cannot create the output directory: %s", strerror(errno));
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+		diag_set(d, p, 0, "cannot create the output directory: %s", strerror(errno));
+		free(p);
+		return -1;
+	}
+	free(p);
+	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		diag_set(d, path, 0, "the output directory is not a directory");
+		return -1;
+	}
+	return 0;
+}
+
+/* Opens a new temporary file for report i in OUTDIR (O_EXCL via mkstemp). */
+static int
+temp_open(struct report *rep, int i, struct diag *d)
+{
+	size_t n = strlen(rep->outdir) + strlen(report_name[i]) + 32;
+	char *path = mem_alloc(n);
+	int fd;
+
+	snprintf(path, n, "%s/.skuscan-%s.XXXXXX", rep->outdir, report_name[i]);
+	fd = mkstemp(path);
+	if (fd < 0) {
+		diag_set(d, rep->outdir, 0, "cannot write in the output directory: %s",
+		    strerror(errno));
+		free(path);
+		return -1;
+	}
+	fchmod(fd, 0644 & ~(mode_t)0);
+	rep->tmp[i] = path;
+	rep->w[i].fp = fdopen(fd, "w");
+	if (rep->w[i].fp == NULL) {
+		close(fd);
+		diag_set(d, path, 0, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	cleanup_set((const char *const *)rep->tmp);
+	rep->w[i].eol = rep->excel ? "\r\n" : "\n";
+	rep->w[i].first = true;
+	if (rep->excel)
+		fputs("\xef\xbb\xbf", rep->w[i].fp);
+	fputs(report_header[i], rep->w[i].fp);
+	fputs(rep->w[i].eol, rep->w[i].fp);
+	return 0;
+}
+
+int
+report_open(struct report **out, const char *outdir, bool excel, struct diag *d)
+{
+	struct report *rep = mem_calloc(1, sizeof(*rep));
+
+	*out = NULL;
+	rep->outdir = mem_strdup(outdir);
+	rep->excel = excel;
+	if (make_dirs(outdir, d) != 0 || temp_open(rep, R_REJECTS, d) != 0) {
+		report_close(rep);
+		return -1;
+	}
+	*out = rep;
+	return 0;
+}
+
+static void
+sep(struct csvw *w)
+{
+	if (!w->first)
+		putc(',', w->fp);
+	w->first = false;
+}
+
+/*
+ * A text field: made valid UTF-8, guarded against formulas with a leading
+ * quote, and quoted by libcsv when it holds a delimiter, quote or line end.
+ */
+static void
+put_text(struct report *rep, struct csvw *w, const char *s, size_t n)
+{
+	bool guard = n > 0 && memchr("=+-@\t\r", s[0], 6) != NULL;
+	bool quote = false;
+	size_t need;
+
+	sep(w);
+	if (!text_ascii(s, n) && !text_utf8_valid(s, n)) {
+		rep->scratch.len = 0;
+		text_sanitize_utf8(&rep->scratch, s, n);
+		s = rep->scratch.data;
+		n = rep->scratch.len;
+	}
+	for (size_t i = 0; i < n && !quote; i++)
+		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+	if (!quote) {
+		if (guard)
+			putc('\'', w->fp);
+		fwrite(s, 1, n, w->fp);
+		return;
+	}
+	if (guard) {
+		/* The guard goes inside the quotes: '"'=A,B"' would not be text. */
+		rep->guarded.len = 0;
+		buf_addc(&rep->guarded, '\'');
+		buf_add(&rep->guarded, s, n);
+		s = rep->guarded.data;
+		n = rep->guarded.len;
+	}
+	need = csv_write(NULL, 0, s, n);
+	if (rep->quoted.cap < need + 1) {
+		rep->quoted.data = mem_realloc(rep->quoted.data, need + 1);
+		rep->quoted.cap = need + 1;
+	}
+	csv_write(rep->quoted.data, need, s, n);
+	fwrite(rep->quoted.data, 1, need, w->fp);
+}
+
+static void
+put_str(struct report *rep, struct csvw *w, const char *s)
+{
+	put_text(rep, w, s, strlen(s));
+}
+
+static void
+put_int(struct csvw *w, int64_t v)
+{
+	sep(w);
+	fprintf(w->fp, "%lld", (long long)v);
+}
+
+static void
+put_date(struct csvw *w, int32_t days)
+{
+	char s[11];
+
+	sep(w);
+	if (days == DATE_NONE)
+		return;
+	values_date_format(days, s);
+	fputs(s, w->fp);
+}
+
+static void
+put_empty(struct csvw *w)
+{
+	sep(w);
+}
+
+static void
+end_row(struct csvw *w)
+{
+	fputs(w->eol, w->fp);
+	w->first = true;
+}
+
+void
+report_reject(void *arg, const char *file, uint64_t line, const char *reason,
+    const char *raw, size_t len)
+{
+	struct report *rep = arg;
+	struct csvw *w = &rep->w[R_REJECTS];
+
+	put_str(rep, w, file);
+	put_int(w, (int64_t)line);
+	put_str(rep, w, reason);
+	put_text(rep, w, raw, len);
+	end_row(w);
+}
+
+const char *
+report_audience(const char *offer)
+{
+	size_t n = strlen(offer);
+
+	if (text_icontains(offer, n, "Government Pricing"))
+		return "government";
+	if (text_icontains(offer, n, "Faculty"))
+		return "faculty";
+	if (text_icontains(offer, n, "Student"))
+		return "students";
+	return "commercial";
+}
+
+const char *
+report_urgency(int64_t days, int horizon)
+{
+	if (days < 0)
+		return "expired";
+	if (days <= 30)
+		return "critical";
+	if (days <= horizon)
+		return "soon";
+	return "later";
+}
+
+/* end_date, days_left and urgency of one date. */
+static void
+put_deadline(struct csvw *w, int32_t end, const struct report_ctx *ctx)
+{
+	put_date(w, end);
+	if (end == DATE_NONE) {
+		put_empty(w);
+		sep(w);
+		fputs("unknown", w->fp);
+		return;
+	}
+	put_int(w, (int64_t)end - ctx->as_of);
+	sep(w);
+	fputs(report_urgency((int64_t)end - ctx->as_of, ctx->horizon), w->fp);
+}
+
+static int
+cmp_affected(const void *a, const void *b)
+{
+	const struct customer_row *x = *(const struct customer_row *const *)a;
+	const struct customer_row *y = *(const struct customer_row *const *)b;
+	bool xu = !x->any_active || x->earliest_end == DATE_NONE;
+	bool yu = !y->any_active || y->earliest_end == DATE_NONE;
+
+	if (xu != yu)
+		return xu ? 1 : -1;
+	if (!xu && x->earliest_end != y->earliest_end)
+		return x->earliest_end < y->earliest_end ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+static void
+write_affected(struct report *rep, const struct ledger_summary *s, const struct report_ctx *ctx)
+{
+	struct csvw *w = &rep->w[R_AFFECTED];
+	const struct customer_row **v = mem_calloc(s->ncustomers, sizeof(*v));
+
+	for (size_t i = 0; i < s->ncustomers; i++)
+		v[i] = &s->customers[i];
+	qsort(v, s->ncustomers, sizeof(*v), cmp_affected);
+	for (size_t i = 0; i < s->ncustomers; i++) {
+		const struct customer_row *c = v[i];
+
+		put_str(rep, w, c->key);
+		put_str(rep, w, c->name);
+		put_int(w, (int64_t)c->retired);
+		put_int(w, (int64_t)c->active_retired);
+		put_int(w, c->retired_seats);
+		put_int(w, (int64_t)c->users_on_retired);
+		if (c->any_active) {
+			put_deadline(w, c->earliest_end, ctx);
+		} else {
+			put_empty(w);
+			put_empty(w);
+			put_empty(w);
+		}
+		end_row(w);
+	}
+	free(v);
+}
+
+static void
+write_replacements(struct report *rep, const struct ledger_summary *s,
+    const struct report_ctx *ctx)
+{
+	struct csvw *w = &rep->w[R_REPLACEMENTS];
+
+	for (size_t i = 0; i < s->nsubs; i++) {
+		const struct sub_row *r = &s->subs[i];
+
+		put_str(rep, w, r->customer_key);
+		put_str(rep, w, r->customer_name);
+		put_str(rep, w, r->id);
+		put_str(rep, w, r->offer);
+		put_str(rep, w, r->rule->id);
+		put_str(rep, w, r->rule->family);
+		put_str(rep, w, report_audience(r->offer));
+		put_str(rep, w, r->status);
+		put_str(rep, w, r->auto_renew < 0 ? "" : r->auto_renew ? "true" : "false");
+		put_int(w, r->quantity);
+		put_deadline(w, r->end_date, ctx);
+		put_str(rep, w, r->rule->nsuggest > 0 ?
+		    rules_get(ctx->rules, r->rule->suggest[0])->family : "");
+		{
+			struct buf alt = { 0 };
+
+			for (size_t k = 1; k < r->rule->nsuggest; k++) {
+				if (k > 1)
+					buf_addc(&alt, ';');
+				buf_adds(&alt, rules_get(ctx->rules, r->rule->suggest[k])->family);
+			}
+			put_text(rep, w, alt.data ? alt.data : "", alt.len);
+			buf_free(&alt);
+		}
+		end_row(w);
+	}
+}
+
+static void
+write_licenses(struct report *rep, const struct ledger_summary *s, const struct report_ctx *ctx)
+{
+	struct csvw *w = &rep->w[R_LICENSES];
+
+	for (size_t i = 0; i < s->nfamilies; i++) {
+		const struct family_row *f = &s->families[i];
+
+		put_str(rep, w, f->customer_key);
+		put_str(rep, w, rules_family(ctx->rules, f->family));
+		put_str(rep, w, rules_family_kind(ctx->rules, f->family) == RULE_RETIRED ?
+		    "retired" : "replacement");
+		put_int(w, f->purchased);
+		put_int(w, (int64_t)f->assigned);
+		put_int(w, f->purchased - (int64_t)f->assigned);
+		end_row(w);
+	}
+}
+
+/* The first of the notice's three steps not yet done, in words. */
+static void
+next_action(struct buf *out, const struct customer_row *c)
+{
+	char tmp[64];
+
+	out->len = 0;
+	if (!c->replacement_purchased) {
+		buf_adds(out, "buy replacement");
+	} else if (c->licenses_reassigned != 1) {
+		if (c->users_on_retired > 0) {
+			snprintf(tmp, sizeof(tmp), "reassign %llu user%s",
+			    (unsigned long long)c->users_on_retired,
+			    c->users_on_retired == 1 ? "" : "s");
+			buf_adds(out, tmp);
+		} else {
+			buf_adds(out, "reassign licenses");
+		}
+	} else if (c->active_retired > 0) {
+		snprintf(tmp, sizeof(tmp), "suspend %llu subscription%s",
+		    (unsigned long long)c->active_retired, c->active_retired == 1 ? "" : "s");
+		buf_adds(out, tmp);
+	}
+	buf_terminate(out);
+}
+
+static void
+write_audit(struct report *rep, const struct ledger_summary *s)
+{
+	struct csvw *w = &rep->w[R_AUDIT];
+	struct buf action = { 0 };
+
+	for (size_t i = 0; i < s->ncustomers; i++) {
+		const struct customer_row *c = &s->customers[i];
+		bool suspended = c->active_retired == 0;
+		int yes = c->replacement_purchased + (c->licenses_reassigned == 1) + suspended;
+
+		put_str(rep, w, c->key);
+		put_str(rep, w, c->name);
+		put_str(rep, w, c->replacement_purchased ? "yes" : "no");
+		put_str(rep, w, c->licenses_reassigned < 0 ? "unknown" :
+		    c->licenses_reassigned ? "yes" : "no");
+		put_str(rep, w, suspended ? "yes" : "no");
+		put_str(rep, w, yes == 3 ? "complete" : yes == 0 ? "not_started" : "in_progress");
+		next_action(&action, c);
+		put_text(rep, w, action.data, action.len);
+		put_date(w, c->deprovision);
+		end_row(w);
+	}
+	buf_free(&action);
+}
+
+static void
+manifest_row(struct report *rep, const struct report_ctx *ctx, const char *kind,
+    const char *file, uint64_t bytes, uint32_t crc, uint64_t records, uint64_t rejected)
+{
+	struct csvw *w = &rep->w[R_MANIFEST];
+	char hex[9];
+
+	put_str(rep, w, kind);
+	put_str(rep, w, file);
+	put_int(w, (int64_t)bytes);
+	snprintf(hex, sizeof(hex), "%08x", crc);
+	put_str(rep, w, hex);
+	put_int(w, (int64_t)records);
+	put_int(w, (int64_t)rejected);
+	put_date(w, ctx->as_of);
+	put_int(w, ctx->horizon);
+	put_str(rep, w, ctx->version);
+	end_row(w);
+}
+
+static void
+write_manifest(struct report *rep, const struct report_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->nfiles; i++) {
+		const struct file_stats *f = &ctx->files[i];
+
+		manifest_row(rep, ctx, f->kind == FILE_SUBSCRIPTIONS ? "subscriptions" : "licenses",
+		    f->path, f->bytes, f->crc, f->records, f->rejected);
+	}
+	manifest_row(rep, ctx, "rules", rules_source(ctx->rules), rules_bytes(ctx->rules),
+	    rules_crc(ctx->rules), rules_count(ctx->rules), 0);
+}
+
+/* Flushes, syncs and closes report i; -1 with d filled on a write error. */
+static int
+temp_close(struct report *rep, int i, struct diag *d)
+{
+	FILE *fp = rep->w[i].fp;
+	int bad;
+
+	rep->w[i].fp = NULL;
+	bad = fflush(fp) != 0 || ferror(fp) || fsync(fileno(fp)) != 0;
+	if (bad) {
+		int e = errno;
+
+		fclose(fp);
+		diag_set(d, rep->outdir, 0, "cannot write %s: %s", report_name[i], strerror(e));
+		return -1;
+	}
+	if (fclose(fp) != 0) {
+		diag_set(d, rep->outdir, 0, "cannot write %s: %s", report_name[i], strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+report_write(struct report *rep, const struct ledger_summary *s,
+    const struct report_ctx *ctx, struct diag *d)
+{
+	for (int i = 0; i < R_COUNT; i++)
+		if (i != R_REJECTS && temp_open(rep, i, d) != 0)
+			return -1;
+	write_affected(rep, s, ctx);
+	write_replacements(rep, s, ctx);
+	write_licenses(rep, s, ctx);
+	write_audit(rep, s);
+	write_manifest(rep, ctx);
+	for (int i = 0; i < R_COUNT; i++)
+		if (temp_close(rep, i, d) != 0)
+			return -1;
+	return 0;
+}
+
+int
+report_publish(struct report *rep, struct diag *d)
+{
+	size_t n = strlen(rep->outdir) + 64;
+	char *path = mem_alloc(n);
+
+	for (int i = 0; i < R_COUNT; i++) {
+		snprintf(path, n, "%s/%s", rep->outdir, report_name[i]);
+		if (rename(rep->tmp[i], path) != 0) {
+			diag_set(d, path, 0, "cannot publish: %s", strerror(errno));
+			free(path);
+			return -1;
+		}
+		free(rep->tmp[i]);
+		rep->tmp[i] = NULL;
+		cleanup_path[i][0] = '\0';
+	}
+	free(path);
+	rep->published = true;
+	return 0;
+}
+
+void
+report_close(struct report *rep)
+{
+	if (rep == NULL)
+		return;
+	for (int i = 0; i < R_COUNT; i++) {
+		if (rep->w[i].fp != NULL)
+			fclose(rep->w[i].fp);
+		if (rep->tmp[i] != NULL) {
+			unlink(rep->tmp[i]);
+			free(rep->tmp[i]);
+		}
+	}
+	cleanup_count = 0;
+	free(rep->outdir);
+	buf_free(&rep->scratch);
+	buf_free(&rep->guarded);
+	buf_free(&rep->quoted);
+	free(rep);
+}

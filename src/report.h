@@ -1,0 +1,53 @@
+/*
+ * report: the six CSV reports, written under temporary names in OUTDIR
+ * and renamed into place only when the whole run succeeded. rejects.csv is
+ * streamed while inputs are read; the others are written from the ledger
+ * summary at the end. A failed or interrupted run removes its temporary
+ * files and leaves the last good reports as they were.
+ *
+ * struct report owns its open files and temporary names.
+ */
+#ifndef SKUSCAN_REPORT_H
+#define SKUSCAN_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "ingest.h"
+#include "ledger.h"
+#include "rules.h"
+
+struct report;
+
+struct report_ctx {
+	int32_t as_of;
+	int horizon;
+	const char *version;
+	struct rules *rules;
+	const struct file_stats *files;	/* in command-line order */
+	size_t nfiles;
+};
+
+/* Creates OUTDIR if missing and starts rejects.csv. Returns 0 or -1. */
+int report_open(struct report **rep, const char *outdir, bool excel, struct diag *d);
+/* A reject_fn for ingest: appends one row to rejects.csv. */
+void report_reject(void *rep, const char *file, uint64_t line, const char *reason,
+    const char *raw, size_t len);
+/* Writes the other five reports under temporary names. Returns 0 or -1. */
+int report_write(struct report *rep, const struct ledger_summary *s,
+    const struct report_ctx *ctx, struct diag *d);
+/* Renames every report into place. Returns 0 or -1. */
+int report_publish(struct report *rep, struct diag *d);
+/* Removes the temporary files (when not published) and frees rep. */
+void report_close(struct report *rep);
+/* Removes the temporary files now; safe from a signal handler. */
+void report_abort_cleanup(void);
+
+/* SPEC's audience of a retired offer name. */
+const char *report_audience(const char *offer);
+/* SPEC's urgency of a number of days left. */
+const char *report_urgency(int64_t days, int horizon);
+
+#endif

@@ -1,0 +1,451 @@
+/* rules: loading, checking and PCRE2 matching of the rules, with a memo. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "header.h"
+#include "input.h"
+#include "mem.h"
+#include "records.h"
+#include "rules.h"
+#include "strmap.h"
+#include "text.h"
+
+/*
+ * The notice's 24 retired names are 12 forms each of Sales and Customer
+ * Engagement Plan: CRMOL / From SA for CRM / Add-On for CRM, each plain,
+ * for Faculty, for Students, or with (Government Pricing). The patterns
+ * are anchored so that nothing else matches; spacing is free.
+ */
+static const char builtin_rules[] =
+    "id,kind,pattern,family,suggest\n"
+    "sales-basic-qo,retired,^Dynamics\\s*365\\s+for\\s+Sales\\s+Enterprise\\s+Edition\\s+(?:\\(\\s*Government\\s+Pricing\\s*\\)\\s+(?:CRMOL|From\\s+SA\\s+for\\s+CRM|Add\\s*-\\s*On\\s+for\\s+CRM)\\s+Basic\\s*\\(\\s*Qualified\\s+Offer\\s*\\)|(?:CRMOL|From\\s+SA\\s+for\\s+CRM|Add\\s*-\\s*On\\s+for\\s+CRM)\\s+Basic\\s*\\(\\s*Qualified\\s+Offer\\s*\\)(?:\\s+for\\s+(?:Faculty|Students))?)$,Dynamics 365 for Sales (Basic Qualified Offer),sales-professional;customer-service;customer-engagement-plan;team-members\n"
+    "cep-basic-qo,retired,^Dynamics\\s*365\\s+Customer\\s+Engagement\\s+Plan\\s+Enterprise\\s+Edition\\s+(?:\\(\\s*Government\\s+Pricing\\s*\\)\\s+(?:CRMOL|From\\s+SA\\s+for\\s+CRM|Add\\s*-\\s*On\\s+for\\s+CRM)\\s+Basic\\s*\\(\\s*Qualified\\s+Offer\\s*\\)|(?:CRMOL|From\\s+SA\\s+for\\s+CRM|Add\\s*-\\s*On\\s+for\\s+CRM)\\s+Basic\\s*\\(\\s*Qualified\\s+Offer\\s*\\)(?:\\s+for\\s+(?:Faculty|Students))?)$,Dynamics 365 Customer Engagement Plan (Basic Qualified Offer),customer-engagement-plan;sales-professional;customer-service;team-members\n"
+    "sales-professional,replacement,^(?!.*Qualified\\s*Offer)(?:Dynamics\\s*365\\s+(?:for\\s+)?Sales\\s+Professional(?:\\s+Enterprise(?:\\s+Edition)?)?(?:\\s*\\(\\s*NEW\\s*\\))?|D365_SALES_PRO)$,Dynamics 365 for Sales Professional,\n"
+    "customer-service,replacement,^(?!.*Qualified\\s*Offer)(?:Dynamics\\s*365\\s+(?:for\\s+)?Customer\\s+Service(?:\\s+Enterprise(?:\\s+Edition)?)?|DYN365_ENTERPRISE_CUSTOMER_SERVICE)$,Dynamics 365 for Customer Service,\n"
+    "customer-engagement-plan,replacement,^(?!.*Qualified\\s*Offer)(?:Dynamics\\s*365\\s+(?:for\\s+)?Customer\\s+Engagement\\s+Plan(?:\\s+Enterprise(?:\\s+Edition)?)?|DYN365_ENTERPRISE_PLAN1)$,Dynamics 365 Customer Engagement Plan,\n"
+    "team-members,replacement,^(?!.*Qualified\\s*Offer)(?:Dynamics\\s*365\\s+(?:for\\s+)?Team\\s+Members(?:\\s+Enterprise(?:\\s+Edition)?)?|DYN365_(?:ENTERPRISE_)?TEAM_MEMBERS)$,Dynamics 365 Team Members,\n";
+
+/* Distinct texts classified before the memo stops growing. */
+#define MEMO_MAX 200000
+
+struct compiled {
+	pcre2_code *re;
+	pcre2_match_data *md;
+};
+
+struct rules {
+	struct rule *v;
+	struct compiled *c;
+	size_t n;
+	char **family;
+	enum rule_kind *family_kind;
+	size_t nfamily;
+	char *source;
+	uint64_t bytes;
+	uint32_t crc;
+	pcre2_match_context *mctx;
+	struct strmap memo;	/* text -> rule index + 2 (1: no rule) */
+	struct buf key;
+};
+
+const char *
+rules_builtin_text(size_t *len)
+{
+	*len = sizeof(builtin_rules) - 1;
+	return builtin_rules;
+}
+
+size_t
+rules_count(const struct rules *r)
+{
+	return r->n;
+}
+
+const struct rule *
+rules_get(const struct rules *r, size_t i)
+{
+	return &r->v[i];
+}
+
+size_t
+rules_family_count(const struct rules *r)
+{
+	return r->nfamily;
+}
+
+const char *
+rules_family(const struct rules *r, size_t i)
+{
+	return r->family[i];
+}
+
+enum rule_kind
+rules_family_kind(const struct rules *r, size_t i)
+{
+	return r->family_kind[i];
+}
+
+const char *
+rules_source(const struct rules *r)
+{
+	return r->source;
+}
+
+uint64_t
+rules_bytes(const struct rules *r)
+{
+	return r->bytes;
+}
+
+uint32_t
+rules_crc(const struct rules *r)
+{
+	return r->crc;
+}
+
+static bool
+valid_id(const char *s, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+static int
+find_rule(const struct rules *r, const char *id, size_t n)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (strlen(r->v[i].id) == n && memcmp(r->v[i].id, id, n) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Compiles rule i's pattern; PCRE2's message and byte offset on failure. */
+static int
+rule_compile(struct rules *r, size_t i, struct diag *d)
+{
+	struct rule *ru = &r->v[i];
+	int err;
+	PCRE2_SIZE off;
+	PCRE2_UCHAR msg[256];
+
+	r->c[i].re = pcre2_compile((PCRE2_SPTR)ru->pattern, PCRE2_ZERO_TERMINATED,
+	    PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &err, &off, NULL);
+	if (r->c[i].re == NULL) {
+		pcre2_get_error_message(err, msg, sizeof(msg));
+		diag_set(d, r->source, ru->line, "rule '%s': pattern does not compile: %s at offset %zu",
+		    ru->id, (char *)msg, (size_t)off);
+		return -1;
+	}
+	/* Without JIT PCRE2 interprets the pattern: slower, still right. */
+	(void)pcre2_jit_compile(r->c[i].re, PCRE2_JIT_COMPLETE);
+	r->c[i].md = pcre2_match_data_create_from_pattern(r->c[i].re, NULL);
+	if (r->c[i].md == NULL) {
+		diag_set(d, r->source, ru->line, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static size_t
+family_add(struct rules *r, const char *name, enum rule_kind kind)
+{
+	for (size_t i = 0; i < r->nfamily; i++)
+		if (strcmp(r->family[i], name) == 0)
+			return i;
+	r->family = mem_realloc(r->family, (r->nfamily + 1) * sizeof(*r->family));
+	r->family_kind = mem_realloc(r->family_kind, (r->nfamily + 1) * sizeof(*r->family_kind));
+	r->family[r->nfamily] = mem_strdup(name);
+	r->family_kind[r->nfamily] = kind;
+	return r->nfamily++;
+}
+
+enum { RC_ID, RC_KIND, RC_PATTERN, RC_FAMILY, RC_SUGGEST, RC_COUNT };
+
+/* Reads one data record of the rules file into a new rule. */
+static int
+rule_add(struct rules *r, const struct record *rec, const int *col, size_t ncol,
+    char **suggest_text, struct diag *d)
+{
+	const char *v[RC_COUNT];
+	size_t l[RC_COUNT];
+	struct rule *ru;
+
+	if (rec->problem != RECORD_OK || rec->nfields != ncol) {
+		diag_set(d, r->source, rec->line, "%s",
+		    rec->problem == RECORD_MALFORMED ? "malformed quotes" :
+		    rec->problem == RECORD_UNTERMINATED ? "unterminated quote" :
+		    rec->problem == RECORD_TOO_LONG ? "field too long" :
+		    "wrong number of fields");
+		return -1;
+	}
+	for (int i = 0; i < RC_COUNT; i++) {
+		v[i] = col[i] >= 0 ? rec->field[col[i]] : "";
+		l[i] = col[i] >= 0 ? rec->len[col[i]] : 0;
+	}
+	if (!valid_id(v[RC_ID], l[RC_ID])) {
+		diag_set(d, r->source, rec->line, "rule '%s': id must be of [a-z0-9-]+", v[RC_ID]);
+		return -1;
+	}
+	if (find_rule(r, v[RC_ID], l[RC_ID]) >= 0) {
+		diag_set(d, r->source, rec->line, "rule '%s': duplicate id", v[RC_ID]);
+		return -1;
+	}
+	r->v = mem_realloc(r->v, (r->n + 1) * sizeof(*r->v));
+	r->c = mem_realloc(r->c, (r->n + 1) * sizeof(*r->c));
+	*suggest_text = NULL;
+	ru = &r->v[r->n];
+	memset(ru, 0, sizeof(*ru));
+	memset(&r->c[r->n], 0, sizeof(r->c[r->n]));
+	ru->id = mem_strndup(v[RC_ID], l[RC_ID]);
+	ru->line = rec->line;
+	r->n++;
+	if (text_ieq(v[RC_KIND], l[RC_KIND], "retired")) {
+		ru->kind = RULE_RETIRED;
+	} else if (text_ieq(v[RC_KIND], l[RC_KIND], "replacement")) {
+		ru->kind = RULE_REPLACEMENT;
+	} else {
+		diag_set(d, r->source, rec->line,
+		    "rule '%s': unknown kind '%s' (retired or replacement)", ru->id, v[RC_KIND]);
+		return -1;
+	}
+	if (l[RC_PATTERN] == 0) {
+		diag_set(d, r->source, rec->line, "rule '%s': empty pattern", ru->id);
+		return -1;
+	}
+	if (l[RC_FAMILY] == 0) {
+		diag_set(d, r->source, rec->line, "rule '%s': empty family", ru->id);
+		return -1;
+	}
+	ru->pattern = mem_strndup(v[RC_PATTERN], l[RC_PATTERN]);
+	ru->family = mem_strndup(v[RC_FAMILY], l[RC_FAMILY]);
+	ru->family_index = family_add(r, ru->family, ru->kind);
+	if (r->family_kind[ru->family_index] != ru->kind) {
+		diag_set(d, r->source, rec->line,
+		    "rule '%s': family '%s' is used by both retired and replacement rules",
+		    ru->id, ru->family);
+		return -1;
+	}
+	if (rule_compile(r, r->n - 1, d) != 0)
+		return -1;
+	if (ru->kind == RULE_RETIRED && l[RC_SUGGEST] > 0)
+		*suggest_text = mem_strndup(v[RC_SUGGEST], l[RC_SUGGEST]);
+	return 0;
+}
+
+/* Resolves a retired rule's "a;b;c" to replacement rule indexes. */
+static int
+rule_suggest(struct rules *r, struct rule *ru, const char *text, struct diag *d)
+{
+	const char *p = text;
+
+	while (*p != '\0') {
+		const char *e = strchr(p, ';');
+		const char *s = p;
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		int k;
+
+		p = e ? e + 1 : p + n;
+		n = text_trim(&s, n);
+		if (n == 0)
+			continue;
+		k = find_rule(r, s, n);
+		if (k < 0 || r->v[k].kind != RULE_REPLACEMENT) {
+			diag_set(d, r->source, ru->line,
+			    "rule '%s': suggest names '%.*s', which is no replacement rule",
+			    ru->id, (int)n, s);
+			return -1;
+		}
+		ru->suggest = mem_realloc(ru->suggest, (ru->nsuggest + 1) * sizeof(size_t));
+		ru->suggest[ru->nsuggest++] = (size_t)k;
+	}
+	return 0;
+}
+
+/* Reads a whole rules text from in; suggestions are resolved at the end. */
+static int
+rules_read(struct rules *r, struct input *in, struct diag *d)
+{
+	struct records_opts o = { ',', 0, false, 0 };
+	struct records *rd = NULL;
+	struct record *rec;
+	int col[RC_COUNT], rc = -1, k;
+	char **sugg = NULL;
+	static const char *names[RC_COUNT] = { "id", "kind", "pattern", "family", "suggest" };
+	size_t ncol = 0;
+
+	if (records_open(&rd, in, r->source, &o, d) != 0)
+		return -1;
+	k = records_next(rd, &rec, d);
+	if (k <= 0) {
+		if (k == 0)
+			diag_set(d, r->source, 0, "no header line (expected %s)",
+			    "id,kind,pattern,family,suggest");
+		goto out;
+	}
+	ncol = rec->nfields;
+	for (int i = 0; i < RC_COUNT; i++) {
+		col[i] = -1;
+		for (size_t c = 0; c < rec->kept; c++)
+			if (text_ieq(rec->field[c], rec->len[c], names[i]))
+				col[i] = (int)c;
+		if (col[i] < 0 && i != RC_SUGGEST) {
+			diag_set(d, r->source, rec->line,
+			    "no '%s' column (the header must be id,kind,pattern,family,suggest)",
+			    names[i]);
+			goto out;
+		}
+	}
+	while ((k = records_next(rd, &rec, d)) == 1) {
+		sugg = mem_realloc(sugg, (r->n + 1) * sizeof(*sugg));
+		if (rule_add(r, rec, col, ncol, &sugg[r->n], d) != 0) {
+			if (r->n > 0 && sugg != NULL)
+				sugg[r->n - 1] = NULL;
+			goto out;
+		}
+	}
+	if (k < 0)
+		goto out;
+	for (size_t i = 0; i < r->n; i++)
+		if (sugg[i] != NULL && rule_suggest(r, &r->v[i], sugg[i], d) != 0)
+			goto out;
+	if (r->n == 0) {
+		diag_set(d, r->source, 0, "no rules");
+		goto out;
+	}
+	rc = 0;
+out:
+	for (size_t i = 0; sugg != NULL && i < r->n; i++)
+		free(sugg[i]);
+	free(sugg);
+	records_free(rd);
+	return rc;
+}
+
+int
+rules_load(struct rules **out, const char *path, struct diag *d)
+{
+	struct rules *r = mem_calloc(1, sizeof(*r));
+	struct input *in;
+	int rc;
+
+	*out = NULL;
+	strmap_init(&r->memo);
+	r->source = mem_strdup(path ? path : "builtin");
+	r->mctx = pcre2_match_context_create(NULL);
+	/* Bounds a runaway pattern from a user's rules file. */
+	pcre2_set_match_limit(r->mctx, 10000000);
+	if (path == NULL) {
+		in = input_open_mem("builtin", builtin_rules, sizeof(builtin_rules) - 1);
+	} else if (input_open(&in, path, NULL, d) != 0) {
+		rules_free(r);
+		return -1;
+	}
+	rc = rules_read(r, in, d);
+	if (rc == 0) {
+		char tail[1];
+
+		/* Read to the end so that bytes and CRC cover the whole file. */
+		while (input_read(in, tail, sizeof(tail), d) > 0)
+			;
+		r->bytes = input_bytes(in);
+		r->crc = input_crc(in);
+	}
+	input_close(in);
+	if (rc != 0) {
+		rules_free(r);
+		return -1;
+	}
+	*out = r;
+	return 0;
+}
+
+void
+rules_free(struct rules *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->v[i].id);
+		free(r->v[i].pattern);
+		free(r->v[i].family);
+		free(r->v[i].suggest);
+		pcre2_match_data_free(r->c[i].md);
+		pcre2_code_free(r->c[i].re);
+	}
+	for (size_t i = 0; i < r->nfamily; i++)
+		free(r->family[i]);
+	free(r->family);
+	free(r->family_kind);
+	free(r->v);
+	free(r->c);
+	free(r->source);
+	pcre2_match_context_free(r->mctx);
+	strmap_free(&r->memo);
+	buf_free(&r->key);
+	free(r);
+}
+
+/* 1 on a match, 0 on none, -1 with d filled on a PCRE2 error. */
+static int
+rule_match(struct rules *r, size_t i, const char *s, size_t n, struct diag *d)
+{
+	int rc = pcre2_match(r->c[i].re, (PCRE2_SPTR)s, n, 0, 0, r->c[i].md, r->mctx);
+	PCRE2_UCHAR msg[256];
+
+	if (rc >= 0)
+		return 1;
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	pcre2_get_error_message(rc, msg, sizeof(msg));
+	diag_set(d, r->source, r->v[i].line, "rule '%s': matching failed: %s", r->v[i].id,
+	    (char *)msg);
+	return -1;
+}
+
+int
+rules_classify(struct rules *r, const char *name, size_t nlen, const char *id,
+    size_t idlen, int *out, struct diag *d)
+{
+	struct strmap_entry *e;
+	uint32_t n32 = (uint32_t)nlen;
+
+	if (id == NULL)
+		idlen = 0;
+	/* The memo key is the name's length, the name and the id. */
+	r->key.len = 0;
+	buf_add(&r->key, &n32, sizeof(n32));
+	buf_add(&r->key, name, nlen);
+	buf_add(&r->key, id, idlen);
+	e = strmap_find(&r->memo, r->key.data, r->key.len);
+	if (e != NULL) {
+		*out = (int)((intptr_t)e->value - 2);
+		return 0;
+	}
+	*out = -1;
+	for (size_t i = 0; i < r->n && *out < 0; i++) {
+		int m = rule_match(r, i, name, nlen, d);
+
+		if (m == 0 && idlen > 0)
+			m = rule_match(r, i, id, idlen, d);
+		if (m < 0)
+			return -1;
+		if (m == 1)
+			*out = (int)i;
+	}
+	if (r->memo.count < MEMO_MAX) {
+		e = strmap_put(&r->memo, r->key.data, r->key.len, NULL);
+		e->value = (void *)(intptr_t)(*out + 2);
+	}
+	return 0;
+}

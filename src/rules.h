@@ -1,0 +1,64 @@
+/*
+ * rules: the retired and replacement offers, as PCRE2 patterns read from a
+ * rules CSV (id,kind,pattern,family,suggest) or built in. Classification
+ * is first match wins, on the offer name then the offer id for each rule,
+ * and is memoised per distinct text, so a file of millions of rows with a
+ * few dozen distinct offers runs the patterns a few dozen times.
+ *
+ * struct rules owns everything it holds; rules_free releases it.
+ */
+#ifndef SKUSCAN_RULES_H
+#define SKUSCAN_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+enum rule_kind { RULE_RETIRED, RULE_REPLACEMENT };
+
+struct rule {
+	char *id;
+	enum rule_kind kind;
+	char *pattern;
+	char *family;
+	size_t family_index;	/* index into rules->family */
+	size_t *suggest;	/* replacement rule indexes, best first */
+	size_t nsuggest;
+	uint64_t line;
+};
+
+struct rules;
+
+/*
+ * Load the rules file at path, or the built-in rules when path is NULL.
+ * Returns 0, or -1 with d naming the file, the line, the rule and (for a
+ * pattern) PCRE2's message and offset.
+ */
+int rules_load(struct rules **r, const char *path, struct diag *d);
+void rules_free(struct rules *r);
+
+/* The built-in rules as a rules CSV (what --print-rules writes). */
+const char *rules_builtin_text(size_t *len);
+
+size_t rules_count(const struct rules *r);
+const struct rule *rules_get(const struct rules *r, size_t i);
+/* Distinct families, in order of first appearance. */
+size_t rules_family_count(const struct rules *r);
+const char *rules_family(const struct rules *r, size_t i);
+enum rule_kind rules_family_kind(const struct rules *r, size_t i);
+/* "builtin" or the path; bytes and CRC-32 of the rules text as stored. */
+const char *rules_source(const struct rules *r);
+uint64_t rules_bytes(const struct rules *r);
+uint32_t rules_crc(const struct rules *r);
+
+/*
+ * The index of the first rule whose pattern matches name, or else id (id
+ * may be NULL or empty); -1 when none does. Returns 0, or -1 with d filled
+ * when PCRE2 fails (match limit, JIT stack): never reads that as "no match".
+ */
+int rules_classify(struct rules *r, const char *name, size_t nlen, const char *id,
+    size_t idlen, int *rule, struct diag *d);
+
+#endif

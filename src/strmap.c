@@ -1,0 +1,117 @@
+/* strmap: open addressing with linear probing; keys are copied once. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+#include "strmap.h"
+
+/* FNV-1a over 8-byte words then bytes: cheap for the short keys used here. */
+uint64_t
+strmap_hash(const void *key, size_t len)
+{
+	const unsigned char *p = key;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, p + i, 8);
+		h ^= w;
+		h *= 0x100000001b3ULL;
+		h ^= h >> 29;
+	}
+	for (; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	h ^= h >> 32;
+	return h;
+}
+
+void
+strmap_init(struct strmap *m)
+{
+	m->slots = NULL;
+	m->cap = 0;
+	m->count = 0;
+}
+
+void
+strmap_free(struct strmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->slots[i].key);
+	free(m->slots);
+	strmap_init(m);
+}
+
+static struct strmap_entry *
+strmap_slot(const struct strmap *m, const void *key, size_t len, uint64_t h)
+{
+	size_t mask = m->cap - 1;
+
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		struct strmap_entry *e = &m->slots[i];
+
+		if (e->key == NULL)
+			return e;
+		if (e->hash == h && e->len == len && memcmp(e->key, key, len) == 0)
+			return e;
+	}
+}
+
+static void
+strmap_rehash(struct strmap *m)
+{
+	struct strmap old = *m;
+
+	m->cap = old.cap ? old.cap * 2 : 64;
+	m->slots = mem_calloc(m->cap, sizeof(*m->slots));
+	for (size_t i = 0; i < old.cap; i++) {
+		if (old.slots[i].key != NULL)
+			*strmap_slot(m, old.slots[i].key, old.slots[i].len,
+			    old.slots[i].hash) = old.slots[i];
+	}
+	free(old.slots);
+}
+
+struct strmap_entry *
+strmap_find(const struct strmap *m, const void *key, size_t len)
+{
+	struct strmap_entry *e;
+
+	if (m->cap == 0)
+		return NULL;
+	e = strmap_slot(m, key, len, strmap_hash(key, len));
+	return e->key ? e : NULL;
+}
+
+struct strmap_entry *
+strmap_put(struct strmap *m, const void *key, size_t len, int *created)
+{
+	uint64_t h = strmap_hash(key, len);
+	struct strmap_entry *e;
+
+	if ((m->count + 1) * 4 > m->cap * 3)
+		strmap_rehash(m);
+	e = strmap_slot(m, key, len, h);
+	if (created)
+		*created = e->key == NULL;
+	if (e->key == NULL) {
+		e->key = mem_strndup(key, len);
+		e->len = len;
+		e->hash = h;
+		e->value = NULL;
+		m->count++;
+	}
+	return e;
+}
+
+void
+strmap_each(const struct strmap *m, void (*f)(struct strmap_entry *, void *), void *arg)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->slots[i].key != NULL)
+			f(&m->slots[i], arg);
+}

@@ -1,0 +1,35 @@
+/*
+ * strmap: a hash map from byte strings to a pointer-sized value.
+ * The map owns copies of its keys; values are the caller's.
+ */
+#ifndef SKUSCAN_STRMAP_H
+#define SKUSCAN_STRMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct strmap_entry {
+	char *key;		/* NUL-terminated copy, owned by the map */
+	size_t len;
+	uint64_t hash;
+	void *value;
+};
+
+struct strmap {
+	struct strmap_entry *slots;
+	size_t cap;		/* power of two, 0 while empty */
+	size_t count;
+};
+
+void strmap_init(struct strmap *m);
+/* Free the keys and the table; values are left to the caller. */
+void strmap_free(struct strmap *m);
+/* The entry for key, or NULL. */
+struct strmap_entry *strmap_find(const struct strmap *m, const void *key, size_t len);
+/* The entry for key, created with value NULL if missing (*created says so). */
+struct strmap_entry *strmap_put(struct strmap *m, const void *key, size_t len, int *created);
+/* Calls f on each entry, in no particular order. */
+void strmap_each(const struct strmap *m, void (*f)(struct strmap_entry *, void *), void *arg);
+uint64_t strmap_hash(const void *key, size_t len);
+
+#endif

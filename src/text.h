@@ -1,0 +1,47 @@
+/*
+ * text: byte-level helpers for UTF-8, Windows-1252 and ASCII case.
+ * Functions that build text append to a caller-owned struct buf.
+ */
+#ifndef SKUSCAN_TEXT_H
+#define SKUSCAN_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A growable byte buffer; the owner frees data. */
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+void buf_add(struct buf *b, const void *s, size_t n);
+void buf_addc(struct buf *b, char c);
+void buf_adds(struct buf *b, const char *s);
+/* Keep data NUL-terminated past len without counting the NUL. */
+void buf_terminate(struct buf *b);
+void buf_free(struct buf *b);
+
+/* True when the n bytes are well-formed UTF-8 (no overlongs, no surrogates). */
+bool text_utf8_valid(const char *s, size_t n);
+/* True when no byte has its high bit set. */
+bool text_ascii(const char *s, size_t n);
+/* Append the n bytes read as Windows-1252, converted to UTF-8. */
+void text_cp1252_to_utf8(struct buf *out, const char *s, size_t n);
+/*
+ * Append s as UTF-8: well-formed sequences are kept, every other byte is
+ * read as Windows-1252. Used for raw record text, which may mix both.
+ */
+void text_sanitize_utf8(struct buf *out, const char *s, size_t n);
+/* Length of the longest prefix of s[0..n) that does not split a UTF-8 sequence. */
+size_t text_utf8_cut(const char *s, size_t n);
+/* Trim spaces and tabs at both ends: adjusts *s and returns the new length. */
+size_t text_trim(const char **s, size_t n);
+/* ASCII lower-case copy of s into out (replacing its contents). */
+void text_lower(struct buf *out, const char *s, size_t n);
+/* Case-insensitive (ASCII) equality of s[0..n) and the NUL-terminated lit. */
+bool text_ieq(const char *s, size_t n, const char *lit);
+/* Case-insensitive (ASCII) search for lit inside s[0..n). */
+bool text_icontains(const char *s, size_t n, const char *lit);
+
+#endif

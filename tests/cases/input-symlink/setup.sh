@@ -1,0 +1,3 @@
+#!/bin/bash
+set -e
+ln -s subscriptions.csv latest.csv

@@ -1,0 +1,3 @@
+#!/bin/bash
+set -e
+printf "not a directory\n" > "$OUTDIR"

@@ -1,0 +1,35 @@
+#!/bin/bash
+# Everything `make check` runs, in order; ends with one line
+# "N passed, N failed" over all suites (each suite's checks or cases).
+set -u
+cd "$(dirname "$0")/.."
+total_pass=0 total_fail=0
+
+# Runs a suite; its last line must read "...: N passed, N failed".
+suite() {
+	local name=$1 out
+	shift
+	echo "== $name"
+	out=$("$@" 2>&1)
+	local rc=$?
+	echo "$out" | tail -n 40
+	local line p f
+	line=$(echo "$out" | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -n 1)
+	p=$(echo "$line" | sed -E 's/.*[^0-9]?([0-9]+) passed.*/\1/')
+	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	[ -n "$line" ] || { p=0; f=1; }
+	[ $rc -ne 0 ] && [ "$f" = 0 ] && f=1
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+}
+
+suite "unit tests" ./build/unit
+suite "golden cases" tests/run-cases.sh ./skuscan
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=90
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=91
+suite "unit tests (ASan+UBSan)" ./build/san/unit
+suite "golden cases (ASan+UBSan)" tests/run-cases.sh ./build/san/skuscan
+unset ASAN_OPTIONS UBSAN_OPTIONS
+suite "man page and samples" tests/docs.sh
+echo "$total_pass passed, $total_fail failed"
+[ $total_fail -eq 0 ]
