@@ -7,7 +7,10 @@ DESTDIR  ?=
 
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
-DEPS_PKGS = libcsv-dev libpcre2-dev zlib1g-dev pkg-config mandoc
+DEPS_PKGS = libcsv-dev libpcre2-dev zlib1g-dev pkg-config
+# What `make check` uses besides: the man page linter, the terminal for the
+# progress bar test, valgrind.
+TEST_PKGS = mandoc tmux valgrind
 PROJECT_CFLAGS = -std=c11 -Wall -Wextra -Werror -O2 -g -D_FILE_OFFSET_BITS=64 \
 	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DSKUSCAN_VERSION='"$(VERSION)"'
 LIB_CFLAGS = $(shell $(PKG_CONFIG) --cflags libpcre2-8 zlib 2>/dev/null)
@@ -25,7 +28,7 @@ BS = build/san
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/%.o)
 LIB_SOBJ = $(LIB_SRC:src/%.c=$(BS)/%.o)
 
-.PHONY: all deps demo check unit cases lint clean install uninstall
+.PHONY: all deps test-deps demo check unit cases lint clean install uninstall
 
 all: skuscan
 
@@ -60,6 +63,9 @@ $(BS)/unit: $(UNIT_SRC) tests/unit/check.h $(BS)/libskuscan.a
 deps:
 	@sh tests/deps.sh $(DEPS_PKGS)
 
+test-deps:
+	@sh tests/deps.sh $(DEPS_PKGS) $(TEST_PKGS)
+
 demo: deps
 	@$(MAKE) --no-print-directory skuscan
 	./skuscan -s samples/subscriptions.csv -l samples/licenses.csv --as-of 2019-01-01 -o skuscan-out; \
@@ -69,7 +75,7 @@ demo: deps
 
 # Every test: unit tests and golden cases, then both again under
 # AddressSanitizer and UndefinedBehaviorSanitizer, then the man page lint.
-check: deps
+check: test-deps
 	@$(MAKE) --no-print-directory skuscan $(B)/unit $(BS)/skuscan $(BS)/unit
 	@sh tests/check.sh
 

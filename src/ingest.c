@@ -29,7 +29,19 @@ struct reader {
 static void
 reject(struct reader *r, const struct record *rec, const char *reason)
 {
+	char cut[96];
+
 	r->st->rejected++;
+	if (rec->raw_truncated) {
+		/* Says so when rejects.csv holds only the record's first bytes. */
+		snprintf(cut, sizeof(cut), " (record text cut to its first %zu bytes)", rec->raw_len);
+		if (reason != r->reason.data) {
+			r->reason.len = 0;
+			buf_adds(&r->reason, reason);
+		}
+		buf_adds(&r->reason, cut);
+		reason = r->reason.data;
+	}
 	r->g->reject(r->g->reject_arg, r->st->path, rec->line, reason, rec->raw, rec->raw_len);
 }
 
@@ -65,9 +77,15 @@ structure_problem(struct reader *r, const struct record *rec)
 		return r->reason.data;
 	}
 	if (rec->problem == RECORD_TOO_LONG) {
-		snprintf(tmp, sizeof(tmp), "field too long: field %zu is over %zu bytes%s",
-		    rec->long_field + 1, r->g->opts->max_field_bytes,
-		    rec->raw_truncated ? " (record text cut)" : "");
+		snprintf(tmp, sizeof(tmp), "field too long: field %zu is over %zu bytes",
+		    rec->long_field + 1, r->g->opts->max_field_bytes);
+		r->reason.len = 0;
+		buf_adds(&r->reason, tmp);
+		return r->reason.data;
+	}
+	if (rec->problem == RECORD_NUL) {
+		snprintf(tmp, sizeof(tmp), "binary data: field %zu holds a NUL byte",
+		    rec->long_field + 1);
 		r->reason.len = 0;
 		buf_adds(&r->reason, tmp);
 		return r->reason.data;
@@ -305,6 +323,7 @@ read_header(struct reader *r, enum header_kind kind, struct diag *d)
 	if (rec->problem != RECORD_OK) {
 		diag_set(d, r->st->path, rec->line, "the header line has %s",
 		    rec->problem == RECORD_TOO_LONG ? "a field that is too long" :
+		    rec->problem == RECORD_NUL ? "a NUL byte (binary data)" :
 		    "malformed quotes");
 		return -1;
 	}

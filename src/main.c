@@ -270,13 +270,17 @@ progress_show(void *arg, const char *file, uint64_t done, uint64_t size)
 	struct progress *p = arg;
 	double t = now(), rate;
 
-	if (!p->on || size < PROGRESS_MIN_BYTES || t - p->last < 0.25)
+	if (!p->on || (size > 0 ? size : done) < PROGRESS_MIN_BYTES || t - p->last < 0.25)
 		return;
 	p->last = t;
 	rate = (double)done / (t - p->start + 1e-9);
-	fprintf(stderr, "\r\033[Kskuscan: %s %3.0f%% %.1f MB/s ETA %.0f s", file,
-	    100.0 * (double)done / (double)size, rate / 1e6,
-	    done < size ? (double)(size - done) / (rate + 1) : 0.0);
+	if (size > 0)
+		fprintf(stderr, "\r\033[Kskuscan: %s %3.0f%% %.1f MB/s ETA %.0f s", file,
+		    100.0 * (double)done / (double)size, rate / 1e6,
+		    done < size ? (double)(size - done) / (rate + 1) : 0.0);
+	else
+		fprintf(stderr, "\r\033[Kskuscan: %s %.1f MB read, %.1f MB/s", file,
+		    (double)done / 1e6, rate / 1e6);
 	p->shown = true;
 }
 

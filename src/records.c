@@ -17,7 +17,7 @@
 
 #define READ_SIZE (1024 * 1024)
 #define SEG_MAX (64 * 1024)	/* longest piece of a line fed at once */
-#define RAW_KEEP_MIN (64 * 1024)
+#define RAW_KEEP (64 * 1024)	/* raw text kept for rejects.csv, at most */
 
 /* libcsv's parser state between records (ROW_NOT_BEGUN in libcsv.c). */
 #define CSV_STATE_ROW_NOT_BEGUN 0
@@ -74,6 +74,11 @@ on_field(void *s, size_t n, void *data)
 	}
 	if (rec->problem != RECORD_OK || (r->max_kept && rec->kept >= r->max_kept))
 		return;
+	if (memchr(f, '\0', n) != NULL) {
+		rec->problem = RECORD_NUL;
+		rec->long_field = rec->nfields - 1;
+		return;
+	}
 	n = text_trim(&f, n);
 	if (!text_ascii(f, n) && !text_utf8_valid(f, n)) {
 		r->conv.len = 0;
@@ -293,6 +298,17 @@ have_line(const struct records *r)
 	return r->eof || r->len - r->pos > 4 * 1024 * 1024;
 }
 
+/* Bytes of the first line from pos, without its line end. */
+static size_t
+first_line_length(const struct records *r)
+{
+	size_t i = r->pos;
+
+	while (i < r->len && r->buf[i] != '\n' && r->buf[i] != '\r')
+		i++;
+	return i - r->pos;
+}
+
 /* Skips the rest of the current line; 1 if it needs more input. */
 static int
 skip_line(struct records *r)
@@ -318,7 +334,7 @@ records_open(struct records **out, struct input *in, const char *name,
 	r->name = name;
 	r->max_field = o->max_field_bytes;
 	r->max_kept = o->max_kept_fields;
-	r->raw_keep = r->max_field > RAW_KEEP_MIN ? r->max_field : RAW_KEEP_MIN;
+	r->raw_keep = RAW_KEEP;
 	r->line = 1;
 	r->cap = READ_SIZE;
 	r->buf = mem_alloc(r->cap + 1);
@@ -334,6 +350,11 @@ records_open(struct records **out, struct input *in, const char *name,
 		while (!have_line(r))
 			if (fill(r, d) != 0)
 				goto fail;
+	}
+	if (memchr(r->buf + r->pos, '\0', first_line_length(r))) {
+		diag_set(d, name, 0, "is binary data, not CSV text (NUL bytes in its first line; "
+		    "UTF-16 without a byte order mark needs --encoding UTF-16LE)");
+		goto fail;
 	}
 	r->delim = o->delimiter ? o->delimiter : detect_delimiter(r->buf + r->pos, r->len - r->pos);
 	r->csv_opts = CSV_STRICT | CSV_STRICT_FINI;

@@ -23,7 +23,8 @@ enum record_problem {
 	RECORD_OK,
 	RECORD_MALFORMED,	/* a stray or misplaced quote */
 	RECORD_UNTERMINATED,	/* a quote still open at the end of the file */
-	RECORD_TOO_LONG		/* a field over the limit; its bytes were dropped */
+	RECORD_TOO_LONG,	/* a field over the limit; its bytes were dropped */
+	RECORD_NUL		/* a field holds a NUL byte (binary data) */
 };
 
 struct record {
@@ -36,7 +37,7 @@ struct record {
 	const char **field;	/* NUL-terminated, trimmed, UTF-8 */
 	size_t *len;
 	enum record_problem problem;
-	size_t long_field;	/* index of the first field over the limit */
+	size_t long_field;	/* index of the field too long or holding a NUL */
 };
 
 struct records_opts {

@@ -189,7 +189,7 @@ put_text(struct report *rep, struct csvw *w, const char *s, size_t n)
 	size_t need;
 
 	sep(w);
-	if (!text_ascii(s, n) && !text_utf8_valid(s, n)) {
+	if ((!text_ascii(s, n) && !text_utf8_valid(s, n)) || memchr(s, '\0', n) != NULL) {
 		rep->scratch.len = 0;
 		text_sanitize_utf8(&rep->scratch, s, n);
 		s = rep->scratch.data;
@@ -415,9 +415,8 @@ write_licenses(struct report *rep, const struct ledger_summary *s, const struct 
 	}
 }
 
-/* The first of the notice's three steps not yet done, in words. */
-static void
-next_action(struct buf *out, const struct customer_row *c)
+void
+report_next_action(struct buf *out, const struct customer_row *c)
 {
 	char tmp[64];
 
@@ -441,6 +440,15 @@ next_action(struct buf *out, const struct customer_row *c)
 	buf_terminate(out);
 }
 
+const char *
+report_audit_status(const struct customer_row *c)
+{
+	int yes = c->replacement_purchased + (c->licenses_reassigned == 1) +
+	    (c->active_retired == 0);
+
+	return yes == 3 ? "complete" : yes == 0 ? "not_started" : "in_progress";
+}
+
 static void
 write_audit(struct report *rep, const struct ledger_summary *s)
 {
@@ -450,7 +458,6 @@ write_audit(struct report *rep, const struct ledger_summary *s)
 	for (size_t i = 0; i < s->ncustomers; i++) {
 		const struct customer_row *c = &s->customers[i];
 		bool suspended = c->active_retired == 0;
-		int yes = c->replacement_purchased + (c->licenses_reassigned == 1) + suspended;
 
 		put_str(rep, w, c->key);
 		put_str(rep, w, c->name);
@@ -458,8 +465,8 @@ write_audit(struct report *rep, const struct ledger_summary *s)
 		put_str(rep, w, c->licenses_reassigned < 0 ? "unknown" :
 		    c->licenses_reassigned ? "yes" : "no");
 		put_str(rep, w, suspended ? "yes" : "no");
-		put_str(rep, w, yes == 3 ? "complete" : yes == 0 ? "not_started" : "in_progress");
-		next_action(&action, c);
+		put_str(rep, w, report_audit_status(c));
+		report_next_action(&action, c);
 		put_text(rep, w, action.data, action.len);
 		put_date(w, c->deprovision);
 		end_row(w);

@@ -18,6 +18,7 @@
 #include "ingest.h"
 #include "ledger.h"
 #include "rules.h"
+#include "text.h"
 
 struct report;
 
@@ -44,6 +45,11 @@ int report_publish(struct report *rep, struct diag *d);
 void report_close(struct report *rep);
 /* Removes the temporary files now; safe from a signal handler. */
 void report_abort_cleanup(void);
+
+/* The audit's status: "complete", "in_progress" or "not_started". */
+const char *report_audit_status(const struct customer_row *c);
+/* The first of the notice's three steps not yet done, in words, into out. */
+void report_next_action(struct buf *out, const struct customer_row *c);
 
 /* SPEC's audience of a retired offer name. */
 const char *report_audience(const char *offer);

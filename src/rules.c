@@ -186,6 +186,7 @@ rule_add(struct rules *r, const struct record *rec, const int *col, size_t ncol,
 		    rec->problem == RECORD_MALFORMED ? "malformed quotes" :
 		    rec->problem == RECORD_UNTERMINATED ? "unterminated quote" :
 		    rec->problem == RECORD_TOO_LONG ? "field too long" :
+		    rec->problem == RECORD_NUL ? "a NUL byte in a field" :
 		    "wrong number of fields");
 		return -1;
 	}

@@ -179,6 +179,9 @@ text_sanitize_utf8(struct buf *out, const char *s, size_t n)
 		if (k == 0) {
 			put_cp1252(out, p[i]);
 			i++;
+		} else if (p[i] == '\0') {
+			buf_add(out, "\xef\xbf\xbd", 3);	/* U+FFFD for a NUL */
+			i++;
 		} else {
 			buf_add(out, p + i, k);
 			i += k;

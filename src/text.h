@@ -30,7 +30,8 @@ bool text_ascii(const char *s, size_t n);
 void text_cp1252_to_utf8(struct buf *out, const char *s, size_t n);
 /*
  * Append s as UTF-8: well-formed sequences are kept, every other byte is
- * read as Windows-1252. Used for raw record text, which may mix both.
+ * read as Windows-1252; a NUL becomes U+FFFD. Used for raw record text,
+ * which may mix both, before it reaches a report.
  */
 void text_sanitize_utf8(struct buf *out, const char *s, size_t n);
 /* Length of the longest prefix of s[0..n) that does not split a UTF-8 sequence. */

@@ -31,5 +31,8 @@ suite "unit tests (ASan+UBSan)" ./build/san/unit
 suite "golden cases (ASan+UBSan)" tests/run-cases.sh ./build/san/skuscan
 unset ASAN_OPTIONS UBSAN_OPTIONS
 suite "man page and samples" tests/docs.sh
+suite "man page examples" tests/man-examples.sh ./skuscan
+suite "faults while writing" tests/faults.sh ./skuscan
+suite "progress bar" tests/progress.sh ./skuscan
 echo "$total_pass passed, $total_fail failed"
 [ $total_fail -eq 0 ]

@@ -1,0 +1,82 @@
+#!/bin/bash
+# Faults while writing: a full disk, a signal in the middle of a run, a
+# symbolic link planted at a report's name, an OUTDIR that cannot be
+# written. Each must leave the last good reports untouched and no
+# temporary file behind. Usage: tests/faults.sh BINARY
+set -u
+bin=$(realpath "$1")
+top=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+pass=0 fail=0 skip=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+no_temps() { ! ls -a "$1" 2>/dev/null | grep -q '^\.skuscan-'; }
+good_run() { "$bin" -s "$top/samples/subscriptions.csv" --as-of 2019-01-01 -q -o "$1"; }
+
+# Retired subscriptions enough for replacements.csv to outgrow a small disk.
+{
+	echo "CustomerId,SubscriptionId,OfferName,Quantity"
+	for i in $(seq 1 3000); do
+		echo "c$i,s$i,Dynamics 365 for Sales Enterprise Edition CRMOL Basic (Qualified Offer),5"
+	done
+} >"$tmp/big.csv"
+
+# 1. A full disk while the reports are written.
+mkdir -p "$tmp/full"
+if mount -t tmpfs -o size=48k tmpfs "$tmp/full" 2>/dev/null; then
+	good_run "$tmp/full/out"
+	sum1=$(cat "$tmp/full/out/"*.csv | md5sum)
+	"$bin" -s "$tmp/big.csv" --as-of 2019-01-01 -q -o "$tmp/full/out" 2>"$tmp/err"
+	st=$?
+	[ $st -eq 1 ] && ok || bad "full disk: exit $st, expected 1"
+	grep -q "No space left on device" "$tmp/err" && ok || bad "full disk: message: $(cat "$tmp/err")"
+	[ "$(cat "$tmp/full/out/"*.csv | md5sum)" = "$sum1" ] && ok ||
+		bad "full disk: the last good reports changed"
+	no_temps "$tmp/full/out" && ok || bad "full disk: temporary files left"
+	umount "$tmp/full"
+else
+	skip=$((skip + 1))
+	echo "faults: cannot mount a tmpfs (not root?): full-disk check skipped"
+fi
+
+# 2. SIGINT and SIGTERM while an input is being read (stdin held open).
+for sig in INT TERM; do
+	out="$tmp/sig-$sig"
+	good_run "$out"
+	sum1=$(cat "$out/"*.csv | md5sum)
+	mkfifo "$tmp/fifo-$sig"
+	"$bin" -s - --as-of 2019-01-01 -q -o "$out" <"$tmp/fifo-$sig" &
+	pid=$!
+	exec 7>"$tmp/fifo-$sig"
+	head -n 20 "$tmp/big.csv" >&7
+	sleep 0.3
+	ls -a "$out" | grep -q '^\.skuscan-' && ok || bad "SIG$sig: no temporary file while running"
+	kill -$sig $pid
+	wait $pid
+	st=$?
+	exec 7>&-
+	[ $st -ne 0 ] && ok || bad "SIG$sig: exit status 0"
+	[ "$(cat "$out/"*.csv | md5sum)" = "$sum1" ] && ok || bad "SIG$sig: the last good reports changed"
+	no_temps "$out" && ok || bad "SIG$sig: temporary files left"
+done
+
+# 3. A symbolic link planted at a report's name is replaced, never followed.
+out="$tmp/link"
+mkdir -p "$out"
+echo "precious" >"$tmp/victim"
+ln -s "$tmp/victim" "$out/affected_customers.csv"
+good_run "$out"
+[ "$(cat "$tmp/victim")" = "precious" ] && ok || bad "symlink: the link's target was written"
+[ -f "$out/affected_customers.csv" ] && [ ! -L "$out/affected_customers.csv" ] && ok ||
+	bad "symlink: the report is not a regular file"
+
+# 4. An OUTDIR that cannot be created (under /proc, even for root).
+"$bin" -s "$top/samples/subscriptions.csv" --as-of 2019-01-01 -q -o /proc/skuscan-out 2>"$tmp/err"
+st=$?
+[ $st -eq 1 ] && ok || bad "unwritable OUTDIR: exit $st, expected 1"
+grep -q "^skuscan: /proc/skuscan-out: cannot create" "$tmp/err" && ok ||
+	bad "unwritable OUTDIR: message: $(cat "$tmp/err")"
+
+rm -rf "$tmp"
+echo "faults: $pass passed, $fail failed, $skip skipped"
+[ $fail -eq 0 ]
