@@ -128,24 +128,50 @@ header_distance(const char *a, const char *b)
 	return row[lb];
 }
 
-/* The accepted name nearest to one of the headers, or NULL if none is near. */
+/* Lower-cased copy of s[0..n) into out. */
+static void
+lower_copy(const char *s, size_t n, char *out, size_t outsize)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n && k + 1 < outsize; i++)
+		out[k++] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
+	out[k] = '\0';
+}
+
+/*
+ * The accepted name nearest to one of the headers, or NULL if none is
+ * near. Distance counts on normalized names; a tie goes to the alias
+ * spelled most like the header as written ("Offer Nmae": "Offer Name").
+ */
 static const char *
-closest(const struct header_field *f, const char *const *names, const size_t *lens, size_t n)
+closest(const struct header_field *f, const char *const *names, const size_t *lens, size_t n,
+    const int *col, size_t nfields)
 {
 	const char *best = NULL;
-	size_t bestd = (size_t)-1;
-	char norm[256], alias[256];
+	size_t bestd = (size_t)-1, bestraw = (size_t)-1;
+	char norm[256], alias[256], rawh[256], rawa[256];
 
 	for (size_t a = 0; a < 10 && f->aliases[a]; a++) {
 		header_normalize(f->aliases[a], strlen(f->aliases[a]), alias, sizeof(alias));
+		lower_copy(f->aliases[a], strlen(f->aliases[a]), rawa, sizeof(rawa));
 		for (size_t c = 0; c < n; c++) {
-			size_t dist, limit;
+			size_t dist, raw, limit;
+			bool used = false;
 
+			/* A header that already names a field is no typo of another. */
+			for (size_t k = 0; k < nfields; k++)
+				used = used || col[k] == (int)c;
+			if (used)
+				continue;
 			header_normalize(names[c], lens[c], norm, sizeof(norm));
+			lower_copy(names[c], lens[c], rawh, sizeof(rawh));
 			dist = header_distance(norm, alias);
+			raw = header_distance(rawh, rawa);
 			limit = strlen(alias) / 4 + 1;
-			if (dist <= limit && dist < bestd) {
+			if (dist <= limit && (dist < bestd || (dist == bestd && raw < bestraw))) {
 				bestd = dist;
+				bestraw = raw;
 				best = f->aliases[a];
 			}
 		}
@@ -212,7 +238,7 @@ header_check(enum header_kind kind, const char *file, const char *const *names,
 		hint = okind == HEADER_LICENSES ?
 		    " (this looks like a license export: give it with -l)" :
 		    " (this looks like a subscription export: give it with -s)";
-	near = closest(missing, names, lens, n);
+	near = closest(missing, names, lens, n, col, count);
 	if (near != NULL)
 		diag_set(d, file, 1, "no %s column (accepted: %s); found %s; did you mean '%s'?%s",
 		    missing->name, accepted.data, n ? found.data : "none", near, hint);

@@ -15,8 +15,8 @@ suite() {
 	echo "$out" | tail -n 40
 	local line p f
 	line=$(echo "$out" | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -n 1)
-	p=$(echo "$line" | sed -E 's/.*[^0-9]?([0-9]+) passed.*/\1/')
-	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	p=$(echo "$line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+')
+	f=$(echo "$line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+')
 	[ -n "$line" ] || { p=0; f=1; }
 	[ $rc -ne 0 ] && [ "$f" = 0 ] && f=1
 	total_pass=$((total_pass + p))

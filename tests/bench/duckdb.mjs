@@ -1,0 +1,68 @@
+// duckdb.mjs: DuckDB doing skuscan's core job, for the benchmark.
+//
+//   node duckdb.mjs NODE_DIR SUBS.csv[.gz] RULES.csv [THREADS]
+//
+// NODE_DIR is where `npm install --prefix NODE_DIR @duckdb/node-api` put the
+// package. The query reads the whole subscription export with read_csv (every
+// column VARCHAR), keeps the rows whose OfferName matches one of the two
+// retired patterns of RULES.csv (skuscan --print-rules, rows 2-3, made
+// case-insensitive with '(?i)'), and groups them by CustomerId with the count
+// and the sum of Quantity over the active ones (skuscan's retired_seats).
+// A .gz file is read by read_csv's own gzip support.
+//
+// Timing is taken inside node around the query only (connect, instance start
+// and node's own start-up are not counted); the caller measures the whole
+// process separately. Prints one line of key=value pairs:
+//   version=... threads=2 query_s=1.234 customers=N rows=N active_quantity=N
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+
+const [nodeDir, subs, rulesFile, threads = '2'] = process.argv.slice(2);
+if (!nodeDir || !subs || !rulesFile) {
+  console.error('usage: node duckdb.mjs NODE_DIR SUBS.csv[.gz] RULES.csv [THREADS]');
+  process.exit(2);
+}
+const require = createRequire(path.resolve(nodeDir) + '/');
+const duckdb = await import(pathToFileURL(require.resolve('@duckdb/node-api')).href);
+
+// The rules CSV's patterns hold no comma or quote, so a plain split is enough
+// for the two retired rows; check it rather than trust it.
+const lines = readFileSync(rulesFile, 'utf8').split('\n');
+const patterns = lines.slice(1, 3).map((l) => {
+  const f = l.split(',');
+  if (f.length !== 5 || f[1] !== 'retired') {
+    console.error(`duckdb.mjs: unexpected rules line: ${l}`);
+    process.exit(1);
+  }
+  return '(?i)' + f[2];
+});
+
+const q = (s) => "'" + s.replaceAll("'", "''") + "'";
+const sql = `
+SELECT CustomerId,
+       count(*) AS retired_subscriptions,
+       sum(CAST(Quantity AS BIGINT)) FILTER (WHERE lower(Status) = 'active') AS retired_seats
+FROM read_csv(${q(subs)}, header = true, all_varchar = true,
+              delim = ',', quote = '"', escape = '"')
+WHERE regexp_matches(OfferName, ${q(patterns[0])})
+   OR regexp_matches(OfferName, ${q(patterns[1])})
+GROUP BY CustomerId`;
+
+const instance = await duckdb.DuckDBInstance.create(':memory:', { threads });
+const con = await instance.connect();
+const t0 = process.hrtime.bigint();
+const reader = await con.runAndReadAll(sql);
+const rows = reader.getRows();
+const t1 = process.hrtime.bigint();
+
+let count = 0n;
+let qty = 0n;
+for (const r of rows) {
+  count += BigInt(r[1]);
+  if (r[2] !== null) qty += BigInt(r[2]);
+}
+console.log(`version=${duckdb.version()} threads=${threads} ` +
+  `query_s=${(Number(t1 - t0) / 1e9).toFixed(3)} customers=${rows.length} ` +
+  `rows=${count} active_quantity=${qty}`);

@@ -1,0 +1,178 @@
+#!/bin/bash
+# summary.html: tests/html/check.sh BINARY
+#
+# (a) text from the inputs is HTML-escaped and the page fetches nothing;
+# (b) on the samples, the page's numbers equal those of the CSV reports of
+#     the same run, counted here with awk;
+# (c) when Debian's chromium is installed, the page renders headless to a
+#     PNG and the DOM it loaded holds the same numbers; otherwise a line
+#     says the check was skipped. Set HTML_PNG=FILE to keep the PNG.
+#
+# The last line reads "html: N passed, N failed"; the exit status is not 0
+# when a check failed.
+set -u
+bin=$(realpath "$1")
+top=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+# check WHAT COMMAND...: one check, counted.
+check() {
+	local what=$1
+	shift
+	if "$@"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL html: $what"
+	fi
+}
+
+# The number in the element of id ID in FILE (the first one).
+num() {
+	sed -n "s/.*id=\"$2\"[^>]*>\([0-9][0-9]*\)<.*/\1/p" "$1" | head -n 1
+}
+
+# equal WHAT GOT WANT: an empty GOT (element missing) never equals.
+equal() {
+	if [ -n "$2" ] && [ "$2" = "$3" ]; then
+		return 0
+	fi
+	echo "    $1: page has '${2}', the CSV reports give '$3'"
+	return 1
+}
+
+has() { grep -qF -- "$2" "$1"; }
+lacks() { ! grep -qiF -- "$2" "$1"; }
+
+# RFC 4180 fields of one line (no line ends inside quotes), for mawk too.
+csv_awk='
+function csv(s, f,    n, i, c, q, cur) {
+	n = 0; q = 0; cur = ""
+	for (i = 1; i <= length(s); i++) {
+		c = substr(s, i, 1)
+		if (q) {
+			if (c != "\"") cur = cur c
+			else if (substr(s, i + 1, 1) == "\"") { cur = cur c; i++ }
+			else q = 0
+		} else if (c == "\"") q = 1
+		else if (c == ",") { f[++n] = cur; cur = "" }
+		else cur = cur c
+	}
+	f[++n] = cur
+	return n
+}'
+
+# csvsum FILE COLUMN [WHERE-COLUMN VALUE]: the sum of a column.
+csvsum() {
+	awk -v col="$2" -v wc="${3:-0}" -v wv="${4:-}" "$csv_awk"'
+	NR > 1 { csv($0, f); if (wc == 0 || f[wc] == wv) s += f[col] }
+	END { print s + 0 }' "$1"
+}
+
+# ---- (a) escaping, and nothing fetched -----------------------------------
+mkdir -p "$tmp/esc"
+esc_in="$tmp/esc/subs <&> 'q'.csv"
+cat >"$esc_in" <<'EOF'
+CustomerId,CustomerName,SubscriptionId,OfferName,Quantity,Status,CommitmentEndDate
+c1,"<script>alert(1)</script> & ""Co""",s1,Dynamics 365 for Sales Enterprise Edition CRMOL Basic (Qualified Offer),5,Active,2019-03-01
+"<img src=x onerror=alert(2)>",,s2,Dynamics 365 for Sales Enterprise Edition CRMOL Basic (Qualified Offer),3,,2019-05-01
+EOF
+"$bin" -q -s "$esc_in" --as-of 2019-01-01 -o "$tmp/esc/out"
+st=$?
+page="$tmp/esc/out/summary.html"
+check "escape case: exit status $st, expected 0" test "$st" -eq 0
+check "escape case: summary.html written" test -s "$page"
+touch "$page"
+check "customer name shown escaped" \
+	has "$page" '&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;'
+check "customer key shown escaped" has "$page" '&lt;img src=x onerror=alert(2)&gt;'
+check "file path shown escaped" has "$page" "subs &lt;&amp;&gt; &#39;q&#39;.csv"
+for bad in '<script' '<img' 'http://' 'https://' 'src=' 'url(' '@import'; do
+	check "page holds no '$bad'" lacks "$page" "$bad"
+done
+check "page is one whole document" has "$page" '</html>'
+
+# ---- (b) the samples: the page agrees with the CSV reports --------------
+out="$tmp/samples/out"
+args=(-q -s "$top/samples/subscriptions.csv" -l "$top/samples/licenses.csv" --as-of 2019-01-01)
+"$bin" "${args[@]}" -o "$out"
+st=$?
+page="$out/summary.html"
+check "samples: exit status $st, expected 0" test "$st" -eq 0
+check "samples: summary.html written" test -s "$page"
+touch "$page"
+check "samples: no temporary file left" test -z "$(ls -A "$out" | grep '^\.skuscan-')"
+check "samples: page under 100 KB" test "$(wc -c <"$page")" -lt 102400
+"$bin" "${args[@]}" -o "$tmp/samples/again"
+check "samples: same bytes on a second run" cmp -s "$page" "$tmp/samples/again/summary.html"
+"$bin" "${args[@]}" --no-html -o "$tmp/samples/nohtml"
+check "--no-html: no summary.html" test ! -e "$tmp/samples/nohtml/summary.html"
+check "--no-html: the CSV reports are still written" \
+	test -s "$tmp/samples/nohtml/affected_customers.csv"
+
+aff="$out/affected_customers.csv" aud="$out/migration_audit.csv"
+rpl="$out/replacements.csv"
+want=(
+	"customers-affected $(($(wc -l <"$aff") - 1))"
+	"active-retired-subscriptions $(csvsum "$aff" 4)"
+	"retired-seats $(csvsum "$aff" 5)"
+	"users-on-retired $(csvsum "$aff" 6)"
+	"migrations-complete $(awk "$csv_awk"' NR > 1 { csv($0, f); n += f[6] == "complete" } END { print n + 0 }' "$aud")"
+	"migrations-in-progress $(awk "$csv_awk"' NR > 1 { csv($0, f); n += f[6] == "in_progress" } END { print n + 0 }' "$aud")"
+	"migrations-not-started $(awk "$csv_awk"' NR > 1 { csv($0, f); n += f[6] == "not_started" } END { print n + 0 }' "$aud")"
+)
+# Seats by urgency and by end month: active retired subscriptions
+# (status empty or active) in replacements.csv.
+active_awk="$csv_awk"'
+NR > 1 { csv($0, f); if (f[8] == "" || f[8] == "active") print f[10], f[11], f[13] }'
+for u in expired critical soon later unknown; do
+	want+=("seats-$u $(awk "$active_awk" "$rpl" | awk -v u="$u" '$NF == u { s += $1 } END { print s + 0 }')")
+done
+for m in 01 02 03 04 05 06 07 08 09 10 11 12; do
+	want+=("seats-2019-$m $(awk "$active_awk" "$rpl" |
+		awk -v m="2019-$m" 'NF == 3 && substr($2, 1, 7) == m && $2 >= "2019-01-01" { s += $1 }
+		END { print s + 0 }')")
+done
+for w in "${want[@]}"; do
+	set -- $w
+	check "samples: $1" equal "$1" "$(num "$page" "$1")" "$2"
+done
+check "samples: as-of date shown" has "$page" '<b id="as-of">2019-01-01</b>'
+while IFS= read -r line; do
+	file=$(awk "$csv_awk"' { csv($0, f); print f[2] }' <<<"$line")
+	check "samples: input $file listed" has "$page" "<td class=\"f\">$file</td>"
+done < <(tail -n +2 "$out/manifest.csv")
+
+# ---- (c) headless Chromium: it loads, renders and shows the same numbers -
+if [ -x /usr/bin/chromium ]; then
+	chrome=(timeout 120 /usr/bin/chromium --headless --no-sandbox --disable-gpu --no-first-run
+		--disable-background-networking --disable-component-update --disable-sync)
+	"${chrome[@]}" --user-data-dir="$(mktemp -d -p "$tmp")" --screenshot="$tmp/page.png" \
+		--window-size=1200,2200 "file://$page" >"$tmp/chromium.log" 2>&1
+	size=$(wc -c <"$tmp/page.png" 2>/dev/null || echo 0)
+	check "chromium: screenshot written ($size bytes, more than 10 KB wanted)" \
+		test "$size" -gt 10240
+	check "chromium: screenshot is a PNG" \
+		test "$(head -c 8 "$tmp/page.png" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = \
+		89504e470d0a1a0a
+	[ -n "${HTML_PNG:-}" ] && cp "$tmp/page.png" "$HTML_PNG"
+	"${chrome[@]}" --user-data-dir="$(mktemp -d -p "$tmp")" --dump-dom "file://$page" \
+		>"$tmp/dom.html" 2>"$tmp/chromium-dom.log"
+	touch "$tmp/dom.html"
+	check "chromium: page loaded (title in the DOM)" has "$tmp/dom.html" \
+		'Retired subscriptions: summary'
+	for w in "${want[@]}"; do
+		set -- $w
+		check "chromium: $1" equal "$1 (DOM)" "$(num "$tmp/dom.html" "$1")" "$2"
+	done
+	if [ $fail -gt 0 ]; then
+		tail -n 5 "$tmp/chromium.log" "$tmp/chromium-dom.log" | sed 's/^/    /'
+	fi
+else
+	echo "html: chromium not installed, rendering check skipped"
+fi
+
+echo "html: $pass passed, $fail failed"
+[ $fail -eq 0 ]

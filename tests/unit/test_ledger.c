@@ -1,0 +1,509 @@
+/* Unit tests of ledger.h: subscriptions, customers, licenses and totals. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "ledger.h"
+#include "values.h"
+
+static int
+rule_of(struct rules *r, const char *id)
+{
+	for (size_t i = 0; i < rules_count(r); i++)
+		if (strcmp(rules_get(r, i)->id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int32_t
+day(const char *iso)
+{
+	int32_t v = DATE_NONE;
+
+	values_iso_date(iso, &v);
+	return v;
+}
+
+/* Adds a subscription with the fields that vary in these tests. */
+static void
+add(struct ledger *l, struct rules *r, const char *id, const char *key, const char *rule,
+    const char *status, int64_t qty, const char *end)
+{
+	struct sub_in s = {
+		.id = id, .customer_key = key, .customer_name = "", .customer_domain = "",
+		.offer = rule, .rule = rule_of(r, rule), .status = status, .auto_renew = 0,
+		.quantity = qty, .end_date = end ? day(end) : DATE_NONE,
+		.status_date = DATE_NONE,
+	};
+
+	ledger_add_sub(l, &s);
+}
+
+static const struct customer_row *
+customer(const struct ledger_summary *s, const char *key)
+{
+	for (size_t i = 0; i < s->ncustomers; i++)
+		if (strcmp(s->customers[i].key, key) == 0)
+			return &s->customers[i];
+	return NULL;
+}
+
+static const struct family_row *
+family(const struct ledger_summary *s, struct rules *r, const char *key, const char *fam)
+{
+	for (size_t i = 0; i < s->nfamilies; i++)
+		if (strcmp(s->families[i].customer_key, key) == 0 &&
+		    strcmp(rules_family(r, s->families[i].family), fam) == 0)
+			return &s->families[i];
+	return NULL;
+}
+
+#define SALES_QO "Dynamics 365 for Sales (Basic Qualified Offer)"
+#define CEP_QO "Dynamics 365 Customer Engagement Plan (Basic Qualified Offer)"
+#define SALES_PRO "Dynamics 365 for Sales Professional"
+#define TEAM "Dynamics 365 Team Members"
+
+static void
+test_subs(struct rules *r)
+{
+	struct ledger *l = ledger_new(r);
+	struct ledger_summary s;
+	const struct customer_row *c;
+	struct sub_in in;
+
+	CHECK(!ledger_has_subs(l));
+	ledger_drop_sub(l, "nothing", 7);	/* harmless on an empty ledger */
+
+	/* Last wins, ids compared case-insensitively. */
+	add(l, r, "AAAA-1", "c1", "sales-basic-qo", "active", 5, "2019-03-01");
+	add(l, r, "aaaa-1", "c1", "cep-basic-qo", "Suspended", 7, "2019-04-01");
+	add(l, r, "bbbb-2", "c1", "sales-basic-qo", "Active", 10, "2019-06-01");
+	CHECK(ledger_has_subs(l));
+	ledger_summarize(l, &s);
+	CHECK_INT_EQ(s.nsubs, 2);
+	if (s.nsubs == 2) {
+		CHECK_STR_EQ(s.subs[0].id, "aaaa-1");
+		CHECK_STR_EQ(s.subs[0].rule->id, "cep-basic-qo");
+		CHECK_STR_EQ(s.subs[0].status, "suspended");	/* lower case */
+		CHECK_INT_EQ(s.subs[0].quantity, 7);
+		CHECK_STR_EQ(s.subs[1].id, "bbbb-2");
+		CHECK_STR_EQ(s.subs[1].status, "active");
+	}
+	c = customer(&s, "c1");
+	CHECK(c != NULL);
+	if (c != NULL) {
+		CHECK_INT_EQ(c->retired, 2);
+		CHECK_INT_EQ(c->active_retired, 1);
+		CHECK_INT_EQ(c->retired_seats, 10);
+		CHECK_INT_EQ(c->earliest_end, day("2019-06-01"));
+	}
+	ledger_summary_free(&s);
+	CHECK(s.subs == NULL && s.nsubs == 0);
+
+	/* A later record that matches no rule takes the subscription away. */
+	ledger_drop_sub(l, "BBBB-2", 6);
+	ledger_drop_sub(l, "unknown", 7);
+	ledger_summarize(l, &s);
+	CHECK_INT_EQ(s.nsubs, 1);
+	c = customer(&s, "c1");
+	CHECK(c != NULL);
+	if (c != NULL) {
+		CHECK_INT_EQ(c->retired, 1);
+		CHECK_INT_EQ(c->active_retired, 0);
+		CHECK_INT_EQ(c->retired_seats, 0);
+		CHECK(!c->any_active);
+		CHECK_INT_EQ(c->earliest_end, DATE_NONE);
+	}
+	ledger_summary_free(&s);
+	/* And comes back when it matches again. */
+	add(l, r, "Bbbb-2", "c1", "sales-basic-qo", "active", 3, NULL);
+	ledger_summarize(l, &s);
+	CHECK_INT_EQ(s.nsubs, 2);
+	c = customer(&s, "c1");
+	if (CHECK(c != NULL)) {
+		CHECK_INT_EQ(c->retired_seats, 3);
+		CHECK(c->any_active);
+		CHECK_INT_EQ(c->earliest_end, DATE_NONE);	/* unknown end date */
+	}
+	ledger_summary_free(&s);
+	/* A subscription whose last record names another customer moves. */
+	add(l, r, "bbbb-2", "c2", "sales-basic-qo", "active", 4, NULL);
+	ledger_summarize(l, &s);
+	CHECK(customer(&s, "c2") != NULL);
+	if ((c = customer(&s, "c1")) != NULL)
+		CHECK_INT_EQ(c->retired, 1);
+	ledger_summary_free(&s);
+	ledger_free(l);
+
+	/* Retired seats saturate instead of overflowing. */
+	l = ledger_new(r);
+	add(l, r, "big-1", "huge", "sales-basic-qo", "active", INT64_MAX, NULL);
+	add(l, r, "big-2", "huge", "sales-basic-qo", "active", INT64_MAX, NULL);
+	ledger_summarize(l, &s);
+	if (CHECK((c = customer(&s, "huge")) != NULL))
+		CHECK_INT_EQ(c->retired_seats, INT64_MAX);
+	ledger_summary_free(&s);
+	ledger_free(l);
+
+	/* Names: the last non-empty one; retired seats only from active. */
+	l = ledger_new(r);
+	memset(&in, 0, sizeof(in));
+	in = (struct sub_in){ .id = "s1", .customer_key = "k", .customer_name = "First Name",
+	    .customer_domain = "k.example", .offer = "o", .rule = rule_of(r, "sales-basic-qo"),
+	    .status = "", .auto_renew = -1, .quantity = 3, .end_date = day("2019-05-01"),
+	    .status_date = DATE_NONE };
+	ledger_add_sub(l, &in);
+	in.id = "s2"; in.customer_name = "Second Name"; in.status = "ACTIVE"; in.quantity = 10;
+	in.end_date = day("2019-02-01");
+	ledger_add_sub(l, &in);
+	in.id = "s3"; in.customer_name = ""; in.status = "suspended"; in.quantity = 100;
+	in.end_date = day("2019-01-02");
+	ledger_add_sub(l, &in);
+	in.id = "s4"; in.status = "expired"; in.quantity = 1000; in.end_date = day("2018-01-02");
+	ledger_add_sub(l, &in);
+	in.id = "s5"; in.status = "active"; in.quantity = 50;
+	in.rule = rule_of(r, "sales-professional");	/* not retired: no retired seats */
+	in.end_date = day("2018-06-01");
+	ledger_add_sub(l, &in);
+	ledger_summarize(l, &s);
+	CHECK_INT_EQ(s.ncustomers, 1);
+	CHECK_INT_EQ(s.nsubs, 4);
+	if ((c = customer(&s, "k")) != NULL) {
+		CHECK_STR_EQ(c->name, "Second Name");
+		CHECK_INT_EQ(c->retired, 4);
+		CHECK_INT_EQ(c->active_retired, 2);
+		CHECK_INT_EQ(c->retired_seats, 13);
+		CHECK_INT_EQ(c->earliest_end, day("2019-02-01"));
+		CHECK(c->any_active);
+		CHECK(c->replacement_purchased);
+	} else {
+		CHECK(c != NULL);
+	}
+	{
+		const struct family_row *f = family(&s, r, "k", SALES_QO);
+
+		if (CHECK(f != NULL))
+			CHECK_INT_EQ(f->purchased, 13);
+		f = family(&s, r, "k", SALES_PRO);
+		if (CHECK(f != NULL))
+			CHECK_INT_EQ(f->purchased, 50);
+	}
+	/* Subscription rows carry the customer's name. */
+	for (size_t i = 0; i < s.nsubs; i++)
+		CHECK_STR_EQ(s.subs[i].customer_name, "Second Name");
+	ledger_summary_free(&s);
+	ledger_free(l);
+}
+
+static void
+test_order(struct rules *r)
+{
+	struct ledger *l = ledger_new(r);
+	struct ledger_summary s;
+
+	add(l, r, "z-sub", "beta", "sales-basic-qo", "active", 1, "2019-01-10");
+	add(l, r, "a-sub", "beta", "cep-basic-qo", "active", 1, "2019-01-20");
+	add(l, r, "m-sub", "alpha", "cep-basic-qo", "active", 1, "2019-03-01");
+	add(l, r, "rep-1", "gamma", "team-members", "active", 5, NULL);	/* not affected */
+	add(l, r, "rep-2", "alpha", "sales-professional", "active", 2, NULL);
+	add(l, r, "k-sub", "Alpha", "sales-basic-qo", "active", 1, NULL);
+	ledger_summarize(l, &s);
+
+	CHECK_INT_EQ(s.ncustomers, 3);
+	if (s.ncustomers == 3) {
+		/* Byte order: upper case first. */
+		CHECK_STR_EQ(s.customers[0].key, "Alpha");
+		CHECK_STR_EQ(s.customers[1].key, "alpha");
+		CHECK_STR_EQ(s.customers[2].key, "beta");
+		CHECK_INT_EQ(s.customers[2].earliest_end, day("2019-01-10"));
+	}
+	CHECK_INT_EQ(s.nsubs, 4);
+	if (s.nsubs == 4) {
+		CHECK_STR_EQ(s.subs[0].customer_key, "Alpha");
+		CHECK_STR_EQ(s.subs[1].customer_key, "alpha");
+		CHECK_STR_EQ(s.subs[1].id, "m-sub");
+		CHECK_STR_EQ(s.subs[2].id, "a-sub");
+		CHECK_STR_EQ(s.subs[3].id, "z-sub");
+		CHECK_INT_EQ(s.subs[3].end_date, day("2019-01-10"));
+	}
+	/* Families: by customer key, then family name. */
+	CHECK_INT_EQ(s.nfamilies, 6);
+	if (s.nfamilies == 6) {
+		static const char *want[6][2] = {
+			{ "Alpha", SALES_QO },
+			{ "alpha", CEP_QO },
+			{ "alpha", SALES_PRO },
+			{ "beta", CEP_QO },
+			{ "beta", SALES_QO },
+			{ "gamma", TEAM },
+		};
+
+		for (int i = 0; i < 6; i++) {
+			CHECK_STR_EQ(s.families[i].customer_key, want[i][0]);
+			CHECK_STR_EQ(rules_family(r, s.families[i].family), want[i][1]);
+		}
+		CHECK_INT_EQ(s.families[5].purchased, 5);
+	}
+	ledger_summary_free(&s);
+	ledger_free(l);
+}
+
+static void
+test_audit(struct rules *r)
+{
+	struct ledger *l = ledger_new(r);
+	struct ledger_summary s;
+	const struct customer_row *c;
+	struct sub_in in = {
+		.id = "x1", .customer_key = "sus", .customer_name = "", .customer_domain = "",
+		.offer = "o", .rule = rule_of(r, "sales-basic-qo"), .status = "Suspended",
+		.auto_renew = 0, .quantity = 1, .end_date = DATE_NONE,
+		.status_date = day("2019-01-05"),
+	};
+
+	/* Deprovision: status date + 120 of the latest suspended one. */
+	ledger_add_sub(l, &in);
+	in.id = "x2";
+	in.status_date = day("2018-12-01");
+	ledger_add_sub(l, &in);
+	in.id = "x3";
+	in.status = "expired";
+	in.status_date = day("2019-03-01");	/* not suspended: no deprovision */
+	ledger_add_sub(l, &in);
+	in.id = "y1";
+	in.customer_key = "nodate";
+	in.status = "suspended";
+	in.status_date = DATE_NONE;
+	ledger_add_sub(l, &in);
+
+	/* Replacements purchased: active, and suggested by the retired rule. */
+	add(l, r, "b1", "bought", "sales-basic-qo", "active", 1, NULL);
+	add(l, r, "b2", "bought", "team-members", "ACTIVE", 1, NULL);
+	add(l, r, "p1", "pending", "sales-basic-qo", "active", 1, NULL);
+	add(l, r, "p2", "pending", "team-members", "pending", 1, NULL);
+	add(l, r, "n1", "none", "cep-basic-qo", "active", 1, NULL);
+
+	ledger_summarize(l, &s);
+	if (CHECK((c = customer(&s, "sus")) != NULL)) {
+		char out[11];
+
+		values_date_format(c->deprovision, out);
+		CHECK_STR_EQ(out, "2019-05-05");
+		CHECK(!c->any_active);
+		CHECK(!c->replacement_purchased);
+		CHECK_INT_EQ(c->licenses_reassigned, -1);	/* no license rows */
+	}
+	if (CHECK((c = customer(&s, "nodate")) != NULL))
+		CHECK_INT_EQ(c->deprovision, DATE_NONE);
+	if (CHECK((c = customer(&s, "bought")) != NULL)) {
+		CHECK(c->replacement_purchased);
+		CHECK_INT_EQ(c->deprovision, DATE_NONE);
+	}
+	if (CHECK((c = customer(&s, "pending")) != NULL))
+		CHECK(!c->replacement_purchased);
+	if (CHECK((c = customer(&s, "none")) != NULL))
+		CHECK(!c->replacement_purchased);
+	ledger_summary_free(&s);
+	ledger_free(l);
+}
+
+/* Rules where the retired rule suggests only one of two replacements. */
+static void
+test_suggested_only(void)
+{
+	static const char text[] = "id,kind,pattern,family,suggest\n"
+	    "old,retired,^Old$,Old,new-a\n"
+	    "new-a,replacement,^A$,Family A,\n"
+	    "new-b,replacement,^B$,Family B,\n";
+	char path[] = "/tmp/skuscan-unit-ledger-XXXXXX";
+	int fd = mkstemp(path);
+	struct rules *r = NULL;
+	struct diag d;
+	struct ledger *l;
+	struct ledger_summary s;
+	const struct customer_row *c;
+
+	if (!CHECK(fd >= 0))
+		return;
+	CHECK(write(fd, text, sizeof(text) - 1) == (ssize_t)(sizeof(text) - 1));
+	close(fd);
+	CHECK_INT_EQ(rules_load(&r, path, &d), 0);
+	unlink(path);
+	if (r == NULL)
+		return;
+	l = ledger_new(r);
+	add(l, r, "o1", "only-b", "old", "active", 1, NULL);
+	add(l, r, "b1", "only-b", "new-b", "active", 1, NULL);
+	add(l, r, "o2", "has-a", "old", "active", 1, NULL);
+	add(l, r, "a2", "has-a", "new-a", "active", 1, NULL);
+	add(l, r, "o3", "suspended-a", "old", "active", 1, NULL);
+	add(l, r, "a3", "suspended-a", "new-a", "suspended", 1, NULL);
+	ledger_summarize(l, &s);
+	if (CHECK((c = customer(&s, "only-b")) != NULL))
+		CHECK(!c->replacement_purchased);
+	if (CHECK((c = customer(&s, "has-a")) != NULL))
+		CHECK(c->replacement_purchased);
+	if (CHECK((c = customer(&s, "suspended-a")) != NULL))
+		CHECK(!c->replacement_purchased);
+	ledger_summary_free(&s);
+	ledger_free(l);
+	rules_free(r);
+}
+
+static void
+test_licenses(struct rules *r)
+{
+	struct ledger *l = ledger_new(r);
+	struct ledger_summary s;
+	const struct customer_row *c;
+	const struct family_row *f;
+	int sales = rule_of(r, "sales-basic-qo"), cep = rule_of(r, "cep-basic-qo");
+	int pro = rule_of(r, "sales-professional"), team = rule_of(r, "team-members");
+
+	add(l, r, "s1", "c1", "sales-basic-qo", "active", 10, NULL);
+	add(l, r, "s2", "c2", "sales-basic-qo", "active", 2, NULL);
+	add(l, r, "s3", "c2", "sales-professional", "active", 5, NULL);
+	add(l, r, "s4", "c3", "cep-basic-qo", "active", 1, NULL);
+	add(l, r, "s5", "c4", "cep-basic-qo", "active", 1, NULL);
+
+	/* c1: users still on the retired offer, counted once each. */
+	ledger_cover(l, "c1");
+	ledger_add_license(l, "c1", "Ann@contoso.com", 15, sales);
+	ledger_add_license(l, "c1", "ann@CONTOSO.com", 15, sales);
+	ledger_add_license(l, "c1", "ann@contoso.com", 15, cep);	/* other family */
+	ledger_add_license(l, "c1", "bob@contoso.com", 15, sales);
+	ledger_add_license(l, "c1", "bob@contoso.com", 15, team);
+	/* c2: everyone moved. */
+	ledger_cover(l, "c2");
+	ledger_add_license(l, "c2", "ann@contoso.com", 15, pro);	/* same UPN, other customer */
+	ledger_add_license(l, "c2", "eve@fabrikam.com", 16, pro);
+	ledger_add_license(l, "c2", "EVE@fabrikam.com", 16, pro);
+	/* c3: covered but nobody holds anything relevant. */
+	ledger_cover(l, "c3");
+	/* c4: never covered. Unmatched rows count under their own key. */
+	ledger_cover(l, "(unmatched)");
+	ledger_add_license(l, "(unmatched)", "zed@nowhere.example", 19, pro);
+	/* Only the ulen bytes of the user count. */
+	ledger_add_license(l, "c2", "eve@fabrikam.comXYZ", 16, pro);
+
+	ledger_summarize(l, &s);
+	if (CHECK((c = customer(&s, "c1")) != NULL)) {
+		CHECK_INT_EQ(c->users_on_retired, 2);
+		CHECK_INT_EQ(c->licenses_reassigned, 0);
+	}
+	if (CHECK((c = customer(&s, "c2")) != NULL)) {
+		CHECK_INT_EQ(c->users_on_retired, 0);
+		CHECK_INT_EQ(c->licenses_reassigned, 1);
+		CHECK(c->replacement_purchased);
+	}
+	if (CHECK((c = customer(&s, "c3")) != NULL)) {
+		CHECK_INT_EQ(c->users_on_retired, 0);
+		CHECK_INT_EQ(c->licenses_reassigned, 0);
+	}
+	if (CHECK((c = customer(&s, "c4")) != NULL))
+		CHECK_INT_EQ(c->licenses_reassigned, -1);
+	CHECK(customer(&s, "(unmatched)") == NULL);
+
+	if (CHECK((f = family(&s, r, "c1", SALES_QO)) != NULL)) {
+		CHECK_INT_EQ(f->purchased, 10);
+		CHECK_INT_EQ(f->assigned, 2);
+	}
+	if (CHECK((f = family(&s, r, "c1", CEP_QO)) != NULL)) {
+		CHECK_INT_EQ(f->purchased, 0);
+		CHECK_INT_EQ(f->assigned, 1);
+	}
+	if (CHECK((f = family(&s, r, "c1", TEAM)) != NULL))
+		CHECK_INT_EQ(f->assigned, 1);
+	if (CHECK((f = family(&s, r, "c2", SALES_PRO)) != NULL)) {
+		CHECK_INT_EQ(f->purchased, 5);
+		CHECK_INT_EQ(f->assigned, 2);
+	}
+	if (CHECK((f = family(&s, r, "c2", SALES_QO)) != NULL)) {
+		CHECK_INT_EQ(f->purchased, 2);
+		CHECK_INT_EQ(f->assigned, 0);
+	}
+	if (CHECK((f = family(&s, r, "(unmatched)", SALES_PRO)) != NULL))
+		CHECK_INT_EQ(f->assigned, 1);
+	CHECK(family(&s, r, "c3", SALES_PRO) == NULL);
+	ledger_summary_free(&s);
+	ledger_free(l);
+}
+
+static void
+add_dom(struct ledger *l, struct rules *r, const char *id, const char *key, const char *domain)
+{
+	struct sub_in s = {
+		.id = id, .customer_key = key, .customer_name = "", .customer_domain = domain,
+		.offer = "o", .rule = rule_of(r, "sales-basic-qo"), .status = "active",
+		.auto_renew = -1, .quantity = 1, .end_date = DATE_NONE, .status_date = DATE_NONE,
+	};
+
+	ledger_add_sub(l, &s);
+}
+
+#define JOIN_IS(got, want) CHECK_STR_EQ((got) ? (got) : "(none)", (want))
+
+static void
+test_joins(struct rules *r)
+{
+	struct ledger *l = ledger_new(r);
+
+	add_dom(l, r, "1", "k-contoso", "Contoso.onmicrosoft.com");
+	add_dom(l, r, "2", "k-contoso-com", "contoso.com");
+	add_dom(l, r, "3", "k-fab-2", "fabrikam.de");
+	add_dom(l, r, "4", "k-fab-1", "fabrikam.co.uk");
+	add_dom(l, r, "5", "k-nodomain", "");
+	add_dom(l, r, "6", "k-gone", "gone.com");
+	ledger_drop_sub(l, "6", 1);
+
+	JOIN_IS(ledger_join_domain(l, "contoso.com", 11), "k-contoso-com");
+	JOIN_IS(ledger_join_domain(l, "CONTOSO.COM", 11), "k-contoso-com");
+	JOIN_IS(ledger_join_domain(l, "contoso.onmicrosoft.com", 23), "k-contoso");
+	JOIN_IS(ledger_join_domain(l, "contoso", 7), "(none)");
+	JOIN_IS(ledger_join_domain(l, "gone.com", 8), "(none)");
+
+	/* A tenant prefix: name.onmicrosoft.com first, then a domain starting "name.". */
+	JOIN_IS(ledger_join_tenant(l, "contoso", 7), "k-contoso");
+	JOIN_IS(ledger_join_tenant(l, "CONTOSO", 7), "k-contoso");
+	JOIN_IS(ledger_join_tenant(l, "fabrikam", 8), "k-fab-1");	/* the smallest key */
+	JOIN_IS(ledger_join_tenant(l, "fabrikamXX", 8), "k-fab-1");
+	JOIN_IS(ledger_join_tenant(l, "fab", 3), "(none)");
+	JOIN_IS(ledger_join_tenant(l, "northwind", 9), "(none)");
+
+	/* A UPN: its domain, else the domain's first label as a tenant. */
+	JOIN_IS(ledger_join_upn(l, "ann@contoso.com", 15), "k-contoso-com");
+	JOIN_IS(ledger_join_upn(l, "Ann@Contoso.Com", 15), "k-contoso-com");
+	JOIN_IS(ledger_join_upn(l, "bob@contoso.onmicrosoft.com", 27), "k-contoso");
+	JOIN_IS(ledger_join_upn(l, "eve@fabrikam.com", 16), "k-fab-1");
+	JOIN_IS(ledger_join_upn(l, "joe@northwind.com", 17), "(none)");
+	JOIN_IS(ledger_join_upn(l, "no-at-sign", 10), "(none)");
+	JOIN_IS(ledger_join_upn(l, "trailing@", 9), "(none)");
+	ledger_free(l);
+
+	/* Only contoso.com: the tenant falls back to the first label. */
+	l = ledger_new(r);
+	add_dom(l, r, "1", "only", "contoso.com");
+	JOIN_IS(ledger_join_tenant(l, "contoso", 7), "only");
+	JOIN_IS(ledger_join_upn(l, "x@contoso.net", 13), "only");
+	ledger_free(l);
+}
+
+void
+test_ledger(void)
+{
+	struct rules *r = NULL;
+	struct diag d;
+
+	if (!CHECK(rules_load(&r, NULL, &d) == 0))
+		return;
+	test_subs(r);
+	test_order(r);
+	test_audit(r);
+	test_suggested_only();
+	test_licenses(r);
+	test_joins(r);
+	rules_free(r);
+	ledger_free(NULL);
+}

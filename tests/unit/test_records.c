@@ -1,0 +1,349 @@
+/* Unit tests of records.h over in-memory inputs (input_open_mem). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "input.h"
+#include "records.h"
+#include "text.h"
+
+#define MAXREC 16
+
+/* A copy of one record, as the test keeps it after records_next moves on. */
+struct rec_copy {
+	uint64_t line;
+	enum record_problem problem;
+	size_t nfields;
+	size_t long_field;
+	char fields[512];	/* kept fields joined by '|' */
+	char raw[512];
+};
+
+struct run {
+	struct rec_copy rec[MAXREC];
+	size_t n;
+	int rc;			/* last records_next status */
+	char delim;
+	uint64_t cp1252;
+	uint64_t lines;
+	int open_rc;
+};
+
+/* Reads all of data with the options; the first record is the header. */
+static void
+read_all(struct run *out, const char *data, size_t len, const struct records_opts *o)
+{
+	struct input *in = input_open_mem("mem.csv", data, len);
+	struct records *r = NULL;
+	struct record *rec;
+	struct diag d;
+
+	memset(out, 0, sizeof(*out));
+	memset(&d, 0, sizeof(d));
+	out->open_rc = records_open(&r, in, "mem.csv", o, &d);
+	if (out->open_rc != 0) {
+		input_close(in);
+		return;
+	}
+	out->delim = records_delimiter(r);
+	while ((out->rc = records_next(r, &rec, &d)) == 1) {
+		struct rec_copy *c;
+		size_t k = 0;
+
+		if (out->n == MAXREC)
+			break;
+		c = &out->rec[out->n++];
+		c->line = rec->line;
+		c->problem = rec->problem;
+		c->nfields = rec->nfields;
+		c->long_field = rec->long_field;
+		for (size_t i = 0; i < rec->kept; i++) {
+			int w = snprintf(c->fields + k, sizeof(c->fields) - k, "%s%s",
+			    i ? "|" : "", rec->field[i]);
+
+			/* Fields are NUL-terminated at their length. */
+			CHECK_INT_EQ(strlen(rec->field[i]), rec->len[i]);
+			if (w > 0 && (size_t)w < sizeof(c->fields) - k)
+				k += (size_t)w;
+		}
+		snprintf(c->raw, sizeof(c->raw), "%.*s", (int)rec->raw_len, rec->raw);
+	}
+	out->cp1252 = records_cp1252_fields(r);
+	out->lines = records_lines(r);
+	records_free(r);
+	input_close(in);
+}
+
+static void
+read_str(struct run *out, const char *data)
+{
+	struct records_opts o = { 0, 0, true, 0 };
+
+	read_all(out, data, strlen(data), &o);
+}
+
+static void
+test_delimiter(void)
+{
+	struct run *r = calloc(1, sizeof(*r));
+
+	read_str(r, "a,b,c\n1,2,3\n");
+	CHECK_INT_EQ(r->delim, ',');
+	CHECK_INT_EQ(r->n, 2);
+	CHECK_STR_EQ(r->rec[1].fields, "1|2|3");
+
+	read_str(r, "a;b;c\n1;2,5;3\n");
+	CHECK_INT_EQ(r->delim, ';');
+	CHECK_STR_EQ(r->rec[0].fields, "a|b|c");
+	CHECK_STR_EQ(r->rec[1].fields, "1|2,5|3");
+	CHECK_INT_EQ(r->rec[1].nfields, 3);
+
+	read_str(r, "a\tb\tc\n1\t2\t3\n");
+	CHECK_INT_EQ(r->delim, '\t');
+	CHECK_STR_EQ(r->rec[1].fields, "1|2|3");
+
+	/* A tie goes to the comma. */
+	read_str(r, "a;b,c\n");
+	CHECK_INT_EQ(r->delim, ',');
+	read_str(r, "a\tb,c\n");
+	CHECK_INT_EQ(r->delim, ',');
+	read_str(r, "a;b;c,d,e\n");
+	CHECK_INT_EQ(r->delim, ',');
+
+	/* Delimiters inside quotes do not count. */
+	read_str(r, "\"a,b,c,d\";x;y\n");
+	CHECK_INT_EQ(r->delim, ';');
+	CHECK_STR_EQ(r->rec[0].fields, "a,b,c,d|x|y");
+	/* Only the header line counts. */
+	read_str(r, "a;b\n1,2,3,4,5\n");
+	CHECK_INT_EQ(r->delim, ';');
+
+	/* A forced delimiter wins. */
+	{
+		struct records_opts o = { '|', 0, true, 0 };
+		const char *s = "a,b|c\n1,2|3\n";
+
+		read_all(r, s, strlen(s), &o);
+		CHECK_INT_EQ(r->delim, '|');
+		CHECK_STR_EQ(r->rec[1].fields, "1,2|3");
+		CHECK_INT_EQ(r->rec[1].nfields, 2);
+	}
+	free(r);
+}
+
+static void
+test_lines(void)
+{
+	struct run *r = calloc(1, sizeof(*r));
+
+	/* #TYPE is skipped, still line 1; the delimiter comes from line 2. */
+	read_str(r, "#TYPE Selected.Microsoft.Store.PartnerCenter.Models.Subscription\n"
+	    "Id;OfferName\n" "s1;Offer, one\n");
+	CHECK_INT_EQ(r->n, 2);
+	CHECK_INT_EQ(r->delim, ';');
+	CHECK_INT_EQ(r->rec[0].line, 2);
+	CHECK_STR_EQ(r->rec[0].fields, "Id|OfferName");
+	CHECK_INT_EQ(r->rec[1].line, 3);
+	CHECK_STR_EQ(r->rec[1].fields, "s1|Offer, one");
+
+	/* #TYPE with CRLF, and with a lone CR. */
+	read_str(r, "#TYPE X\r\nId,Name\r\n1,2\r\n");
+	CHECK_INT_EQ(r->n, 2);
+	CHECK_INT_EQ(r->rec[0].line, 2);
+	CHECK_STR_EQ(r->rec[0].fields, "Id|Name");
+	CHECK_INT_EQ(r->rec[1].line, 3);
+	CHECK_STR_EQ(r->rec[1].raw, "1,2");
+	read_str(r, "#TYPE X\rId\tName\r1\t2");
+	CHECK_INT_EQ(r->n, 2);
+	CHECK_INT_EQ(r->delim, '\t');
+	CHECK_INT_EQ(r->rec[0].line, 2);
+	CHECK_INT_EQ(r->rec[1].line, 3);
+	CHECK_STR_EQ(r->rec[1].fields, "1|2");
+
+	/* Without type_line the #TYPE line is a record. */
+	{
+		struct records_opts o = { 0, 0, false, 0 };
+		const char *s = "#TYPE X\nId,Name\n";
+
+		read_all(r, s, strlen(s), &o);
+		CHECK_INT_EQ(r->n, 2);
+		CHECK_STR_EQ(r->rec[0].fields, "#TYPE X");
+		CHECK_INT_EQ(r->rec[1].line, 2);
+	}
+	/* #TYPE only at the very start. */
+	read_str(r, "Id,Name\n#TYPE x,y\n");
+	CHECK_INT_EQ(r->n, 2);
+	CHECK_STR_EQ(r->rec[1].fields, "#TYPE x|y");
+
+	/* Blank lines are skipped and counted. */
+	read_str(r, "h1,h2\n\na,b\n\n\nc,d\n");
+	CHECK_INT_EQ(r->n, 3);
+	CHECK_INT_EQ(r->rec[1].line, 3);
+	CHECK_STR_EQ(r->rec[1].fields, "a|b");
+	CHECK_INT_EQ(r->rec[2].line, 6);
+	CHECK_STR_EQ(r->rec[2].fields, "c|d");
+	CHECK_INT_EQ(r->rc, 0);
+
+	/* CRLF, lone CR and LF mixed; a quoted newline spans lines. */
+	read_str(r, "h1,h2\r\na,b\rc,\"multi\nline\"\r\nd,e\n\"x\r\ny\",z");
+	CHECK_INT_EQ(r->n, 5);
+	CHECK_INT_EQ(r->rec[1].line, 2);
+	CHECK_STR_EQ(r->rec[1].fields, "a|b");
+	CHECK_STR_EQ(r->rec[1].raw, "a,b");
+	CHECK_INT_EQ(r->rec[2].line, 3);
+	CHECK_STR_EQ(r->rec[2].fields, "c|multi\nline");
+	CHECK_STR_EQ(r->rec[2].raw, "c,\"multi\nline\"");
+	CHECK_INT_EQ(r->rec[3].line, 5);
+	CHECK_STR_EQ(r->rec[3].fields, "d|e");
+	CHECK_INT_EQ(r->rec[4].line, 6);
+	CHECK_STR_EQ(r->rec[4].fields, "x\r\ny|z");
+	CHECK_STR_EQ(r->rec[4].raw, "\"x\r\ny\",z");	/* last record, no line end */
+	CHECK_INT_EQ(r->rec[4].problem, RECORD_OK);
+	CHECK_INT_EQ(r->rc, 0);
+
+	/* Old Mac files: CR only. */
+	read_str(r, "h\r1\r\r2\r");
+	CHECK_INT_EQ(r->n, 3);
+	CHECK_INT_EQ(r->rec[1].line, 2);
+	CHECK_INT_EQ(r->rec[2].line, 4);
+	CHECK_STR_EQ(r->rec[2].raw, "2");
+
+	/* Trimming, quoted or not; inner spaces stay. */
+	read_str(r, "h1,h2,h3\n  a b ,\t\"  q \" ,\"\"\n");
+	CHECK_STR_EQ(r->rec[1].fields, "a b|q|");
+	CHECK_INT_EQ(r->rec[1].nfields, 3);
+	CHECK_STR_EQ(r->rec[1].raw, "  a b ,\t\"  q \" ,\"\"");
+	/* Doubled quotes inside a quoted field. */
+	read_str(r, "h\n\"say \"\"hi\"\"\"\n");
+	CHECK_STR_EQ(r->rec[1].fields, "say \"hi\"");
+	/* Field count, including empty trailing fields. */
+	read_str(r, "a,b,c\n1,,\n1,2\n");
+	CHECK_INT_EQ(r->rec[1].nfields, 3);
+	CHECK_INT_EQ(r->rec[2].nfields, 2);
+
+	/* Empty input: no records. */
+	read_str(r, "");
+	CHECK_INT_EQ(r->open_rc, 0);
+	CHECK_INT_EQ(r->n, 0);
+	CHECK_INT_EQ(r->rc, 0);
+	free(r);
+}
+
+static void
+test_problems(void)
+{
+	struct run *r = calloc(1, sizeof(*r));
+
+	/* A quote inside an unquoted field. */
+	read_str(r, "id,name,q\n1,5\" display,3\n2,ok,4\n");
+	CHECK_INT_EQ(r->n, 3);
+	CHECK_INT_EQ(r->rec[1].problem, RECORD_MALFORMED);
+	CHECK_INT_EQ(r->rec[1].line, 2);
+	CHECK_STR_EQ(r->rec[1].raw, "1,5\" display,3");
+	CHECK_INT_EQ(r->rec[2].problem, RECORD_OK);
+	CHECK_INT_EQ(r->rec[2].line, 3);
+	CHECK_STR_EQ(r->rec[2].fields, "2|ok|4");
+
+	/* A closing quote followed by text. */
+	read_str(r, "id,name\r\n\"x\"y,1\r\n2,ok\r\n");
+	CHECK_INT_EQ(r->n, 3);
+	CHECK_INT_EQ(r->rec[1].problem, RECORD_MALFORMED);
+	CHECK_INT_EQ(r->rec[1].line, 2);
+	CHECK_STR_EQ(r->rec[1].raw, "\"x\"y,1");
+	CHECK_INT_EQ(r->rec[2].problem, RECORD_OK);
+	CHECK_INT_EQ(r->rec[2].line, 3);
+	CHECK_STR_EQ(r->rec[2].fields, "2|ok");
+
+	/* A malformed record after a multi-line one keeps the line count. */
+	read_str(r, "h1,h2\n\"a\nb\",c\nd\"e,f\ng,h\n");
+	CHECK_INT_EQ(r->n, 4);
+	CHECK_INT_EQ(r->rec[1].line, 2);
+	CHECK_INT_EQ(r->rec[2].line, 4);
+	CHECK_INT_EQ(r->rec[2].problem, RECORD_MALFORMED);
+	CHECK_INT_EQ(r->rec[3].line, 5);
+	CHECK_STR_EQ(r->rec[3].fields, "g|h");
+
+	/* A malformed last line without a line end. */
+	read_str(r, "h1,h2\na,b\"c");
+	CHECK_INT_EQ(r->n, 2);
+	CHECK_INT_EQ(r->rec[1].problem, RECORD_MALFORMED);
+	CHECK_STR_EQ(r->rec[1].raw, "a,b\"c");
+
+	/* A quote still open at the end of the file. */
+	read_str(r, "h1,h2\nok,1\nbad,\"open\nmore\nrest,2\n");
+	CHECK_INT_EQ(r->n, 3);
+	CHECK_INT_EQ(r->rec[1].problem, RECORD_OK);
+	CHECK_INT_EQ(r->rec[2].problem, RECORD_UNTERMINATED);
+	CHECK_INT_EQ(r->rec[2].line, 3);
+	CHECK_STR_EQ(r->rec[2].raw, "bad,\"open\nmore\nrest,2");
+	CHECK_INT_EQ(r->rc, 0);
+
+	/* A field over the limit rejects its record only. */
+	{
+		struct records_opts o = { 0, 8, true, 0 };
+		const char *s = "h1,h2,h3\n1,abcdefghijklmnop,3\n2,12345678,4\n\"0123456789\",x,y\n";
+
+		read_all(r, s, strlen(s), &o);
+		CHECK_INT_EQ(r->n, 4);
+		CHECK_INT_EQ(r->rec[1].problem, RECORD_TOO_LONG);
+		CHECK_INT_EQ(r->rec[1].long_field, 1);
+		CHECK_INT_EQ(r->rec[1].line, 2);
+		CHECK_INT_EQ(r->rec[1].nfields, 3);
+		CHECK_STR_EQ(r->rec[1].raw, "1,abcdefghijklmnop,3");
+		CHECK_INT_EQ(r->rec[2].problem, RECORD_OK);
+		CHECK_STR_EQ(r->rec[2].fields, "2|12345678|4");
+		CHECK_INT_EQ(r->rec[2].line, 3);
+		CHECK_INT_EQ(r->rec[3].problem, RECORD_TOO_LONG);
+		CHECK_INT_EQ(r->rec[3].long_field, 0);
+		CHECK_INT_EQ(r->rec[3].line, 4);
+	}
+	/* A long field (longer than libcsv's block) under a small limit. */
+	{
+		struct records_opts o = { 0, 16, true, 0 };
+		size_t big = 300000;
+		char *s = malloc(big + 64);
+		size_t k = 0;
+
+		k += (size_t)sprintf(s, "h1,h2\n1,");
+		memset(s + k, 'z', big);
+		k += big;
+		k += (size_t)sprintf(s + k, "\n2,fine\n");
+		read_all(r, s, k, &o);
+		CHECK_INT_EQ(r->n, 3);
+		CHECK_INT_EQ(r->rec[1].problem, RECORD_TOO_LONG);
+		CHECK_INT_EQ(r->rec[1].long_field, 1);
+		CHECK_INT_EQ(r->rec[2].problem, RECORD_OK);
+		CHECK_INT_EQ(r->rec[2].line, 3);
+		CHECK_STR_EQ(r->rec[2].fields, "2|fine");
+		free(s);
+	}
+
+	/* Windows-1252 fields are converted and counted. */
+	read_str(r, "name,city\nM\xfcller,K\xf6ln\nM\xc3\xbcller,Paris\n\x80 5,x\n");
+	CHECK_INT_EQ(r->n, 4);
+	CHECK_STR_EQ(r->rec[1].fields, "M\xc3\xbcller|K\xc3\xb6ln");
+	CHECK_STR_EQ(r->rec[2].fields, "M\xc3\xbcller|Paris");
+	CHECK_STR_EQ(r->rec[3].fields, "\xe2\x82\xac 5|x");
+	CHECK_INT_EQ(r->cp1252, 3);
+	/* The raw text is kept as read. */
+	CHECK_STR_EQ(r->rec[1].raw, "M\xfcller,K\xf6ln");
+
+	/* max_kept_fields bounds what is kept, not what is counted. */
+	{
+		struct records_opts o = { 0, 0, true, 2 };
+		const char *s = "a,b,c,d\n1,2,3,4\n";
+
+		read_all(r, s, strlen(s), &o);
+		CHECK_INT_EQ(r->rec[1].nfields, 4);
+		CHECK_STR_EQ(r->rec[1].fields, "1|2");
+	}
+	free(r);
+}
+
+void
+test_records(void)
+{
+	test_delimiter();
+	test_lines();
+	test_problems();
+}

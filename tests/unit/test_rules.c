@@ -1,0 +1,392 @@
+/* Unit tests of rules.h: built-in rules, classification, bad rules files. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "rules.h"
+
+static const char *retired_names[24] = {
+	"Dynamics 365 for Sales Enterprise Edition CRMOL Basic (Qualified Offer)",
+	"Dynamics 365 for Sales Enterprise Edition CRMOL Basic (Qualified Offer) for Faculty",
+	"Dynamics 365 for Sales Enterprise Edition CRMOL Basic (Qualified Offer) for Students",
+	"Dynamics 365 for Sales Enterprise Edition (Government Pricing) CRMOL Basic (Qualified Offer)",
+	"Dynamics 365 for Sales Enterprise Edition From SA for CRM Basic (Qualified Offer)",
+	"Dynamics 365 for Sales Enterprise Edition From SA for CRM Basic (Qualified Offer) for Faculty",
+	"Dynamics 365 for Sales Enterprise Edition From SA for CRM Basic (Qualified Offer) for Students",
+	"Dynamics 365 for Sales Enterprise Edition (Government Pricing) From SA for CRM Basic (Qualified Offer)",
+	"Dynamics 365 for Sales Enterprise Edition Add-On for CRM Basic (Qualified Offer)",
+	"Dynamics 365 for Sales Enterprise Edition Add-On for CRM Basic (Qualified Offer) for Faculty",
+	"Dynamics 365 for Sales Enterprise Edition Add-On for CRM Basic (Qualified Offer) for Students",
+	"Dynamics 365 for Sales Enterprise Edition (Government Pricing) Add-On for CRM Basic (Qualified Offer)",
+	"Dynamics 365 Customer Engagement Plan Enterprise Edition CRMOL Basic (Qualified Offer)",
+	"Dynamics 365 Customer Engagement Plan Enterprise Edition (Government Pricing) CRMOL Basic (Qualified Offer)",
+	"Dynamics 365 Customer Engagement Plan Enterprise Edition CRMOL Basic (Qualified Offer) for Students",
+	"Dynamics 365 Customer Engagement Plan Enterprise Edition CRMOL Basic (Qualified Offer) for Faculty",
+	"Dynamics 365 Customer Engagement Plan Enterprise Edition From SA for CRM Basic (Qualified Offer)",
+	"Dynamics 365 Customer Engagement Plan Enterprise Edition (Government Pricing) From SA for CRM Basic (Qualified Offer)",
+	"Dynamics 365 Customer Engagement Plan Enterprise Edition From SA for CRM Basic (Qualified Offer) for Students",
+	"Dynamics 365 Customer Engagement Plan Enterprise Edition From SA for CRM Basic (Qualified Offer) for Faculty",
+	"Dynamics 365 Customer Engagement Plan Enterprise Edition Add-On for CRM Basic (Qualified Offer)",
+	"Dynamics 365 Customer Engagement Plan Enterprise Edition (Government Pricing) Add-On for CRM Basic (Qualified Offer)",
+	"Dynamics 365 Customer Engagement Plan Enterprise Edition Add-On for CRM Basic (Qualified Offer) for Students",
+	"Dynamics 365 Customer Engagement Plan Enterprise Edition Add-On for CRM Basic (Qualified Offer) for Faculty",
+};
+
+/* The id of the rule name (or else id) matches, "" for none, "ERROR" on failure. */
+static const char *
+classify2(struct rules *r, const char *name, const char *id)
+{
+	struct diag d;
+	int k = -2;
+
+	memset(&d, 0, sizeof(d));
+	if (rules_classify(r, name, strlen(name), id, id ? strlen(id) : 0, &k, &d) != 0)
+		return "ERROR";
+	if (k == -1)
+		return "";
+	if (k < 0 || (size_t)k >= rules_count(r))
+		return "BAD INDEX";
+	return rules_get(r, (size_t)k)->id;
+}
+
+static const char *
+classify(struct rules *r, const char *name)
+{
+	return classify2(r, name, NULL);
+}
+
+/* name in upper case with every space doubled, into out. */
+static void
+mangle(const char *name, char *out, size_t size)
+{
+	size_t k = 0;
+
+	for (; *name && k + 3 < size; name++) {
+		char c = *name;
+
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 32);
+		out[k++] = c;
+		if (c == ' ')
+			out[k++] = ' ';
+	}
+	out[k] = '\0';
+}
+
+static int
+find(struct rules *r, const char *id)
+{
+	for (size_t i = 0; i < rules_count(r); i++)
+		if (strcmp(rules_get(r, i)->id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void
+test_builtin(void)
+{
+	struct rules *r = NULL;
+	struct diag d;
+	const struct rule *ru;
+	char big[512];
+
+	memset(&d, 0, sizeof(d));
+	CHECK_INT_EQ(rules_load(&r, NULL, &d), 0);
+	if (r == NULL)
+		return;
+	CHECK_INT_EQ(rules_count(r), 6);
+	CHECK_STR_EQ(rules_source(r), "builtin");
+	{
+		size_t len;
+		const char *text = rules_builtin_text(&len);
+
+		CHECK_INT_EQ(rules_bytes(r), len);
+		CHECK_INT_EQ(len, strlen(text));
+	}
+
+	/* Ids, kinds, families and suggestions are fixed by SPEC. */
+	ru = rules_get(r, (size_t)find(r, "sales-basic-qo"));
+	CHECK(find(r, "sales-basic-qo") >= 0);
+	CHECK_INT_EQ(ru->kind, RULE_RETIRED);
+	CHECK_STR_EQ(ru->family, "Dynamics 365 for Sales (Basic Qualified Offer)");
+	CHECK_INT_EQ(ru->nsuggest, 4);
+	if (ru->nsuggest == 4) {
+		CHECK_STR_EQ(rules_get(r, ru->suggest[0])->id, "sales-professional");
+		CHECK_STR_EQ(rules_get(r, ru->suggest[1])->id, "customer-service");
+		CHECK_STR_EQ(rules_get(r, ru->suggest[2])->id, "customer-engagement-plan");
+		CHECK_STR_EQ(rules_get(r, ru->suggest[3])->id, "team-members");
+	}
+	CHECK(find(r, "cep-basic-qo") >= 0);
+	ru = rules_get(r, (size_t)find(r, "cep-basic-qo"));
+	CHECK_INT_EQ(ru->kind, RULE_RETIRED);
+	CHECK_STR_EQ(ru->family, "Dynamics 365 Customer Engagement Plan (Basic Qualified Offer)");
+	CHECK_INT_EQ(ru->nsuggest, 4);
+	if (ru->nsuggest == 4) {
+		CHECK_STR_EQ(rules_get(r, ru->suggest[0])->id, "customer-engagement-plan");
+		CHECK_STR_EQ(rules_get(r, ru->suggest[1])->id, "sales-professional");
+		CHECK_STR_EQ(rules_get(r, ru->suggest[2])->id, "customer-service");
+		CHECK_STR_EQ(rules_get(r, ru->suggest[3])->id, "team-members");
+	}
+	{
+		static const char *rep[4][2] = {
+			{ "sales-professional", "Dynamics 365 for Sales Professional" },
+			{ "customer-service", "Dynamics 365 for Customer Service" },
+			{ "customer-engagement-plan", "Dynamics 365 Customer Engagement Plan" },
+			{ "team-members", "Dynamics 365 Team Members" },
+		};
+
+		for (int i = 0; i < 4; i++) {
+			int k = find(r, rep[i][0]);
+
+			CHECK(k >= 0);
+			if (k < 0)
+				continue;
+			CHECK_INT_EQ(rules_get(r, (size_t)k)->kind, RULE_REPLACEMENT);
+			CHECK_STR_EQ(rules_get(r, (size_t)k)->family, rep[i][1]);
+			CHECK_INT_EQ(rules_get(r, (size_t)k)->nsuggest, 0);
+			CHECK_STR_EQ(rules_family(r, rules_get(r, (size_t)k)->family_index),
+			    rep[i][1]);
+			CHECK_INT_EQ(rules_family_kind(r, rules_get(r, (size_t)k)->family_index),
+			    RULE_REPLACEMENT);
+		}
+	}
+	CHECK_INT_EQ(rules_family_count(r), 6);
+	CHECK_STR_EQ(rules_family(r, 0), "Dynamics 365 for Sales (Basic Qualified Offer)");
+	CHECK_INT_EQ(rules_family_kind(r, 0), RULE_RETIRED);
+
+	/* Every retired name of the notice, as written, upper-cased, spaced out. */
+	for (int i = 0; i < 24; i++) {
+		const char *want = i < 12 ? "sales-basic-qo" : "cep-basic-qo";
+
+		CHECK_STR_EQ(classify(r, retired_names[i]), want);
+		mangle(retired_names[i], big, sizeof(big));
+		CHECK_STR_EQ(classify(r, big), want);
+		/* Lower case too. */
+		for (char *p = big; *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p + 32);
+		CHECK_STR_EQ(classify(r, big), want);
+	}
+	/* Whole names only: a longer or a partial name is another offer. */
+	CHECK_STR_EQ(classify(r, "Dynamics 365 for Sales Enterprise Edition CRMOL Basic (Qualified Offer) Trial"), "");
+	CHECK_STR_EQ(classify(r, "Dynamics 365 for Sales Enterprise Edition CRMOL Basic"), "");
+	CHECK_STR_EQ(classify(r, "Dynamics 365 for Sales Enterprise Edition CRMOL Basic (Qualified Offer) for Nonprofit"), "");
+
+	/* Full price and other products match nothing. */
+	CHECK_STR_EQ(classify(r, "Dynamics 365 for Sales Enterprise Edition"), "");
+	CHECK_STR_EQ(classify(r, "Office 365 E3"), "");
+	CHECK_STR_EQ(classify(r, "DYN365_ENTERPRISE_SALES"), "");
+	CHECK_STR_EQ(classify(r, "ENTERPRISEPACK"), "");
+	CHECK_STR_EQ(classify(r, ""), "");
+
+	/* Replacement names and part numbers. */
+	CHECK_STR_EQ(classify(r, "Dynamics 365 for Sales Professional"), "sales-professional");
+	CHECK_STR_EQ(classify(r, "Dynamics 365 Sales Professional"), "sales-professional");
+	CHECK_STR_EQ(classify(r, "DYNAMICS 365 FOR SALES PROFESSIONAL"), "sales-professional");
+	CHECK_STR_EQ(classify(r, "D365_SALES_PRO"), "sales-professional");
+	CHECK_STR_EQ(classify(r, "Dynamics 365 for Customer Service"), "customer-service");
+	CHECK_STR_EQ(classify(r, "Dynamics 365 for Customer Service Enterprise Edition"), "customer-service");
+	CHECK_STR_EQ(classify(r, "Dynamics 365 Customer Service Enterprise"), "customer-service");
+	CHECK_STR_EQ(classify(r, "DYN365_ENTERPRISE_CUSTOMER_SERVICE"), "customer-service");
+	CHECK_STR_EQ(classify(r, "Dynamics 365 Customer Engagement Plan"), "customer-engagement-plan");
+	CHECK_STR_EQ(classify(r, "Dynamics 365 Customer Engagement Plan Enterprise Edition"), "customer-engagement-plan");
+	CHECK_STR_EQ(classify(r, "DYN365_ENTERPRISE_PLAN1"), "customer-engagement-plan");
+	CHECK_STR_EQ(classify(r, "Dynamics 365 Team Members"), "team-members");
+	CHECK_STR_EQ(classify(r, "Dynamics 365 for Team Members Enterprise Edition"), "team-members");
+	CHECK_STR_EQ(classify(r, "DYN365_ENTERPRISE_TEAM_MEMBERS"), "team-members");
+	CHECK_STR_EQ(classify(r, "DYN365_TEAM_MEMBERS"), "team-members");
+	CHECK_STR_EQ(classify(r, "dyn365_team_members"), "team-members");
+
+	/* "Qualified Offer" never makes a replacement. */
+	CHECK_STR_EQ(classify(r, "Dynamics 365 for Sales Professional (Qualified Offer)"), "");
+	CHECK_STR_EQ(classify(r, "Dynamics 365 Customer Engagement Plan Qualified Offer"), "");
+	CHECK_STR_EQ(classify(r, "Dynamics 365 Team Members (Qualified Offer)"), "");
+	CHECK_STR_EQ(classify(r, "Dynamics 365 for Customer Service Qualified Offer"), "");
+
+	/* The offer id is tried when the name does not match. */
+	CHECK_STR_EQ(classify2(r, "Some Partner Bundle", "D365_SALES_PRO"), "sales-professional");
+	CHECK_STR_EQ(classify2(r, "Legacy CRM", retired_names[13]), "cep-basic-qo");
+	CHECK_STR_EQ(classify2(r, "Some Partner Bundle", "0123-ABCD"), "");
+	CHECK_STR_EQ(classify2(r, "Some Partner Bundle", ""), "");
+	/* Per rule, name then id: the retired rule on the id beats a later rule's name. */
+	CHECK_STR_EQ(classify2(r, "Dynamics 365 Team Members", retired_names[0]), "sales-basic-qo");
+	CHECK_STR_EQ(classify2(r, retired_names[0], "D365_SALES_PRO"), "sales-basic-qo");
+
+	/* The memo answers the same, and keys on both name and id. */
+	for (int i = 0; i < 2; i++) {
+		CHECK_STR_EQ(classify(r, retired_names[5]), "sales-basic-qo");
+		CHECK_STR_EQ(classify(r, "Office 365 E3"), "");
+		CHECK_STR_EQ(classify2(r, "X", "DYN365_ENTERPRISE_PLAN1"), "customer-engagement-plan");
+		CHECK_STR_EQ(classify2(r, "X", "DYN365_TEAM_MEMBERS"), "team-members");
+		CHECK_STR_EQ(classify2(r, "X", NULL), "");
+		CHECK_STR_EQ(classify2(r, "XD", "YN365_TEAM_MEMBERS"), "");
+	}
+	/* Only the given bytes are classified. */
+	{
+		int k = -2;
+
+		CHECK_INT_EQ(rules_classify(r, "D365_SALES_PROXXX", 14, NULL, 0, &k, &d), 0);
+		CHECK_INT_EQ(k, find(r, "sales-professional"));
+		CHECK_INT_EQ(rules_classify(r, "D365_SALES_PROXXX", 17, NULL, 0, &k, &d), 0);
+		CHECK_INT_EQ(k, -1);
+	}
+	rules_free(r);
+	rules_free(NULL);
+}
+
+/* Writes text to a new temporary file; its path goes into path. */
+static int
+write_temp(const char *text, char path[64])
+{
+	int fd;
+	size_t n = strlen(text);
+
+	snprintf(path, 64, "/tmp/skuscan-unit-rules-XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0)
+		return -1;
+	if (write(fd, text, n) != (ssize_t)n) {
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Loads text as a rules file; returns rules_load's status, fills d. */
+static int
+load_text(const char *text, struct rules **r, struct diag *d, char path[64])
+{
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	*r = NULL;
+	if (!CHECK(write_temp(text, path) == 0))
+		return -2;
+	rc = rules_load(r, path, d);
+	unlink(path);
+	return rc;
+}
+
+static void
+check_bad(const char *text, uint64_t line, const char *id, const char *what, int src_line)
+{
+	struct rules *r;
+	struct diag d;
+	char path[64], quoted[128];
+	int rc = load_text(text, &r, &d, path);
+
+	snprintf(quoted, sizeof(quoted), "'%s'", id);
+	if (!check_note(rc == -1 && r == NULL, __FILE__, src_line, "bad rules file refused"))
+		fprintf(stderr, "     rc %d for:\n%s\n", rc, text);
+	if (!check_note(strcmp(d.file, path) == 0 && d.line == line &&
+	    strstr(d.msg, quoted) != NULL && strstr(d.msg, what) != NULL,
+	    __FILE__, src_line, "diag names file, line, rule and problem"))
+		fprintf(stderr, "     got %s:%ju: %s; expected %s:%ju, %s, \"%s\"\n", d.file,
+		    (uintmax_t)d.line, d.msg, path, (uintmax_t)line, quoted, what);
+	rules_free(r);
+}
+#define BAD(text, line, id, what) check_bad((text), (line), (id), (what), __LINE__)
+
+#define HDR "id,kind,pattern,family,suggest\n"
+
+static void
+test_files(void)
+{
+	struct rules *r;
+	struct diag d;
+	char path[64];
+	size_t len;
+	const char *text = rules_builtin_text(&len);
+
+	/* The built-in text, read back as a file, gives the same rules. */
+	CHECK_INT_EQ(load_text(text, &r, &d, path), 0);
+	if (r != NULL) {
+		CHECK_INT_EQ(rules_count(r), 6);
+		CHECK_STR_EQ(rules_source(r), path);
+		CHECK_INT_EQ(rules_bytes(r), len);
+		CHECK_STR_EQ(rules_get(r, 0)->id, "sales-basic-qo");
+		CHECK_STR_EQ(rules_get(r, 5)->id, "team-members");
+		CHECK_INT_EQ(rules_get(r, 0)->line, 2);
+		CHECK_INT_EQ(rules_get(r, 5)->line, 7);
+		for (int i = 0; i < 24; i++)
+			CHECK_STR_EQ(classify(r, retired_names[i]),
+			    i < 12 ? "sales-basic-qo" : "cep-basic-qo");
+		CHECK_STR_EQ(classify(r, "DYN365_ENTERPRISE_PLAN1"), "customer-engagement-plan");
+		CHECK_STR_EQ(classify(r, "Dynamics 365 for Sales Enterprise Edition"), "");
+		{
+			struct rules *b = NULL;
+
+			CHECK_INT_EQ(rules_load(&b, NULL, &d), 0);
+			if (b != NULL) {
+				CHECK_INT_EQ(rules_crc(b), rules_crc(r));
+				CHECK_INT_EQ(rules_bytes(b), rules_bytes(r));
+				for (size_t i = 0; i < rules_count(b) && i < rules_count(r); i++) {
+					CHECK_STR_EQ(rules_get(b, i)->pattern, rules_get(r, i)->pattern);
+					CHECK_STR_EQ(rules_get(b, i)->family, rules_get(r, i)->family);
+					CHECK_INT_EQ(rules_get(b, i)->nsuggest, rules_get(r, i)->nsuggest);
+				}
+			}
+			rules_free(b);
+		}
+	}
+	rules_free(r);
+
+	/* A small good file: first match wins, in file order. */
+	CHECK_INT_EQ(load_text(HDR
+	    "old,retired,^Widget Classic$,Widgets (old),new-a\n"
+	    "new-a,replacement,Widget,Widgets,\n"
+	    "new-b,replacement,Gadget,Gadgets,\n", &r, &d, path), 0);
+	if (r != NULL) {
+		CHECK_STR_EQ(classify(r, "widget classic"), "old");
+		CHECK_STR_EQ(classify(r, "Widget Pro"), "new-a");
+		CHECK_STR_EQ(classify(r, "Widget Gadget"), "new-a");
+		CHECK_STR_EQ(classify(r, "Super gadget"), "new-b");
+		CHECK_INT_EQ(rules_get(r, 0)->nsuggest, 1);
+		CHECK_INT_EQ(rules_family_count(r), 3);
+	}
+	rules_free(r);
+
+	/* CRLF line ends and a byte order mark. */
+	CHECK_INT_EQ(load_text("\xef\xbb\xbfid,kind,pattern,family,suggest\r\n"
+	    "old,retired,^Old$,Old,new\r\nnew,replacement,^New$,New,\r\n", &r, &d, path), 0);
+	if (r != NULL) {
+		CHECK_STR_EQ(rules_get(r, 1)->id, "new");
+		CHECK_STR_EQ(rules_get(r, 1)->family, "New");
+		CHECK_INT_EQ(rules_get(r, 1)->line, 3);
+		CHECK_STR_EQ(classify(r, "new"), "new");
+		CHECK_STR_EQ(classify(r, "OLD"), "old");
+	}
+	rules_free(r);
+
+	/* Columns are found by name. */
+	CHECK_INT_EQ(load_text("family,pattern,id,kind\nWidgets,Widget,w,replacement\n",
+	    &r, &d, path), 0);
+	if (r != NULL)
+		CHECK_STR_EQ(classify(r, "Widget"), "w");
+	rules_free(r);
+
+	BAD(HDR "a,retired,x,Fa,b\nb,obsolete,y,Fb,\n", 3, "b", "unknown kind");
+	BAD(HDR "a,replacement,x,Fa,\nb,replacement,y,Fb,\na,replacement,z,Fc,\n", 4, "a",
+	    "duplicate id");
+	BAD(HDR "a,replacement,x,Fa,\nBad_Id,replacement,y,Fb,\n", 3, "Bad_Id", "[a-z0-9-]+");
+	BAD(HDR "a,replacement,x,Fa,\nb,replacement,,Fb,\n", 3, "b", "empty pattern");
+	BAD(HDR "a,replacement,x,Fa,\nb,replacement,  ,Fb,\n", 3, "b", "empty pattern");
+	BAD(HDR "a,replacement,x,Fa,\nb,replacement,(abc,Fb,\n", 3, "b", "offset 4");
+	BAD(HDR "a,replacement,x,Fa,\nb,replacement,(abc,Fb,\n", 3, "b", "parenthesis");
+	BAD(HDR "old,retired,x,Fo,new;nope\nnew,replacement,y,Fn,\n", 2, "old", "'nope'");
+	/* A retired rule is no replacement to suggest. */
+	BAD(HDR "old,retired,x,Fo,older\nolder,retired,y,Fo2,\n", 2, "old", "'older'");
+	BAD(HDR "old,retired,x,Shared,\nnew,replacement,y,Shared,\n", 3, "new", "both");
+	BAD(HDR "new,replacement,y,Shared,\nold,retired,x,Shared,\n", 3, "old", "both");
+}
+
+void
+test_rules(void)
+{
+	test_builtin();
+	test_files();
+}

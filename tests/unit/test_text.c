@@ -1,0 +1,200 @@
+/* Unit tests of text.h: UTF-8, Windows-1252, trimming and case. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "text.h"
+
+static bool
+valid(const char *s)
+{
+	return text_utf8_valid(s, strlen(s));
+}
+
+static void
+test_utf8_valid(void)
+{
+	CHECK(valid(""));
+	CHECK(valid("plain ascii"));
+	CHECK(valid("M\xc3\xbcller"));			/* ü, 2 bytes */
+	CHECK(valid("\xe2\x82\xac 5"));			/* €, 3 bytes */
+	CHECK(valid("\xf0\x9f\x98\x80"));		/* U+1F600, 4 bytes */
+	CHECK(valid("\xf4\x8f\xbf\xbf"));		/* U+10FFFF */
+	CHECK(valid("\xed\x9f\xbf"));			/* U+D7FF, below the surrogates */
+	CHECK(valid("\xee\x80\x80"));			/* U+E000, above them */
+	CHECK(valid("\xe0\xa0\x80"));			/* U+0800, shortest 3-byte */
+
+	CHECK(!valid("\xc0\xaf"));			/* overlong '/' */
+	CHECK(!valid("\xc1\xbf"));			/* overlong */
+	CHECK(!valid("\xe0\x80\xaf"));			/* overlong 3-byte */
+	CHECK(!valid("\xf0\x80\x80\xaf"));		/* overlong 4-byte */
+	CHECK(!valid("\xed\xa0\x80"));			/* U+D800 surrogate */
+	CHECK(!valid("\xed\xbf\xbf"));			/* U+DFFF surrogate */
+	CHECK(!valid("\xf4\x90\x80\x80"));		/* above U+10FFFF */
+	CHECK(!valid("\xf5\x80\x80\x80"));
+	CHECK(!valid("abc\xc3"));			/* truncated 2-byte */
+	CHECK(!valid("\xe2\x82"));			/* truncated 3-byte */
+	CHECK(!valid("\xf0\x9f\x98"));			/* truncated 4-byte */
+	CHECK(!valid("\xe2\x82x"));			/* bad continuation */
+	CHECK(!valid("\x80"));				/* lone continuation */
+	CHECK(!valid("M\xfcller"));			/* Windows-1252 ü */
+	CHECK(!valid("\xff"));
+	/* Length bounds the check: the first byte of € alone is truncated. */
+	CHECK(!text_utf8_valid("\xe2\x82\xac", 1));
+	CHECK(text_utf8_valid("a\xe2\x82\xac", 1));
+
+	CHECK(text_ascii("hello, world 0123456789", 23));
+	CHECK(!text_ascii("hello, w\xc3\xb6rld", 13));
+	CHECK(!text_ascii("0123456789abcde\x80", 16));	/* past the first 8-byte word */
+	CHECK(text_ascii("", 0));
+}
+
+static void
+test_cp1252(void)
+{
+	struct buf b = { 0 };
+
+	text_cp1252_to_utf8(&b, "\xfc", 1);
+	CHECK_STR_EQ(b.data, "\xc3\xbc");		/* ü */
+	b.len = 0;
+	text_cp1252_to_utf8(&b, "\x80", 1);
+	CHECK_STR_EQ(b.data, "\xe2\x82\xac");		/* € */
+	b.len = 0;
+	text_cp1252_to_utf8(&b, "\x96", 1);
+	CHECK_STR_EQ(b.data, "\xe2\x80\x93");		/* en dash */
+	b.len = 0;
+	text_cp1252_to_utf8(&b, "M\xfcller \x96 5\x80", 11);
+	CHECK_STR_EQ(b.data, "M\xc3\xbcller \xe2\x80\x93 5\xe2\x82\xac");
+	CHECK_INT_EQ(b.len, strlen("M\xc3\xbcller \xe2\x80\x93 5\xe2\x82\xac"));
+	b.len = 0;
+	text_cp1252_to_utf8(&b, "\x93quoted\x94 \xe9t\xe9 \xa0", 14);
+	CHECK_STR_EQ(b.data, "\xe2\x80\x9cquoted\xe2\x80\x9d \xc3\xa9t\xc3\xa9 \xc2\xa0");
+	b.len = 0;
+	text_cp1252_to_utf8(&b, "\x9f\xff", 2);
+	CHECK_STR_EQ(b.data, "\xc5\xb8\xc3\xbf");	/* Ÿ ÿ */
+	/* Appends rather than replaces. */
+	b.len = 0;
+	buf_adds(&b, "x=");
+	text_cp1252_to_utf8(&b, "\xe4", 1);
+	CHECK_STR_EQ(b.data, "x=\xc3\xa4");
+	/* The result is always valid UTF-8, whatever the bytes. */
+	{
+		char all[256];
+
+		for (int i = 0; i < 256; i++)
+			all[i] = (char)i;
+		b.len = 0;
+		text_cp1252_to_utf8(&b, all, sizeof(all));
+		CHECK(text_utf8_valid(b.data, b.len));
+	}
+
+	/* Sanitize keeps good UTF-8 and reads the rest as Windows-1252. */
+	b.len = 0;
+	text_sanitize_utf8(&b, "caf\xc3\xa9 M\xfcller \x80 ok", 17);
+	CHECK_STR_EQ(b.data, "caf\xc3\xa9 M\xc3\xbcller \xe2\x82\xac ok");
+	b.len = 0;
+	text_sanitize_utf8(&b, "plain", 5);
+	CHECK_STR_EQ(b.data, "plain");
+	b.len = 0;
+	text_sanitize_utf8(&b, "\xed\xa0\x80", 3);	/* a surrogate: three cp1252 bytes */
+	CHECK_STR_EQ(b.data, "\xc3\xad\xc2\xa0\xe2\x82\xac");
+	b.len = 0;
+	text_sanitize_utf8(&b, "end\xc3", 4);		/* truncated at the end */
+	CHECK_STR_EQ(b.data, "end\xc3\x83");
+	CHECK(text_utf8_valid(b.data, b.len));
+	buf_free(&b);
+	CHECK(b.data == NULL);
+	CHECK_INT_EQ(b.len, 0);
+}
+
+static void
+test_cut_trim_case(void)
+{
+	const char *s;
+	size_t n;
+	struct buf b = { 0 };
+
+	CHECK_INT_EQ(text_utf8_cut("abc", 3), 3);
+	CHECK_INT_EQ(text_utf8_cut("", 0), 0);
+	CHECK_INT_EQ(text_utf8_cut("a\xc3\xa9", 3), 3);		/* whole é */
+	CHECK_INT_EQ(text_utf8_cut("a\xc3\xa9", 2), 1);		/* é split */
+	CHECK_INT_EQ(text_utf8_cut("ab\xe2\x82\xac", 5), 5);
+	CHECK_INT_EQ(text_utf8_cut("ab\xe2\x82\xac", 4), 2);
+	CHECK_INT_EQ(text_utf8_cut("ab\xe2\x82\xac", 3), 2);
+	CHECK_INT_EQ(text_utf8_cut("\xf0\x9f\x98\x80", 4), 4);
+	CHECK_INT_EQ(text_utf8_cut("\xf0\x9f\x98\x80", 3), 0);
+	CHECK_INT_EQ(text_utf8_cut("x\xf0\x9f\x98\x80", 2), 1);
+	CHECK_INT_EQ(text_utf8_cut("\xc3\xa9\xc3\xa9", 3), 2);
+
+	s = "  \thello world\t ";
+	n = text_trim(&s, strlen(s));
+	CHECK_MEM_EQ(s, n, "hello world");
+	s = "none";
+	n = text_trim(&s, 4);
+	CHECK_MEM_EQ(s, n, "none");
+	s = " \t \t";
+	n = text_trim(&s, 4);
+	CHECK_INT_EQ(n, 0);
+	s = "\nx\n";				/* only spaces and tabs are trimmed */
+	n = text_trim(&s, 3);
+	CHECK_INT_EQ(n, 3);
+	s = " a b ";
+	n = text_trim(&s, 2);			/* bounded by n */
+	CHECK_MEM_EQ(s, n, "a");
+
+	text_lower(&b, "MiXeD 365 \xc3\x9c", 12);
+	CHECK_STR_EQ(b.data, "mixed 365 \xc3\x9c");	/* ASCII only */
+	text_lower(&b, "AB", 2);
+	CHECK_STR_EQ(b.data, "ab");			/* replaces */
+	CHECK_INT_EQ(b.len, 2);
+	buf_free(&b);
+
+	CHECK(text_ieq("Active", 6, "active"));
+	CHECK(text_ieq("ACTIVE", 6, "active"));
+	CHECK(text_ieq("", 0, ""));
+	CHECK(!text_ieq("Active", 5, "active"));
+	CHECK(!text_ieq("Actives", 7, "active"));
+	CHECK(!text_ieq("Activf", 6, "active"));
+	CHECK(text_ieq("Activexyz", 6, "ACTIVE"));
+
+	CHECK(text_icontains("Government Pricing", 18, "government"));
+	CHECK(text_icontains("CRMOL Basic for FACULTY", 23, "Faculty"));
+	CHECK(text_icontains("abc", 3, ""));
+	CHECK(text_icontains("Student", 7, "student"));
+	CHECK(!text_icontains("Students", 8, "studentz"));
+	CHECK(!text_icontains("Stud", 4, "student"));
+	CHECK(!text_icontains("Student", 6, "student"));	/* bounded by n */
+	CHECK(!text_icontains("", 0, "a"));
+}
+
+static void
+test_buf(void)
+{
+	struct buf b = { 0 };
+	char big[1000];
+
+	buf_adds(&b, "ab");
+	buf_addc(&b, 'c');
+	buf_add(&b, "de\0f", 4);
+	CHECK_INT_EQ(b.len, 7);
+	CHECK(memcmp(b.data, "abcde\0f", 8) == 0);	/* NUL kept past len */
+	memset(big, 'x', sizeof(big));
+	buf_add(&b, big, sizeof(big));
+	CHECK_INT_EQ(b.len, 1007);
+	CHECK(b.cap > b.len);
+	CHECK(b.data[1006] == 'x' && b.data[1007] == '\0');
+	b.len = 0;
+	buf_terminate(&b);
+	CHECK_STR_EQ(b.data, "");
+	buf_free(&b);
+	buf_free(&b);	/* twice is harmless */
+}
+
+void
+test_text(void)
+{
+	test_utf8_valid();
+	test_cp1252();
+	test_cut_trim_case();
+	test_buf();
+}
