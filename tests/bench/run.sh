@@ -36,7 +36,11 @@ say() { printf '%s\n' "$*" >&2; }
 die() { say "run.sh: $*"; exit 1; }
 
 mkdir -p "$BENCH_DIR/bin"
-[ -x "$SKUSCAN" ] || (cd "$root" && make --no-print-directory skuscan) || die "cannot build skuscan"
+# Others may be editing src/: build when needed, else keep a binary that exists.
+if ! (cd "$root" && make --no-print-directory skuscan >&2); then
+	[ -x "$SKUSCAN" ] || die "cannot build skuscan"
+	say "run.sh: make skuscan failed; measuring the existing ./skuscan"
+fi
 
 if [ ! -x /usr/bin/time ]; then
 	if [ "$(id -u)" = 0 ]; then
@@ -76,7 +80,9 @@ if [ ! -s "$GZ" ]; then
 	say "run.sh: compressing with $gzcmd"
 	$gzcmd -c "$PLAIN" >"$GZ.tmp" || die "compression failed"
 	mv "$GZ.tmp" "$GZ"
+	echo "$gzcmd" >"$GZ.how"
 fi
+GZHOW=$(cat "$GZ.how" 2>/dev/null || echo "gzip -1 or pigz -1")
 PLAIN_BYTES=$(stat -c %s "$PLAIN")
 GZ_BYTES=$(stat -c %s "$GZ")
 truth() { sed -n "s/^$2=//p" "$BENCH_DIR/$1.truth"; }
@@ -198,7 +204,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", b / a }'; }	# skuscan
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 echo
-echo "skuscan benchmark: $ROWS rows, plain $PLAIN_BYTES bytes, gzip $GZ_BYTES bytes (gzip -1 or pigz -1), $(nproc) CPUs ($cpu)"
+echo "skuscan benchmark: $ROWS rows, plain $PLAIN_BYTES bytes, gzip $GZ_BYTES bytes ($GZHOW), $(nproc) CPUs ($cpu)"
+echo "skuscan $("$SKUSCAN" --version 2>&1 | head -1), tree $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$root" status --porcelain -- src 2>/dev/null | grep -q . && echo ' + uncommitted src/ changes')"
 echo "command: tests/bench/run.sh $ROWS   (BENCH_DIR=$BENCH_DIR, seed $SEED, best of $RUNS runs, page cache warm)"
 echo "MB/s = plain CSV bytes (10^6) / wall seconds, for gzip inputs too; ratio = skuscan's MB/s / this row's MB/s on the same input"
 echo
