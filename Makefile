@@ -19,7 +19,7 @@ ALL_CFLAGS = $(PROJECT_CFLAGS) $(LIB_CFLAGS) $(CFLAGS)
 SAN_FLAGS  = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 LIB_SRC = src/diag.c src/mem.c src/strmap.c src/text.c src/values.c src/input.c \
-	src/records.c src/header.c src/rules.c src/items.c src/ledger.c src/ingest.c \
+	src/crc.c src/records.c src/header.c src/rules.c src/items.c src/ledger.c src/ingest.c \
 	src/report.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "crc.h"
 #include "input.h"
 #include "mem.h"
 
@@ -75,7 +76,7 @@ raw_read_into(struct input *in, unsigned char *dst, size_t cap, struct diag *d)
 	if (n == 0)
 		in->raw_eof = true;
 	in->raw_total += (uint64_t)n;
-	in->crc = (uint32_t)crc32(in->crc, dst, (uInt)n);
+	in->crc = crc_update(in->crc, dst, (size_t)n);
 	return n;
 }
 
@@ -152,7 +153,7 @@ input_open(struct input **out, const char *path, const char *encoding, struct di
 	in->fd = fd;
 	in->size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
 	in->raw = mem_alloc(RAW_SIZE);
-	in->crc = (uint32_t)crc32(0, NULL, 0);
+	in->crc = 0;
 	in->encoding = encoding;
 	in->cd = (iconv_t)-1;
 	in->what = "text";
@@ -188,7 +189,7 @@ input_open_mem(const char *name, const char *data, size_t n)
 	in->mem_len = n;
 	in->size = n;
 	in->raw = mem_alloc(RAW_SIZE);
-	in->crc = (uint32_t)crc32(0, NULL, 0);
+	in->crc = 0;
 	in->cd = (iconv_t)-1;
 	in->what = "text";
 	return in;

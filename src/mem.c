@@ -7,7 +7,7 @@
 #include "mem.h"
 #include "report.h"
 
-static void
+void
 mem_fail(void)
 {
 	/*

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+/* Ends the run as out of memory (for allocators other than these). */
+void mem_fail(void) __attribute__((noreturn));
 void *mem_alloc(size_t n);
 void *mem_calloc(size_t count, size_t size);
 void *mem_realloc(void *p, size_t n);

@@ -34,7 +34,17 @@ static const char builtin_rules[] =
 
 struct compiled {
 	pcre2_code *re;
-	pcre2_match_data *md;
+};
+
+/*
+ * Matching state of one thread: PCRE2 match data per rule and the memo.
+ * The compiled patterns are shared, read-only, by every classifier.
+ */
+struct classifier {
+	const struct rules *rules;
+	pcre2_match_data **md;
+	struct strmap memo;	/* text -> rule index + 2 (1: no rule) */
+	struct buf key;
 };
 
 struct rules {
@@ -48,8 +58,7 @@ struct rules {
 	uint64_t bytes;
 	uint32_t crc;
 	pcre2_match_context *mctx;
-	struct strmap memo;	/* text -> rule index + 2 (1: no rule) */
-	struct buf key;
+	struct classifier *own;	/* for rules_classify */
 };
 
 const char *
@@ -149,11 +158,6 @@ rule_compile(struct rules *r, size_t i, struct diag *d)
 	}
 	/* Without JIT PCRE2 interprets the pattern: slower, still right. */
 	(void)pcre2_jit_compile(r->c[i].re, PCRE2_JIT_COMPLETE);
-	r->c[i].md = pcre2_match_data_create_from_pattern(r->c[i].re, NULL);
-	if (r->c[i].md == NULL) {
-		diag_set(d, r->source, ru->line, "out of memory");
-		return -1;
-	}
 	return 0;
 }
 
@@ -341,7 +345,6 @@ rules_load(struct rules **out, const char *path, struct diag *d)
 	int rc;
 
 	*out = NULL;
-	strmap_init(&r->memo);
 	r->source = mem_strdup(path ? path : "builtin");
 	r->mctx = pcre2_match_context_create(NULL);
 	/* Bounds a runaway pattern from a user's rules file. */
@@ -367,6 +370,7 @@ rules_load(struct rules **out, const char *path, struct diag *d)
 		rules_free(r);
 		return -1;
 	}
+	r->own = rules_classifier_new(r);
 	*out = r;
 	return 0;
 }
@@ -381,7 +385,6 @@ rules_free(struct rules *r)
 		free(r->v[i].pattern);
 		free(r->v[i].family);
 		free(r->v[i].suggest);
-		pcre2_match_data_free(r->c[i].md);
 		pcre2_code_free(r->c[i].re);
 	}
 	for (size_t i = 0; i < r->nfamily; i++)
@@ -392,16 +395,45 @@ rules_free(struct rules *r)
 	free(r->c);
 	free(r->source);
 	pcre2_match_context_free(r->mctx);
-	strmap_free(&r->memo);
-	buf_free(&r->key);
+	rules_classifier_free(r->own);
 	free(r);
+}
+
+struct classifier *
+rules_classifier_new(const struct rules *r)
+{
+	struct classifier *c = mem_calloc(1, sizeof(*c));
+
+	c->rules = r;
+	c->md = mem_calloc(r->n, sizeof(*c->md));
+	for (size_t i = 0; i < r->n; i++) {
+		c->md[i] = pcre2_match_data_create_from_pattern(r->c[i].re, NULL);
+		if (c->md[i] == NULL)
+			mem_fail();
+	}
+	strmap_init(&c->memo);
+	return c;
+}
+
+void
+rules_classifier_free(struct classifier *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->rules->n; i++)
+		pcre2_match_data_free(c->md[i]);
+	free(c->md);
+	strmap_free(&c->memo);
+	buf_free(&c->key);
+	free(c);
 }
 
 /* 1 on a match, 0 on none, -1 with d filled on a PCRE2 error. */
 static int
-rule_match(struct rules *r, size_t i, const char *s, size_t n, struct diag *d)
+rule_match(struct classifier *c, size_t i, const char *s, size_t n, struct diag *d)
 {
-	int rc = pcre2_match(r->c[i].re, (PCRE2_SPTR)s, n, 0, 0, r->c[i].md, r->mctx);
+	const struct rules *r = c->rules;
+	int rc = pcre2_match(r->c[i].re, (PCRE2_SPTR)s, n, 0, 0, c->md[i], r->mctx);
 	PCRE2_UCHAR msg[256];
 
 	if (rc >= 0)
@@ -415,7 +447,7 @@ rule_match(struct rules *r, size_t i, const char *s, size_t n, struct diag *d)
 }
 
 int
-rules_classify(struct rules *r, const char *name, size_t nlen, const char *id,
+rules_classify_with(struct classifier *c, const char *name, size_t nlen, const char *id,
     size_t idlen, int *out, struct diag *d)
 {
 	struct strmap_entry *e;
@@ -424,29 +456,36 @@ rules_classify(struct rules *r, const char *name, size_t nlen, const char *id,
 	if (id == NULL)
 		idlen = 0;
 	/* The memo key is the name's length, the name and the id. */
-	r->key.len = 0;
-	buf_add(&r->key, &n32, sizeof(n32));
-	buf_add(&r->key, name, nlen);
-	buf_add(&r->key, id, idlen);
-	e = strmap_find(&r->memo, r->key.data, r->key.len);
+	c->key.len = 0;
+	buf_add(&c->key, &n32, sizeof(n32));
+	buf_add(&c->key, name, nlen);
+	buf_add(&c->key, id, idlen);
+	e = strmap_find(&c->memo, c->key.data, c->key.len);
 	if (e != NULL) {
 		*out = (int)((intptr_t)e->value - 2);
 		return 0;
 	}
 	*out = -1;
-	for (size_t i = 0; i < r->n && *out < 0; i++) {
-		int m = rule_match(r, i, name, nlen, d);
+	for (size_t i = 0; i < c->rules->n && *out < 0; i++) {
+		int m = rule_match(c, i, name, nlen, d);
 
 		if (m == 0 && idlen > 0)
-			m = rule_match(r, i, id, idlen, d);
+			m = rule_match(c, i, id, idlen, d);
 		if (m < 0)
 			return -1;
 		if (m == 1)
 			*out = (int)i;
 	}
-	if (r->memo.count < MEMO_MAX) {
-		e = strmap_put(&r->memo, r->key.data, r->key.len, NULL);
+	if (c->memo.count < MEMO_MAX) {
+		e = strmap_put(&c->memo, c->key.data, c->key.len, NULL);
 		e->value = (void *)(intptr_t)(*out + 2);
 	}
 	return 0;
+}
+
+int
+rules_classify(struct rules *r, const char *name, size_t nlen, const char *id,
+    size_t idlen, int *out, struct diag *d)
+{
+	return rules_classify_with(r->own, name, nlen, id, idlen, out, d);
 }

@@ -61,4 +61,16 @@ uint32_t rules_crc(const struct rules *r);
 int rules_classify(struct rules *r, const char *name, size_t nlen, const char *id,
     size_t idlen, int *rule, struct diag *d);
 
+/*
+ * A classifier holds one thread's matching state (match data and memo);
+ * threads share the rules, each with its own classifier. The rules must
+ * outlive it.
+ */
+struct classifier;
+struct classifier *rules_classifier_new(const struct rules *r);
+void rules_classifier_free(struct classifier *c);
+/* rules_classify with the given classifier's state. */
+int rules_classify_with(struct classifier *c, const char *name, size_t nlen, const char *id,
+    size_t idlen, int *rule, struct diag *d);
+
 #endif

@@ -71,5 +71,6 @@ void test_rules(void);
 void test_items(void);
 void test_records(void);
 void test_ledger(void);
+void test_crc(void);
 
 #endif

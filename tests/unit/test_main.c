@@ -19,6 +19,7 @@ main(void)
 		{ "items", test_items },
 		{ "records", test_records },
 		{ "ledger", test_ledger },
+		{ "crc", test_crc },
 	};
 
 	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
