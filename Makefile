@@ -14,7 +14,7 @@ TEST_PKGS = mandoc tmux valgrind
 PROJECT_CFLAGS = -std=c11 -Wall -Wextra -Werror -O2 -g -D_FILE_OFFSET_BITS=64 \
 	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DSKUSCAN_VERSION='"$(VERSION)"'
 LIB_CFLAGS = $(shell $(PKG_CONFIG) --cflags libpcre2-8 zlib 2>/dev/null)
-LIB_LIBS   = -lcsv $(shell $(PKG_CONFIG) --libs libpcre2-8 zlib 2>/dev/null || echo -lpcre2-8 -lz)
+LIB_LIBS   = -pthread -lcsv $(shell $(PKG_CONFIG) --libs libpcre2-8 zlib 2>/dev/null || echo -lpcre2-8 -lz)
 ALL_CFLAGS = $(PROJECT_CFLAGS) $(LIB_CFLAGS) $(CFLAGS)
 SAN_FLAGS  = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 

@@ -1,8 +1,24 @@
-/* ingest: from records to the ledger, for subscription and license exports. */
+/*
+ * ingest: from records to the ledger, for subscription and license exports.
+ *
+ * Records are read, checked and classified into events (a reject, a
+ * matched subscription, or a subscription id seen again without a match)
+ * which are applied to the ledger and rejects.csv in reading order. A large
+ * plain subscription file is mapped and cut into chunks at line ends that
+ * several threads turn into events at once; the calling thread applies
+ * each chunk's events in order. A chunk that turns out to start inside a
+ * quoted field (its predecessor ended inside a record) is parsed again
+ * from that record's start, so the result is always that of one reader.
+ */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "crc.h"
 #include "header.h"
 #include "ingest.h"
 #include "input.h"
@@ -15,23 +31,160 @@
 /* Longest piece of a bad value quoted in a reject reason. */
 #define REASON_VALUE_MAX 120
 
+/* Files smaller than this are read by one thread. */
+#define PARALLEL_MIN (16u << 20)
+#define CHUNK_SIZE (8u << 20)
+#define CHUNKS_AHEAD 4
+
+enum event_kind { EV_REJECT, EV_SUB, EV_DROP };
+
+/* One event, its strings stored in the chunk's text as offsets. */
+struct event {
+	enum event_kind kind;
+	uint64_t line;
+	size_t str[6];		/* reject: reason, raw; sub: see sub_store; drop: id */
+	size_t len[2];		/* reject: raw length; drop: id length */
+	int rule, auto_renew;
+	int64_t quantity;
+	int32_t end_date, status_date;
+};
+
+/* A piece of a mapped file and the events a worker made of it. */
+struct chunk {
+	size_t start, end;	/* offsets in the mapping */
+	struct event *ev;
+	size_t nev, cap;
+	struct buf text;
+	uint64_t records, lines, cp1252;
+	bool ended_inside;	/* the last record goes on past end */
+	size_t open_at;		/* then: where it starts in the mapping */
+	uint64_t open_line;	/* and its line, counted from the chunk's */
+	uint32_t crc;
+	int failed;		/* a classification error, in d */
+	struct diag d;
+	bool done;
+};
+
 struct reader {
 	struct ingest *g;
 	struct file_stats *st;
 	struct input *in;
 	struct records *rd;
+	struct classifier *cls;
+	struct chunk *sink;	/* NULL: events are applied at once */
 	int col[(int)SF_COUNT + (int)LF_COUNT];
 	size_t ncols;
 	struct buf reason;
 	struct buf a, b;	/* scratch */
 };
 
+static size_t
+text_store(struct chunk *c, const char *s, size_t n)
+{
+	size_t at = c->text.len;
+
+	buf_add(&c->text, s, n);
+	buf_addc(&c->text, '\0');
+	return at;
+}
+
+static struct event *
+event_new(struct chunk *c, enum event_kind kind, uint64_t line)
+{
+	struct event *e;
+
+	mem_grow((void **)&c->ev, &c->cap, c->nev + 1, sizeof(*c->ev));
+	e = &c->ev[c->nev++];
+	memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	e->line = line;
+	return e;
+}
+
+static void
+emit_reject(struct reader *r, uint64_t line, const char *reason, const char *raw, size_t len)
+{
+	struct event *e;
+
+	if (r->sink == NULL) {
+		r->st->rejected++;
+		r->g->reject(r->g->reject_arg, r->st->path, line, reason, raw, len);
+		return;
+	}
+	e = event_new(r->sink, EV_REJECT, line);
+	e->str[0] = text_store(r->sink, reason, strlen(reason));
+	e->str[1] = text_store(r->sink, raw, len);
+	e->len[1] = len;
+}
+
+static void
+emit_drop(struct reader *r, uint64_t line, const char *id, size_t n)
+{
+	struct event *e;
+
+	if (r->sink == NULL) {
+		ledger_drop_sub(r->g->ledger, id, n);
+		return;
+	}
+	e = event_new(r->sink, EV_DROP, line);
+	e->str[0] = text_store(r->sink, id, n);
+	e->len[0] = n;
+}
+
+static void
+emit_sub(struct reader *r, uint64_t line, const struct sub_in *s)
+{
+	struct event *e;
+	const char *v[6] = { s->id, s->customer_key, s->customer_name, s->customer_domain,
+		s->offer, s->status };
+
+	if (r->sink == NULL) {
+		ledger_add_sub(r->g->ledger, s);
+		return;
+	}
+	e = event_new(r->sink, EV_SUB, line);
+	for (int i = 0; i < 6; i++)
+		e->str[i] = text_store(r->sink, v[i], strlen(v[i]));
+	e->rule = s->rule;
+	e->auto_renew = s->auto_renew;
+	e->quantity = s->quantity;
+	e->end_date = s->end_date;
+	e->status_date = s->status_date;
+}
+
+/* Applies one stored event; lines in chunks count from line_base. */
+static void
+event_apply(struct ingest *g, struct file_stats *st, const struct chunk *c,
+    const struct event *e, uint64_t line_base)
+{
+	const char *t = c->text.data;
+	struct sub_in s;
+
+	switch (e->kind) {
+	case EV_REJECT:
+		st->rejected++;
+		g->reject(g->reject_arg, st->path, line_base + e->line - 1, t + e->str[0],
+		    t + e->str[1], e->len[1]);
+		break;
+	case EV_DROP:
+		ledger_drop_sub(g->ledger, t + e->str[0], e->len[0]);
+		break;
+	case EV_SUB:
+		s = (struct sub_in){ .id = t + e->str[0], .customer_key = t + e->str[1],
+			.customer_name = t + e->str[2], .customer_domain = t + e->str[3],
+			.offer = t + e->str[4], .status = t + e->str[5], .rule = e->rule,
+			.auto_renew = e->auto_renew, .quantity = e->quantity,
+			.end_date = e->end_date, .status_date = e->status_date };
+		ledger_add_sub(g->ledger, &s);
+		break;
+	}
+}
+
 static void
 reject(struct reader *r, const struct record *rec, const char *reason)
 {
 	char cut[96];
 
-	r->st->rejected++;
 	if (rec->raw_truncated) {
 		/* Says so when rejects.csv holds only the record's first bytes. */
 		snprintf(cut, sizeof(cut), " (record text cut to its first %zu bytes)", rec->raw_len);
@@ -42,7 +195,7 @@ reject(struct reader *r, const struct record *rec, const char *reason)
 		buf_adds(&r->reason, cut);
 		reason = r->reason.data;
 	}
-	r->g->reject(r->g->reject_arg, r->st->path, rec->line, reason, rec->raw, rec->raw_len);
+	emit_reject(r, rec->line, reason, rec->raw, rec->raw_len);
 }
 
 /* Builds "what: value" with the value cut to a readable length. */
@@ -165,13 +318,13 @@ subscription_record(struct reader *r, const struct record *rec, struct diag *d)
 		return 0;
 	}
 	offer_id = field(r, rec, SF_OFFER_ID, &nid);
-	if (rules_classify(r->g->rules, offer, nofr, offer_id, nid, &rule, d) != 0)
+	if (rules_classify_with(r->cls, offer, nofr, offer_id, nid, &rule, d) != 0)
 		return classify_error(r, rec, d);
 	if (rule < 0) {
 		/* It may still replace an earlier record of its subscription. */
 		v = field(r, rec, SF_SUBSCRIPTION_ID, &n);
 		if (n > 0)
-			ledger_drop_sub(r->g->ledger, v, n);
+			emit_drop(r, rec->line, v, n);
 		return 0;
 	}
 	keyf = r->col[SF_CUSTOMER_ID] >= 0 ? SF_CUSTOMER_ID : SF_CUSTOMER_DOMAIN;
@@ -209,7 +362,7 @@ subscription_record(struct reader *r, const struct record *rec, struct diag *d)
 	s.customer_domain = field(r, rec, SF_CUSTOMER_DOMAIN, &n);
 	s.offer = offer;
 	s.rule = rule;
-	ledger_add_sub(r->g->ledger, &s);
+	emit_sub(r, rec->line, &s);
 	return 0;
 }
 
@@ -244,7 +397,7 @@ license_item(const char *item, size_t n, const char *tenant, size_t tlen, void *
 
 	(void)tenant;
 	(void)tlen;
-	if (rules_classify(lr->r->g->rules, item, n, NULL, 0, &rule, lr->d) != 0)
+	if (rules_classify_with(lr->r->cls, item, n, NULL, 0, &rule, lr->d) != 0)
 		return -1;
 	if (rule >= 0)
 		ledger_add_license(lr->r->g->ledger, lr->key, lr->user, lr->ulen, rule);
@@ -307,19 +460,11 @@ license_record(struct reader *r, const struct record *rec, struct diag *d)
 	return 0;
 }
 
-/* Reads and maps the header record. */
+/* Maps the header record rec. */
 static int
-read_header(struct reader *r, enum header_kind kind, struct diag *d)
+header_take(struct reader *r, enum header_kind kind, const struct record *rec,
+    struct diag *d)
 {
-	struct record *rec;
-	int k = records_next(r->rd, &rec, d);
-
-	if (k < 0)
-		return -1;
-	if (k == 0) {
-		diag_set(d, r->st->path, 0, "no header line: the file holds only blank lines");
-		return -1;
-	}
 	if (rec->problem != RECORD_OK) {
 		diag_set(d, r->st->path, rec->line, "the header line has %s",
 		    rec->problem == RECORD_TOO_LONG ? "a field that is too long" :
@@ -337,43 +482,369 @@ read_header(struct reader *r, enum header_kind kind, struct diag *d)
 	return 0;
 }
 
-int
-ingest_file(struct ingest *g, struct file_stats *st, struct diag *d)
+/* Reads and maps the header record. */
+static int
+read_header(struct reader *r, enum header_kind kind, struct diag *d)
 {
-	struct records_opts ro = { g->opts->delimiter, g->opts->max_field_bytes, true, 0 };
-	struct reader r = { 0 };
 	struct record *rec;
-	enum header_kind kind = st->kind == FILE_SUBSCRIPTIONS ? HEADER_SUBSCRIPTIONS :
-	    HEADER_LICENSES;
-	int k, rc = -1;
-	uint64_t tick = 0;
+	int k = records_next(r->rd, &rec, d);
 
-	r.g = g;
-	r.st = st;
-	if (input_open(&r.in, st->path, g->opts->encoding, d) != 0)
+	if (k < 0)
 		return -1;
-	if (records_open(&r.rd, r.in, st->path, &ro, d) != 0)
-		goto out;
-	if (read_header(&r, kind, d) != 0)
-		goto out;
-	while ((k = records_next(r.rd, &rec, d)) == 1) {
-		st->records++;
-		if (kind == HEADER_SUBSCRIPTIONS ? subscription_record(&r, rec, d) != 0 :
-		    license_record(&r, rec, d) != 0)
+	if (k == 0) {
+		diag_set(d, r->st->path, 0, "no header line: the file holds only blank lines");
+		return -1;
+	}
+	return header_take(r, kind, rec, d);
+}
+
+/* Reads the records of r->rd after the header, one thread. */
+static int
+read_serial(struct reader *r, enum header_kind kind, struct diag *d)
+{
+	struct record *rec;
+	uint64_t tick = 0;
+	int k;
+
+	while ((k = records_next(r->rd, &rec, d)) == 1) {
+		r->st->records++;
+		if (kind == HEADER_SUBSCRIPTIONS ? subscription_record(r, rec, d) != 0 :
+		    license_record(r, rec, d) != 0)
+			return -1;
+		if (r->g->progress != NULL && (++tick & 0xfff) == 0)
+			r->g->progress(r->g->progress_arg, r->st->path, input_bytes(r->in),
+			    input_size(r->in));
+	}
+	return k < 0 ? -1 : 0;
+}
+
+/* What the threads of one mapped file share. */
+struct pool {
+	const struct reader *proto;	/* header mapping, options */
+	const struct records_opts *ro;
+	const char *map;
+	struct chunk *chunk;
+	size_t nchunks, next, applied;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+/* Turns the records of chunk c into events (worker threads). */
+static void
+chunk_parse(struct pool *p, struct reader *r, struct chunk *c)
+{
+	struct record *rec;
+	size_t at;
+	uint64_t line;
+	int k;
+
+	c->crc = crc_update(0, p->map + c->start, c->end - c->start);
+	r->sink = c;
+	if (records_open_range(&r->rd, p->map + c->start, c->end - c->start, r->st->path,
+	    p->ro, 1, true, &c->d) != 0) {
+		c->failed = 1;
+		return;
+	}
+	records_keep_fields(r->rd, r->ncols);
+	while ((k = records_next(r->rd, &rec, &c->d)) == 1) {
+		c->records++;
+		if (subscription_record(r, rec, &c->d) != 0) {
+			c->failed = 1;
+			break;
+		}
+	}
+	if (k < 0)
+		c->failed = 1;
+	c->lines = records_lines(r->rd) - 1;
+	c->cp1252 = records_cp1252_fields(r->rd);
+	c->ended_inside = records_ended_inside(r->rd, &at, &line);
+	c->open_at = c->start + at;
+	c->open_line = line;
+	records_free(r->rd);
+	r->rd = NULL;
+}
+
+static void *
+worker(void *arg)
+{
+	struct pool *p = arg;
+	struct reader r = *p->proto;
+
+	memset(&r.reason, 0, sizeof(r.reason));
+	memset(&r.a, 0, sizeof(r.a));
+	memset(&r.b, 0, sizeof(r.b));
+	r.cls = rules_classifier_new(r.g->rules);
+	for (;;) {
+		size_t k;
+
+		pthread_mutex_lock(&p->mu);
+		while (p->next < p->nchunks && p->next >= p->applied + CHUNKS_AHEAD)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->next >= p->nchunks) {
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+		k = p->next++;
+		pthread_mutex_unlock(&p->mu);
+		chunk_parse(p, &r, &p->chunk[k]);
+		pthread_mutex_lock(&p->mu);
+		p->chunk[k].done = true;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	rules_classifier_free(r.cls);
+	buf_free(&r.reason);
+	buf_free(&r.a);
+	buf_free(&r.b);
+	return NULL;
+}
+
+/*
+ * Parses map[from, to) on this thread, applying events as they come;
+ * lines count from line. Returns 0, or -1 with d filled. With partial, a
+ * record left open at `to` is reported through *open_at and *open_line.
+ */
+static int
+range_serial(struct reader *r, const char *map, size_t from, size_t to, uint64_t line,
+    bool partial, const struct records_opts *ro, bool *open, size_t *open_at,
+    uint64_t *open_line, uint64_t *end_line, struct diag *d)
+{
+	struct record *rec;
+	int k, rc = -1;
+
+	r->sink = NULL;
+	if (records_open_range(&r->rd, map + from, to - from, r->st->path, ro, line, partial,
+	    d) != 0)
+		return -1;
+	records_keep_fields(r->rd, r->ncols);
+	while ((k = records_next(r->rd, &rec, d)) == 1) {
+		r->st->records++;
+		if (subscription_record(r, rec, d) != 0)
 			goto out;
-		if (g->progress != NULL && (++tick & 0xfff) == 0)
-			g->progress(g->progress_arg, st->path, input_bytes(r.in), input_size(r.in));
 	}
 	if (k < 0)
 		goto out;
-	st->bytes = input_bytes(r.in);
-	st->crc = input_crc(r.in);
-	st->cp1252 = records_cp1252_fields(r.rd);
+	r->st->cp1252 += records_cp1252_fields(r->rd);
+	*open = records_ended_inside(r->rd, open_at, open_line);
+	if (*open)
+		*open_at += from;
+	*end_line = records_lines(r->rd);
+	rc = 0;
+out:
+	records_free(r->rd);
+	r->rd = NULL;
+	return rc;
+}
+
+/* Cuts map[from, n) into chunks that end just after a line feed. */
+static size_t
+chunks_plan(const char *map, size_t from, size_t n, size_t size, struct chunk **out)
+{
+	struct chunk *c = NULL;
+	size_t count = 0, cap = 0;
+
+	while (from < n) {
+		size_t end = from + size < n ? from + size : n;
+		const char *nl;
+
+		if (end < n) {
+			nl = memchr(map + end, '\n', n - end);
+			end = nl ? (size_t)(nl - map) + 1 : n;
+		}
+		mem_grow((void **)&c, &cap, count + 1, sizeof(*c));
+		memset(&c[count], 0, sizeof(*c));
+		c[count].start = from;
+		c[count].end = end;
+		count++;
+		from = end;
+	}
+	*out = c;
+	return count;
+}
+
+static void
+chunk_release(const char *map, struct chunk *c)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t a = (c->start + page - 1) / page * page, b = c->end / page * page;
+
+	/* Keeps the resident size flat: these pages are not read again. */
+	if (b > a)
+		madvise((void *)(map + a), b - a, MADV_DONTNEED);
+	free(c->ev);
+	buf_free(&c->text);
+	c->ev = NULL;
+}
+
+/*
+ * Reads a large plain subscription file with several threads (see the top
+ * of this file). Returns 0, -1 with d filled, or 1 when the file is not
+ * one to read this way (the caller reads it serially).
+ */
+static int
+read_mapped(struct reader *r, const struct records_opts *ro, int threads, size_t chunk,
+    struct diag *d)
+{
+	struct stat sb;
+	const char *map;
+	struct pool p = { 0 };
+	pthread_t tid[8];
+	struct record *rec;
+	size_t n, bom = 0, data, open_at = 0;
+	uint64_t line, open_line = 0;
+	uint32_t crc;
+	bool open = false;
+	int rc = -1, started = 0, k;
+
+	if (fstat(input_fd(r->in), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size == 0 ||
+	    (uint64_t)sb.st_size < (chunk ? chunk : PARALLEL_MIN) || input_is_gzip(r->in))
+		return 1;
+	n = (size_t)sb.st_size;
+	map = mmap(NULL, n, PROT_READ, MAP_PRIVATE, input_fd(r->in), 0);
+	if (map == MAP_FAILED)
+		return 1;
+	if ((unsigned char)map[0] == 0xfe || (unsigned char)map[0] == 0xff) {
+		munmap((void *)map, n);
+		return 1;	/* UTF-16: iconv's job */
+	}
+	madvise((void *)map, n, MADV_SEQUENTIAL);
+	if (n >= 3 && memcmp(map, "\xef\xbb\xbf", 3) == 0)
+		bom = 3;
+	/* The header, on this thread. */
+	if (records_open_range(&r->rd, map + bom, n - bom, r->st->path, ro, 1, false, d) != 0)
+		goto out;
+	k = records_next(r->rd, &rec, d);
+	if (k <= 0) {
+		if (k == 0)
+			diag_set(d, r->st->path, 0, "no header line: the file holds only blank lines");
+		goto out;
+	}
+	if (header_take(r, HEADER_SUBSCRIPTIONS, rec, d) != 0)
+		goto out;
+	data = bom + records_offset(r->rd);
+	line = records_lines(r->rd);
+	{
+		struct records_opts cro = *ro;
+
+		cro.delimiter = records_delimiter(r->rd);
+		cro.type_line = false;
+		records_free(r->rd);
+		r->rd = NULL;
+		crc = crc_update(0, map, data);
+		p.proto = r;
+		p.ro = &cro;
+		p.map = map;
+		p.nchunks = chunks_plan(map, data, n, chunk ? chunk : CHUNK_SIZE, &p.chunk);
+		pthread_mutex_init(&p.mu, NULL);
+		pthread_cond_init(&p.cv, NULL);
+		for (; started < threads && started < 8; started++)
+			if (pthread_create(&tid[started], NULL, worker, &p) != 0)
+				break;
+		if (started == 0) {
+			diag_set(d, r->st->path, 0, "cannot start a thread");
+			goto joined;
+		}
+		for (size_t i = 0; i < p.nchunks; i++) {
+			struct chunk *c = &p.chunk[i];
+
+			pthread_mutex_lock(&p.mu);
+			while (!c->done)
+				pthread_cond_wait(&p.cv, &p.mu);
+			pthread_mutex_unlock(&p.mu);
+			crc = crc_combine(crc, c->crc, c->end - c->start);
+			if (open) {
+				/* The chunk starts inside a record: parse it from there. */
+				if (range_serial(r, map, open_at, c->end, open_line, true, &cro,
+				    &open, &open_at, &open_line, &line, d) != 0)
+					goto joined;
+			} else if (c->failed) {
+				*d = c->d;
+				d->line += line - 1;
+				goto joined;
+			} else {
+				for (size_t e = 0; e < c->nev; e++)
+					event_apply(r->g, r->st, c, &c->ev[e], line);
+				r->st->records += c->records;
+				r->st->cp1252 += c->cp1252;
+				if (c->ended_inside) {
+					open = true;
+					open_at = c->open_at;
+					open_line = line + c->open_line - 1;
+				}
+				line += c->lines;
+			}
+			chunk_release(map, c);
+			pthread_mutex_lock(&p.mu);
+			p.applied++;
+			pthread_cond_broadcast(&p.cv);
+			pthread_mutex_unlock(&p.mu);
+			if (r->g->progress != NULL)
+				r->g->progress(r->g->progress_arg, r->st->path, c->end, n);
+		}
+		/* A quote still open at the end: that record, as one reader sees it. */
+		if (open && range_serial(r, map, open_at, n, open_line, false, &cro, &open,
+		    &open_at, &open_line, &line, d) != 0)
+			goto joined;
+		rc = 0;
+joined:
+		pthread_mutex_lock(&p.mu);
+		p.next = p.nchunks;	/* no new chunk for the workers */
+		pthread_cond_broadcast(&p.cv);
+		pthread_mutex_unlock(&p.mu);
+		for (int t = 0; t < started; t++)
+			pthread_join(tid[t], NULL);
+		for (size_t i = 0; i < p.nchunks; i++) {
+			free(p.chunk[i].ev);
+			buf_free(&p.chunk[i].text);
+		}
+		free(p.chunk);
+		pthread_mutex_destroy(&p.mu);
+		pthread_cond_destroy(&p.cv);
+	}
+	r->st->bytes = n;
+	r->st->crc = crc;
+out:
+	records_free(r->rd);
+	r->rd = NULL;
+	munmap((void *)map, n);
+	return rc;
+}
+
+int
+ingest_file(struct ingest *g, struct file_stats *st, struct diag *d)
+{
+	struct records_opts ro = { .delimiter = g->opts->delimiter,
+	    .max_field_bytes = g->opts->max_field_bytes, .type_line = true,
+	    .libcsv_only = g->opts->libcsv_only };
+	struct reader r = { 0 };
+	enum header_kind kind = st->kind == FILE_SUBSCRIPTIONS ? HEADER_SUBSCRIPTIONS :
+	    HEADER_LICENSES;
+	int rc = -1, m = 1;
+
+	r.g = g;
+	r.st = st;
+	r.cls = rules_classifier_new(g->rules);
+	if (input_open(&r.in, st->path, g->opts->encoding, d) != 0)
+		goto out;
 	st->format = input_describe(r.in);
+	if (kind == HEADER_SUBSCRIPTIONS && g->opts->threads > 1 && g->opts->encoding == NULL)
+		m = read_mapped(&r, &ro, g->opts->threads, g->opts->chunk_bytes, d);
+	if (m < 0)
+		goto out;
+	if (m > 0) {
+		if (records_open(&r.rd, r.in, st->path, &ro, d) != 0 ||
+		    read_header(&r, kind, d) != 0 || read_serial(&r, kind, d) != 0)
+			goto out;
+		st->bytes = input_bytes(r.in);
+		st->crc = input_crc(r.in);
+		st->cp1252 = records_cp1252_fields(r.rd);
+		st->format = input_describe(r.in);
+	}
 	rc = 0;
 out:
 	records_free(r.rd);
 	input_close(r.in);
+	rules_classifier_free(r.cls);
 	buf_free(&r.reason);
 	buf_free(&r.a);
 	buf_free(&r.b);

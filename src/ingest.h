@@ -22,6 +22,9 @@ struct ingest_opts {
 	const char *encoding;		/* NULL: detect */
 	char delimiter;			/* 0: detect */
 	size_t max_field_bytes;
+	bool libcsv_only;		/* parse every line with libcsv (tests) */
+	int threads;			/* parsing threads for large plain files */
+	size_t chunk_bytes;		/* 0, or chunk size and threshold (tests) */
 };
 
 /* What one file held, for the manifest and the summary. */

@@ -429,6 +429,18 @@ input_read(struct input *in, char *buf, size_t n, struct diag *d)
 	return k;
 }
 
+int
+input_fd(const struct input *in)
+{
+	return in->fd;
+}
+
+bool
+input_is_gzip(const struct input *in)
+{
+	return in->gzip;
+}
+
 uint64_t
 input_bytes(const struct input *in)
 {

@@ -38,6 +38,9 @@ uint64_t input_bytes(const struct input *in);
 uint32_t input_crc(const struct input *in);
 /* Size of the stored file when known (regular files), else 0. */
 uint64_t input_size(const struct input *in);
+/* The descriptor (-1 for memory inputs), for mapping a plain file. */
+int input_fd(const struct input *in);
+bool input_is_gzip(const struct input *in);
 /* "gzip", "UTF-16LE", ...: what the input turned out to be, for messages. */
 const char *input_describe(const struct input *in);
 void input_close(struct input *in);

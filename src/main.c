@@ -119,6 +119,20 @@ delimiter(const char *s, char *out)
 	return true;
 }
 
+/* Threads for large plain files: SKUSCAN_THREADS, else one per core. */
+static int
+parse_threads(void)
+{
+	const char *env = getenv("SKUSCAN_THREADS");
+	long long v;
+	long n;
+
+	if (env != NULL && number(env, 1, 8, &v))
+		return (int)v;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
+
 static void
 add_file(struct options *o, const char *path, enum file_kind kind)
 {
@@ -164,6 +178,11 @@ parse_options(int argc, char **argv, struct options *o)
 	o->as_of = (int32_t)(time(NULL) / 86400);
 	o->horizon = 90;
 	o->in.max_field_bytes = 1048576;
+	o->in.threads = parse_threads();
+	o->in.libcsv_only = getenv("SKUSCAN_LIBCSV_ONLY") != NULL;
+	if (getenv("SKUSCAN_CHUNK_BYTES") != NULL &&
+	    number(getenv("SKUSCAN_CHUNK_BYTES"), 1, LLONG_MAX, &v))
+		o->in.chunk_bytes = (size_t)v;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":s:l:r:o:d:qh", longopts, NULL)) != -1) {
 		switch (c) {

@@ -37,6 +37,10 @@ struct records {
 	char *buf;
 	size_t cap, len, pos;
 	bool eof;
+	bool borrowed;		/* buf is the caller's range: never grown or freed */
+	bool partial;		/* the range may end inside a record */
+	bool libcsv_only;	/* no quote-free fast path (to compare both) */
+	bool ended_inside;	/* the range ended inside a record */
 
 	uint64_t line;		/* current physical line, 1-based */
 	uint64_t cp1252;
@@ -145,6 +149,11 @@ record_finish(struct records *r, size_t end)
 	} else {
 		rec->raw = r->buf + r->rec_start;
 		rec->raw_len = end - r->rec_start;
+		if (rec->raw_len > r->raw_keep) {
+			/* The same cut whether or not the buffer held it all. */
+			rec->raw_len = text_utf8_cut(rec->raw, r->raw_keep);
+			rec->raw_truncated = true;
+		}
 	}
 	if (r->fptr_cap < rec->kept + 1) {
 		r->fptr_cap = rec->kept + 1;
@@ -357,19 +366,49 @@ skip_line(struct records *r)
 	return 0;
 }
 
+static struct records *
+records_new(const char *name, const struct records_opts *o)
+{
+	struct records *r = mem_calloc(1, sizeof(*r));
+
+	r->name = name;
+	r->max_field = o->max_field_bytes;
+	r->max_kept = o->max_kept_fields;
+	r->libcsv_only = o->libcsv_only;
+	r->raw_keep = RAW_KEEP;
+	r->line = 1;
+	return r;
+}
+
+/* The delimiter, and libcsv set up for it; the first line is in buf. */
+static int
+records_start(struct records *r, const struct records_opts *o, struct diag *d)
+{
+	if (o->type_line && memchr(r->buf + r->pos, '\0', first_line_length(r))) {
+		diag_set(d, r->name, 0, "is binary data, not CSV text (NUL bytes in its first line; "
+		    "UTF-16 without a byte order mark needs --encoding UTF-16LE)");
+		return -1;
+	}
+	r->delim = o->delimiter ? o->delimiter : detect_delimiter(r->buf + r->pos, r->len - r->pos);
+	r->csv_opts = CSV_STRICT | CSV_STRICT_FINI;
+	if (csv_init(&r->csv, r->csv_opts) != 0) {
+		diag_set(d, r->name, 0, "cannot start the CSV parser");
+		return -1;
+	}
+	csv_set_delim(&r->csv, (unsigned char)r->delim);
+	/* libcsv grows its field buffer by this much per realloc. */
+	csv_set_blk_size(&r->csv, 64 * 1024);
+	return 0;
+}
+
 int
 records_open(struct records **out, struct input *in, const char *name,
     const struct records_opts *o, struct diag *d)
 {
-	struct records *r = mem_calloc(1, sizeof(*r));
+	struct records *r = records_new(name, o);
 
 	*out = NULL;
 	r->in = in;
-	r->name = name;
-	r->max_field = o->max_field_bytes;
-	r->max_kept = o->max_kept_fields;
-	r->raw_keep = RAW_KEEP;
-	r->line = 1;
 	r->cap = READ_SIZE;
 	r->buf = mem_alloc(r->cap + 1);
 	do {
@@ -385,26 +424,53 @@ records_open(struct records **out, struct input *in, const char *name,
 			if (fill(r, d) != 0)
 				goto fail;
 	}
-	if (memchr(r->buf + r->pos, '\0', first_line_length(r))) {
-		diag_set(d, name, 0, "is binary data, not CSV text (NUL bytes in its first line; "
-		    "UTF-16 without a byte order mark needs --encoding UTF-16LE)");
+	if (records_start(r, o, d) != 0)
 		goto fail;
-	}
-	r->delim = o->delimiter ? o->delimiter : detect_delimiter(r->buf + r->pos, r->len - r->pos);
-	r->csv_opts = CSV_STRICT | CSV_STRICT_FINI;
-	if (csv_init(&r->csv, r->csv_opts) != 0) {
-		diag_set(d, name, 0, "cannot start the CSV parser");
-		goto fail;
-	}
-	csv_set_delim(&r->csv, (unsigned char)r->delim);
-	/* libcsv grows its field buffer by this much per realloc. */
-	csv_set_blk_size(&r->csv, 64 * 1024);
 	*out = r;
 	return 0;
 fail:
 	free(r->buf);
 	free(r);
 	return -1;
+}
+
+int
+records_open_range(struct records **out, const char *data, size_t n, const char *name,
+    const struct records_opts *o, uint64_t line, bool partial, struct diag *d)
+{
+	struct records *r = records_new(name, o);
+
+	*out = NULL;
+	r->buf = (char *)data;
+	r->len = r->cap = n;
+	r->eof = true;
+	r->borrowed = true;
+	r->partial = partial;
+	r->line = line;
+	if (o->type_line && r->len >= 6 && memcmp(r->buf, "#TYPE ", 6) == 0)
+		skip_line(r);
+	if (records_start(r, o, d) != 0) {
+		free(r);
+		return -1;
+	}
+	*out = r;
+	return 0;
+}
+
+size_t
+records_offset(const struct records *r)
+{
+	return r->pos;
+}
+
+bool
+records_ended_inside(const struct records *r, size_t *start, uint64_t *line)
+{
+	if (!r->ended_inside)
+		return false;
+	*start = r->rec_start;
+	*line = r->rec.line;
+	return true;
 }
 
 void
@@ -428,6 +494,10 @@ records_next(struct records *r, struct record **out, struct diag *d)
 			if (!r->in_record)
 				return 0;
 			/* The input ended inside a record. */
+			if (r->partial) {
+				r->ended_inside = true;
+				return 0;
+			}
 			if (r->skipping) {
 				*out = record_finish(r, r->len);
 				return 1;
@@ -466,7 +536,7 @@ records_next(struct records *r, struct record **out, struct diag *d)
 			}
 			continue;
 		}
-		if (!r->in_record && (term > 0 || end == r->len) &&
+		if (!r->in_record && !r->libcsv_only && (term > 0 || end == r->len) &&
 		    memchr(r->buf + r->pos, '"', end - term - r->pos) == NULL) {
 			bool any = split_plain(r, r->pos, end - term);
 
@@ -536,7 +606,8 @@ records_free(struct records *r)
 	if (r == NULL)
 		return;
 	csv_free(&r->csv);
-	free(r->buf);
+	if (!r->borrowed)
+		free(r->buf);
 	buf_free(&r->rawhead);
 	buf_free(&r->fbuf);
 	buf_free(&r->conv);

@@ -43,8 +43,10 @@ struct record {
 struct records_opts {
 	char delimiter;			/* 0: detect from the header line */
 	size_t max_field_bytes;		/* 0: no limit */
-	bool type_line;			/* skip a first line starting "#TYPE " */
+	bool type_line;			/* a file's start: skip a "#TYPE " line, refuse
+					   binary data (NUL bytes in the first line) */
 	size_t max_kept_fields;		/* keep at most this many fields (0: all) */
+	bool libcsv_only;		/* every line through libcsv, no fast path */
 };
 
 struct records;
@@ -52,6 +54,18 @@ struct records;
 /* Start reading in; peeks at the header line to choose the delimiter. */
 int records_open(struct records **r, struct input *in, const char *name,
     const struct records_opts *o, struct diag *d);
+/*
+ * Records of the n bytes at data (not copied: they must outlive r), which
+ * start at a record boundary on physical line `line`. With partial, the
+ * range may end inside a record: records_next then ends, and
+ * records_ended_inside tells where that record started.
+ */
+int records_open_range(struct records **r, const char *data, size_t n, const char *name,
+    const struct records_opts *o, uint64_t line, bool partial, struct diag *d);
+/* Bytes of the range or buffer consumed so far (range mode: an offset). */
+size_t records_offset(const struct records *r);
+/* After the end of a partial range: true, with the open record's start. */
+bool records_ended_inside(const struct records *r, size_t *start, uint64_t *line);
 /* Fields of the next record are kept up to this many (after the header). */
 void records_keep_fields(struct records *r, size_t max_kept_fields);
 /* 1 with *rec set, 0 at the end, -1 with d filled on an input error. */

@@ -281,7 +281,7 @@ rule_suggest(struct rules *r, struct rule *ru, const char *text, struct diag *d)
 static int
 rules_read(struct rules *r, struct input *in, struct diag *d)
 {
-	struct records_opts o = { ',', 0, false, 0 };
+	struct records_opts o = { .delimiter = ',' };
 	struct records *rd = NULL;
 	struct record *rec;
 	int col[RC_COUNT], rc = -1, k;

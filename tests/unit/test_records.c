@@ -77,7 +77,7 @@ read_all(struct run *out, const char *data, size_t len, const struct records_opt
 static void
 read_str(struct run *out, const char *data)
 {
-	struct records_opts o = { 0, 0, true, 0 };
+	struct records_opts o = { 0, 0, true, 0, false };
 
 	read_all(out, data, strlen(data), &o);
 }
@@ -120,7 +120,7 @@ test_delimiter(void)
 
 	/* A forced delimiter wins. */
 	{
-		struct records_opts o = { '|', 0, true, 0 };
+		struct records_opts o = { '|', 0, true, 0, false };
 		const char *s = "a,b|c\n1,2|3\n";
 
 		read_all(r, s, strlen(s), &o);
@@ -162,7 +162,7 @@ test_lines(void)
 
 	/* Without type_line the #TYPE line is a record. */
 	{
-		struct records_opts o = { 0, 0, false, 0 };
+		struct records_opts o = { 0, 0, false, 0, false };
 		const char *s = "#TYPE X\nId,Name\n";
 
 		read_all(r, s, strlen(s), &o);
@@ -280,7 +280,7 @@ test_problems(void)
 
 	/* A field over the limit rejects its record only. */
 	{
-		struct records_opts o = { 0, 8, true, 0 };
+		struct records_opts o = { 0, 8, true, 0, false };
 		const char *s = "h1,h2,h3\n1,abcdefghijklmnop,3\n2,12345678,4\n\"0123456789\",x,y\n";
 
 		read_all(r, s, strlen(s), &o);
@@ -299,7 +299,7 @@ test_problems(void)
 	}
 	/* A long field (longer than libcsv's block) under a small limit. */
 	{
-		struct records_opts o = { 0, 16, true, 0 };
+		struct records_opts o = { 0, 16, true, 0, false };
 		size_t big = 300000;
 		char *s = malloc(big + 64);
 		size_t k = 0;
@@ -330,7 +330,7 @@ test_problems(void)
 
 	/* max_kept_fields bounds what is kept, not what is counted. */
 	{
-		struct records_opts o = { 0, 0, true, 2 };
+		struct records_opts o = { 0, 0, true, 2, false };
 		const char *s = "a,b,c,d\n1,2,3,4\n";
 
 		read_all(r, s, strlen(s), &o);
