@@ -10,7 +10,7 @@ PKG_CONFIG ?= pkg-config
 DEPS_PKGS = libcsv-dev libpcre2-dev zlib1g-dev pkg-config
 # What `make check` uses besides: the man page linter, the terminal for the
 # progress bar test, valgrind.
-TEST_PKGS = mandoc tmux valgrind
+TEST_PKGS = mandoc tmux valgrind chromium fonts-nanum
 PROJECT_CFLAGS = -std=c11 -Wall -Wextra -Werror -O2 -g -D_FILE_OFFSET_BITS=64 \
 	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DSKUSCAN_VERSION='"$(VERSION)"'
 LIB_CFLAGS = $(shell $(PKG_CONFIG) --cflags libpcre2-8 zlib 2>/dev/null)
@@ -20,7 +20,7 @@ SAN_FLAGS  = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 
 LIB_SRC = src/diag.c src/mem.c src/strmap.c src/text.c src/values.c src/input.c \
 	src/crc.c src/records.c src/header.c src/rules.c src/items.c src/ledger.c src/ingest.c \
-	src/report.c
+	src/report.c src/html.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
 B  = build
@@ -63,15 +63,16 @@ $(BS)/unit: $(UNIT_SRC) tests/unit/check.h $(BS)/libskuscan.a
 deps:
 	@sh tests/deps.sh $(DEPS_PKGS)
 
-test-deps:
-	@sh tests/deps.sh $(DEPS_PKGS) $(TEST_PKGS)
+test-deps: deps
+	@sh tests/deps.sh --optional $(TEST_PKGS)
 
 demo: deps
 	@$(MAKE) --no-print-directory skuscan
 	./skuscan -s samples/subscriptions.csv -l samples/licenses.csv --as-of 2019-01-01 -o skuscan-out; \
 	st=$$?; if [ $$st -ne 0 ] && [ $$st -ne 3 ]; then exit $$st; fi
 	@echo "The reports are in skuscan-out/: affected_customers.csv replacements.csv"
-	@echo "license_counts.csv migration_audit.csv rejects.csv manifest.csv"
+	@echo "license_counts.csv migration_audit.csv rejects.csv manifest.csv, and the"
+	@echo "page summary.html: open it in a browser."
 
 # Every test: unit tests and golden cases, then both again under
 # AddressSanitizer and UndefinedBehaviorSanitizer, then the man page lint.

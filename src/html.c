@@ -1,4 +1,8 @@
-/* html: summary.html, one self-contained page of numbers and SVG charts. */
+/*
+ * html: summary.html, one self-contained page of numbers and SVG charts.
+ * SVG coordinates are printed with %.1f, which writes a '.' because
+ * skuscan never calls setlocale: one that does must keep LC_NUMERIC "C".
+ */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -36,7 +36,7 @@ struct options {
 	int32_t as_of;
 	int horizon;
 	struct ingest_opts in;
-	bool excel, quiet, progress, print_rules;
+	bool excel, no_html, quiet, progress, print_rules;
 };
 
 static const char usage_text[] =
@@ -67,13 +67,15 @@ help(void)
 	    "      --encoding NAME       read every input in this encoding\n"
 	    "      --max-field-bytes N   reject records with a longer field (1048576)\n"
 	    "      --excel               reports with a byte order mark and CRLF\n"
+	    "      --no-html             no summary.html\n"
 	    "  -q, --quiet               no summary on stderr\n"
 	    "      --progress            progress bar even when stderr is no terminal\n"
 	    "  -h, --help                this help\n"
 	    "      --version             the version\n"
 	    "\n"
 	    "Reports: affected_customers.csv replacements.csv license_counts.csv\n"
-	    "migration_audit.csv rejects.csv manifest.csv, published together.\n"
+	    "migration_audit.csv rejects.csv manifest.csv and the page summary.html,\n"
+	    "published together.\n"
 	    "Exit: 0 done, 1 fatal (nothing published), 2 usage, 3 done with rejects.\n"
 	    "See skuscan(1).\n", stdout);
 }
@@ -145,7 +147,7 @@ add_file(struct options *o, const char *path, enum file_kind kind)
 
 enum {
 	OPT_PRINT_RULES = 256, OPT_AS_OF, OPT_HORIZON, OPT_DAY_FIRST, OPT_ENCODING,
-	OPT_MAX_FIELD, OPT_EXCEL, OPT_PROGRESS, OPT_VERSION
+	OPT_MAX_FIELD, OPT_EXCEL, OPT_NO_HTML, OPT_PROGRESS, OPT_VERSION
 };
 
 /* Returns -1 to go on, or an exit status. */
@@ -165,6 +167,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "encoding", required_argument, NULL, OPT_ENCODING },
 		{ "max-field-bytes", required_argument, NULL, OPT_MAX_FIELD },
 		{ "excel", no_argument, NULL, OPT_EXCEL },
+		{ "no-html", no_argument, NULL, OPT_NO_HTML },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "progress", no_argument, NULL, OPT_PROGRESS },
 		{ "help", no_argument, NULL, 'h' },
@@ -238,6 +241,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_EXCEL:
 			o->excel = true;
+			break;
+		case OPT_NO_HTML:
+			o->no_html = true;
 			break;
 		case 'q':
 			o->quiet = true;
@@ -393,7 +399,7 @@ run(struct options *o)
 	ledger_summarize(ledger, &s);
 	{
 		struct report_ctx ctx = { o->as_of, o->horizon, SKUSCAN_VERSION, rules, o->files,
-			o->nfiles };
+			o->nfiles, !o->no_html };
 
 		if (report_write(rep, &s, &ctx, &d) != 0 || report_publish(rep, &d) != 0)
 			goto out;

@@ -9,16 +9,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "html.h"
 #include "mem.h"
 #include "report.h"
 #include "text.h"
 #include "values.h"
 
-enum { R_AFFECTED, R_REPLACEMENTS, R_LICENSES, R_AUDIT, R_REJECTS, R_MANIFEST, R_COUNT };
+enum {
+	R_AFFECTED, R_REPLACEMENTS, R_LICENSES, R_AUDIT, R_REJECTS, R_MANIFEST, R_HTML,
+	R_COUNT
+};
 
 static const char *const report_name[R_COUNT] = {
 	"affected_customers.csv", "replacements.csv", "license_counts.csv",
-	"migration_audit.csv", "rejects.csv", "manifest.csv",
+	"migration_audit.csv", "rejects.csv", "manifest.csv", "summary.html",
 };
 
 static const char *const report_header[R_COUNT] = {
@@ -31,6 +35,7 @@ static const char *const report_header[R_COUNT] = {
 	"status,next_action,deprovision_date",
 	"file,line,reason,record",
 	"kind,file,bytes,crc32,records,rejected,as_of,horizon,version",
+	NULL,	/* summary.html: not a CSV */
 };
 
 struct csvw {
@@ -146,6 +151,8 @@ temp_open(struct report *rep, int i, struct diag *d)
 	cleanup_set((const char *const *)rep->tmp);
 	rep->w[i].eol = rep->excel ? "\r\n" : "\n";
 	rep->w[i].first = true;
+	if (report_header[i] == NULL)
+		return 0;
 	if (rep->excel)
 		fputs("\xef\xbb\xbf", rep->w[i].fp);
 	fputs(report_header[i], rep->w[i].fp);
@@ -514,6 +521,8 @@ temp_close(struct report *rep, int i, struct diag *d)
 	FILE *fp = rep->w[i].fp;
 	int bad;
 
+	if (fp == NULL)
+		return 0;	/* summary.html with --no-html */
 	rep->w[i].fp = NULL;
 	bad = fflush(fp) != 0 || ferror(fp) || fsync(fileno(fp)) != 0;
 	if (bad) {
@@ -535,13 +544,18 @@ report_write(struct report *rep, const struct ledger_summary *s,
     const struct report_ctx *ctx, struct diag *d)
 {
 	for (int i = 0; i < R_COUNT; i++)
-		if (i != R_REJECTS && temp_open(rep, i, d) != 0)
+		if (i != R_REJECTS && (i != R_HTML || ctx->html) && temp_open(rep, i, d) != 0)
 			return -1;
 	write_affected(rep, s, ctx);
 	write_replacements(rep, s, ctx);
 	write_licenses(rep, s, ctx);
 	write_audit(rep, s);
 	write_manifest(rep, ctx);
+	if (ctx->html && html_write(rep->w[R_HTML].fp, s, ctx) != 0) {
+		diag_set(d, rep->outdir, 0, "cannot write %s: %s", report_name[R_HTML],
+		    strerror(errno));
+		return -1;
+	}
 	for (int i = 0; i < R_COUNT; i++)
 		if (temp_close(rep, i, d) != 0)
 			return -1;
@@ -556,6 +570,18 @@ report_publish(struct report *rep, struct diag *d)
 
 	for (int i = 0; i < R_COUNT; i++) {
 		snprintf(path, n, "%s/%s", rep->outdir, report_name[i]);
+		if (rep->tmp[i] == NULL) {
+			/*
+			 * --no-html: a page left by an earlier run would contradict
+			 * the reports published next to it, so it goes.
+			 */
+			if (unlink(path) != 0 && errno != ENOENT) {
+				diag_set(d, path, 0, "cannot remove: %s", strerror(errno));
+				free(path);
+				return -1;
+			}
+			continue;
+		}
 		if (rename(rep->tmp[i], path) != 0) {
 			diag_set(d, path, 0, "cannot publish: %s", strerror(errno));
 			free(path);

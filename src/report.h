@@ -1,8 +1,8 @@
 /*
- * report: the six CSV reports, written under temporary names in OUTDIR
- * and renamed into place only when the whole run succeeded. rejects.csv is
- * streamed while inputs are read; the others are written from the ledger
- * summary at the end. A failed or interrupted run removes its temporary
+ * report: the six CSV reports and summary.html, written under temporary
+ * names in OUTDIR and renamed into place only when the whole run succeeded.
+ * rejects.csv is streamed while inputs are read; the others are written
+ * from the ledger summary at the end. A failed or interrupted run removes its temporary
  * files and leaves the last good reports as they were.
  *
  * struct report owns its open files and temporary names.
@@ -29,6 +29,7 @@ struct report_ctx {
 	struct rules *rules;
 	const struct file_stats *files;	/* in command-line order */
 	size_t nfiles;
+	bool html;			/* write summary.html (else remove it) */
 };
 
 /* Creates OUTDIR if missing and starts rejects.csv. Returns 0 or -1. */
@@ -36,7 +37,10 @@ int report_open(struct report **rep, const char *outdir, bool excel, struct diag
 /* A reject_fn for ingest: appends one row to rejects.csv. */
 void report_reject(void *rep, const char *file, uint64_t line, const char *reason,
     const char *raw, size_t len);
-/* Writes the other five reports under temporary names. Returns 0 or -1. */
+/*
+ * Writes the other five reports, and summary.html when ctx->html, under
+ * temporary names. Returns 0 or -1.
+ */
 int report_write(struct report *rep, const struct ledger_summary *s,
     const struct report_ctx *ctx, struct diag *d);
 /* Renames every report into place. Returns 0 or -1. */

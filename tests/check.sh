@@ -36,6 +36,7 @@ suite "unit tests (ASan+UBSan)" ./build/san/unit
 suite "golden cases (ASan+UBSan)" tests/run-cases.sh ./build/san/skuscan
 SKUSCAN_CHUNK_BYTES=7 suite "golden cases (ASan+UBSan, threads)" tests/run-cases.sh ./build/san/skuscan
 unset ASAN_OPTIONS UBSAN_OPTIONS
+suite "summary.html" tests/html/check.sh ./skuscan
 suite "man page and samples" tests/docs.sh
 suite "man page examples" tests/man-examples.sh ./skuscan
 suite "faults while writing" tests/faults.sh ./skuscan
