@@ -25,6 +25,9 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
 B  = build
 BS = build/san
+
+include tests/fuzz/fuzz.mk
+include tests/bench/bench.mk
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/%.o)
 LIB_SOBJ = $(LIB_SRC:src/%.c=$(BS)/%.o)
 

@@ -25,6 +25,7 @@
 #include "items.h"
 #include "mem.h"
 #include "records.h"
+#include "strmap.h"
 #include "text.h"
 #include "values.h"
 
@@ -47,6 +48,7 @@ struct event {
 	int rule, auto_renew;
 	int64_t quantity;
 	int32_t end_date, status_date;
+	uint64_t hash;		/* drop: strmap_hash_lower of the id */
 };
 
 /* A piece of a mapped file and the events a worker made of it. */
@@ -76,7 +78,18 @@ struct reader {
 	size_t ncols;
 	struct buf reason;
 	struct buf a, b;	/* scratch */
+	struct buf z[SF_COUNT];	/* NUL-terminated copies of a record's fields */
 };
+
+static void
+reader_free_bufs(struct reader *r)
+{
+	buf_free(&r->reason);
+	buf_free(&r->a);
+	buf_free(&r->b);
+	for (int i = 0; i < SF_COUNT; i++)
+		buf_free(&r->z[i]);
+}
 
 static size_t
 text_store(struct chunk *c, const char *s, size_t n)
@@ -129,6 +142,7 @@ emit_drop(struct reader *r, uint64_t line, const char *id, size_t n)
 	e = event_new(r->sink, EV_DROP, line);
 	e->str[0] = text_store(r->sink, id, n);
 	e->len[0] = n;
+	e->hash = strmap_hash_lower(id, n);
 }
 
 static void
@@ -167,7 +181,7 @@ event_apply(struct ingest *g, struct file_stats *st, const struct chunk *c,
 		    t + e->str[1], e->len[1]);
 		break;
 	case EV_DROP:
-		ledger_drop_sub(g->ledger, t + e->str[0], e->len[0]);
+		ledger_drop_sub_hashed(g->ledger, t + e->str[0], e->len[0], e->hash);
 		break;
 	case EV_SUB:
 		s = (struct sub_in){ .id = t + e->str[0], .customer_key = t + e->str[1],
@@ -246,7 +260,7 @@ structure_problem(struct reader *r, const struct record *rec)
 	return NULL;
 }
 
-/* Field f of rec, or "" when the file has no such column. */
+/* Field f of rec (not NUL-terminated), or "" when the file has no such column. */
 static const char *
 field(const struct reader *r, const struct record *rec, int f, size_t *len)
 {
@@ -258,6 +272,18 @@ field(const struct reader *r, const struct record *rec, int f, size_t *len)
 	}
 	*len = rec->len[c];
 	return rec->field[c];
+}
+
+/* Field f as a NUL-terminated string, valid until the next record. */
+static const char *
+field_str(struct reader *r, const struct record *rec, int f)
+{
+	size_t n;
+	const char *v = field(r, rec, f, &n);
+
+	r->z[f].len = 0;
+	buf_add(&r->z[f], v, n);
+	return r->z[f].data;
 }
 
 static const char *
@@ -328,14 +354,14 @@ subscription_record(struct reader *r, const struct record *rec, struct diag *d)
 		return 0;
 	}
 	keyf = r->col[SF_CUSTOMER_ID] >= 0 ? SF_CUSTOMER_ID : SF_CUSTOMER_DOMAIN;
-	s.customer_key = field(r, rec, keyf, &n);
-	if (n == 0) {
+	s.customer_key = field_str(r, rec, keyf);
+	if (s.customer_key[0] == '\0') {
 		reject(r, rec, required_empty(r, keyf == SF_CUSTOMER_ID ? "customer_id" :
 		    "customer_domain"));
 		return 0;
 	}
-	s.id = field(r, rec, SF_SUBSCRIPTION_ID, &n);
-	if (n == 0) {
+	s.id = field_str(r, rec, SF_SUBSCRIPTION_ID);
+	if (s.id[0] == '\0') {
 		reject(r, rec, required_empty(r, "subscription_id"));
 		return 0;
 	}
@@ -357,10 +383,10 @@ subscription_record(struct reader *r, const struct record *rec, struct diag *d)
 	}
 	v = field(r, rec, SF_AUTO_RENEW, &n);
 	s.auto_renew = values_bool(v, n);
-	s.status = field(r, rec, SF_STATUS, &n);
-	s.customer_name = field(r, rec, SF_CUSTOMER_NAME, &n);
-	s.customer_domain = field(r, rec, SF_CUSTOMER_DOMAIN, &n);
-	s.offer = offer;
+	s.status = field_str(r, rec, SF_STATUS);
+	s.customer_name = field_str(r, rec, SF_CUSTOMER_NAME);
+	s.customer_domain = field_str(r, rec, SF_CUSTOMER_DOMAIN);
+	s.offer = field_str(r, rec, SF_OFFER_NAME);
 	s.rule = rule;
 	emit_sub(r, rec->line, &s);
 	return 0;
@@ -415,7 +441,7 @@ license_customer(struct reader *r, const struct record *rec, const char *lic, si
 
 	v = field(r, rec, LF_CUSTOMER_ID, &n);
 	if (n > 0)
-		return v;
+		return field_str(r, rec, LF_CUSTOMER_ID);
 	v = field(r, rec, LF_CUSTOMER_DOMAIN, &n);
 	if (n > 0) {
 		key = ledger_join_domain(l, v, n);
@@ -573,6 +599,7 @@ worker(void *arg)
 	memset(&r.reason, 0, sizeof(r.reason));
 	memset(&r.a, 0, sizeof(r.a));
 	memset(&r.b, 0, sizeof(r.b));
+	memset(r.z, 0, sizeof(r.z));
 	r.cls = rules_classifier_new(r.g->rules);
 	for (;;) {
 		size_t k;
@@ -593,9 +620,7 @@ worker(void *arg)
 		pthread_mutex_unlock(&p->mu);
 	}
 	rules_classifier_free(r.cls);
-	buf_free(&r.reason);
-	buf_free(&r.a);
-	buf_free(&r.b);
+	reader_free_bufs(&r);
 	return NULL;
 }
 
@@ -832,6 +857,8 @@ ingest_file(struct ingest *g, struct file_stats *st, struct diag *d)
 	if (m < 0)
 		goto out;
 	if (m > 0) {
+		if (g->opts->threads > 1)
+			input_background(r.in);
 		if (records_open(&r.rd, r.in, st->path, &ro, d) != 0 ||
 		    read_header(&r, kind, d) != 0 || read_serial(&r, kind, d) != 0)
 			goto out;
@@ -845,8 +872,6 @@ out:
 	records_free(r.rd);
 	input_close(r.in);
 	rules_classifier_free(r.cls);
-	buf_free(&r.reason);
-	buf_free(&r.a);
-	buf_free(&r.b);
+	reader_free_bufs(&r);
 	return rc;
 }

@@ -33,6 +33,11 @@ struct input *input_open_mem(const char *name, const char *data, size_t n);
  * not valid in the input's encoding).
  */
 ssize_t input_read(struct input *in, char *buf, size_t n, struct diag *d);
+/*
+ * Reads (inflates, converts) on a thread of its own from now on, ahead of
+ * input_read, which then only copies. Call before the first input_read.
+ */
+void input_background(struct input *in);
 /* Stored bytes read so far and their CRC-32 (the whole file once at the end). */
 uint64_t input_bytes(const struct input *in);
 uint32_t input_crc(const struct input *in);

@@ -40,6 +40,8 @@ struct ledger {
 	struct sub *subs;
 	size_t nsubs, cap;
 	struct strmap sub_index;	/* lower-case id -> index + 1 */
+	uint64_t *seen;			/* strmap_hash_lower of every id kept */
+	size_t seen_cap, seen_count;
 	struct strmap customers;	/* key -> struct customer */
 	struct strmap users;		/* key \0 family \0 user, and key \0 user */
 	struct strmap famcounts;	/* key \0 family -> struct famcount */
@@ -90,6 +92,7 @@ ledger_free(struct ledger *l)
 	for (size_t i = 0; i < l->nsubs; i++)
 		free(l->subs[i].block);
 	free(l->subs);
+	free(l->seen);
 	strmap_each(&l->customers, free_customer, NULL);
 	strmap_each(&l->famcounts, free_value, NULL);
 	strmap_free(&l->sub_index);
@@ -130,6 +133,51 @@ keep_last(char **field, const char *s)
 	*field = mem_strdup(s);
 }
 
+/*
+ * A set of id hashes: most records that match no rule have an id never
+ * kept, and this answers so without building the lower-case key.
+ */
+static bool
+seen_has(const struct ledger *l, uint64_t h)
+{
+	h |= 1;
+	if (l->seen_cap == 0)
+		return false;
+	for (size_t i = h & (l->seen_cap - 1);; i = (i + 1) & (l->seen_cap - 1)) {
+		if (l->seen[i] == h)
+			return true;
+		if (l->seen[i] == 0)
+			return false;
+	}
+}
+
+static void
+seen_add(struct ledger *l, uint64_t h)
+{
+	if ((l->seen_count + 1) * 2 > l->seen_cap) {
+		uint64_t *old = l->seen;
+		size_t oldcap = l->seen_cap;
+
+		l->seen_cap = oldcap ? oldcap * 2 : 1024;
+		l->seen = mem_calloc(l->seen_cap, sizeof(*l->seen));
+		l->seen_count = 0;
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i] != 0)
+				seen_add(l, old[i]);
+		free(old);
+	}
+	h |= 1;
+	for (size_t i = h & (l->seen_cap - 1);; i = (i + 1) & (l->seen_cap - 1)) {
+		if (l->seen[i] == h)
+			return;
+		if (l->seen[i] == 0) {
+			l->seen[i] = h;
+			l->seen_count++;
+			return;
+		}
+	}
+}
+
 void
 ledger_add_sub(struct ledger *l, const struct sub_in *in)
 {
@@ -142,6 +190,7 @@ ledger_add_sub(struct ledger *l, const struct sub_in *in)
 	text_lower(&l->tmp, in->id, li);
 	e = strmap_put(&l->sub_index, l->tmp.data, l->tmp.len, &created);
 	if (created) {
+		seen_add(l, strmap_hash_lower(in->id, li));
 		mem_grow((void **)&l->subs, &l->cap, l->nsubs + 1, sizeof(*l->subs));
 		e->value = (void *)(uintptr_t)(++l->nsubs);
 		memset(&l->subs[l->nsubs - 1], 0, sizeof(*s));
@@ -173,9 +222,15 @@ ledger_add_sub(struct ledger *l, const struct sub_in *in)
 void
 ledger_drop_sub(struct ledger *l, const char *id, size_t len)
 {
+	ledger_drop_sub_hashed(l, id, len, strmap_hash_lower(id, len));
+}
+
+void
+ledger_drop_sub_hashed(struct ledger *l, const char *id, size_t len, uint64_t hash)
+{
 	struct strmap_entry *e;
 
-	if (l->nsubs == 0)
+	if (!seen_has(l, hash))
 		return;
 	text_lower(&l->tmp, id, len);
 	e = strmap_find(&l->sub_index, l->tmp.data, l->tmp.len);

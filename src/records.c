@@ -54,7 +54,8 @@ struct records {
 	struct buf rawhead;	/* first bytes of a record too long to keep */
 	bool raw_truncated;
 	struct buf fbuf;	/* field bytes, each NUL-terminated */
-	size_t *foff, *flen;
+	size_t *foff, *flen;	/* each field's offset and length */
+	bool *fsrc;		/* true: the offset is in buf, else in fbuf */
 	size_t fcap;
 	struct buf conv;
 	struct record rec;
@@ -62,15 +63,17 @@ struct records {
 	size_t fptr_cap;
 };
 
+/*
+ * Keeps field f of n bytes: checked against the limit and for NUL bytes,
+ * trimmed, read as Windows-1252 unless valid UTF-8 (ascii: known to be
+ * ASCII already). A field inside r->buf (in_buf) is kept where it is;
+ * others are copied.
+ */
 static void
-on_field(void *s, size_t n, void *data)
+field_keep(struct records *r, const char *f, size_t n, bool in_buf, bool ascii)
 {
-	struct records *r = data;
-	const char *f = s ? s : "";
 	struct record *rec = &r->rec;
 
-	if (r->discard)
-		return;
 	rec->nfields++;
 	if (r->max_field && n > r->max_field && rec->problem == RECORD_OK) {
 		rec->problem = RECORD_TOO_LONG;
@@ -84,20 +87,40 @@ on_field(void *s, size_t n, void *data)
 		return;
 	}
 	n = text_trim(&f, n);
-	if (!text_ascii(f, n) && !text_utf8_valid(f, n)) {
+	if (!ascii && !text_ascii(f, n) && !text_utf8_valid(f, n)) {
 		r->conv.len = 0;
 		text_cp1252_to_utf8(&r->conv, f, n);
 		f = r->conv.data;
 		n = r->conv.len;
 		r->cp1252++;
+		in_buf = false;
 	}
-	mem_grow((void **)&r->foff, &r->fcap, rec->kept + 1, sizeof(size_t));
-	r->flen = mem_realloc(r->flen, r->fcap * sizeof(size_t));
-	r->foff[rec->kept] = r->fbuf.len;
+	if (rec->kept + 1 > r->fcap) {
+		size_t cap = r->fcap;
+
+		mem_grow((void **)&r->foff, &r->fcap, rec->kept + 1, sizeof(size_t));
+		r->flen = mem_realloc(r->flen, r->fcap * sizeof(size_t));
+		mem_grow((void **)&r->fsrc, &cap, rec->kept + 1, sizeof(bool));
+	}
+	r->fsrc[rec->kept] = in_buf;
 	r->flen[rec->kept] = n;
-	buf_add(&r->fbuf, f, n);
-	buf_addc(&r->fbuf, '\0');
+	if (in_buf) {
+		r->foff[rec->kept] = (size_t)(f - r->buf);
+	} else {
+		r->foff[rec->kept] = r->fbuf.len;
+		buf_add(&r->fbuf, f, n);
+	}
 	rec->kept++;
+}
+
+/* libcsv's field callback: its buffer is reused, so the field is copied. */
+static void
+on_field(void *s, size_t n, void *data)
+{
+	struct records *r = data;
+
+	if (!r->discard)
+		field_keep(r, s ? s : "", n, false, false);
 }
 
 static void
@@ -160,7 +183,7 @@ record_finish(struct records *r, size_t end)
 		r->fptr = mem_realloc(r->fptr, r->fptr_cap * sizeof(*r->fptr));
 	}
 	for (size_t i = 0; i < rec->kept; i++)
-		r->fptr[i] = r->fbuf.data + r->foff[i];
+		r->fptr[i] = (r->fsrc[i] ? r->buf : r->fbuf.data) + r->foff[i];
 	rec->field = r->fptr;
 	rec->len = r->flen;
 	r->in_record = false;
@@ -280,20 +303,23 @@ static bool
 split_plain(struct records *r, size_t start, size_t stop)
 {
 	const char *p = r->buf + start, *end = r->buf + stop;
-	bool blank = true;
+	bool blank = true, ascii;
 
 	for (const char *q = p; q < end && blank; q++)
 		blank = *q == ' ' || *q == '\t';
 	if (blank && memchr(p, r->delim, (size_t)(end - p)) == NULL)
 		return false;
 	record_begin(r, start);
+	ascii = text_ascii(p, (size_t)(end - p));
 	for (;;) {
 		const char *d = memchr(p, r->delim, (size_t)(end - p));
 		const char *fe = d ? d : end;
+
 		const char *f = p;
 		size_t n = text_trim(&f, (size_t)(fe - p));
 
-		on_field((void *)f, n, r);
+		/* Trimmed first: libcsv measures an unquoted field without its spaces. */
+		field_keep(r, f, n, true, ascii);
 		if (d == NULL)
 			break;
 		p = d + 1;
@@ -613,6 +639,7 @@ records_free(struct records *r)
 	buf_free(&r->conv);
 	free(r->foff);
 	free(r->flen);
+	free(r->fsrc);
 	free(r->fptr);
 	free(r);
 }

@@ -34,7 +34,7 @@ struct record {
 	bool raw_truncated;	/* raw holds only the first bytes */
 	size_t nfields;		/* fields seen (all counted, not all kept) */
 	size_t kept;		/* fields kept in field[] and len[] */
-	const char **field;	/* NUL-terminated, trimmed, UTF-8 */
+	const char **field;	/* trimmed, UTF-8, NOT NUL-terminated: use len */
 	size_t *len;
 	enum record_problem problem;
 	size_t long_field;	/* index of the field too long or holding a NUL */

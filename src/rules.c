@@ -176,28 +176,13 @@ family_add(struct rules *r, const char *name, enum rule_kind kind)
 
 enum { RC_ID, RC_KIND, RC_PATTERN, RC_FAMILY, RC_SUGGEST, RC_COUNT };
 
-/* Reads one data record of the rules file into a new rule. */
+/* Makes a new rule of the values v (NUL-terminated, of lengths l). */
 static int
-rule_add(struct rules *r, const struct record *rec, const int *col, size_t ncol,
+rule_make(struct rules *r, const struct record *rec, const char *const *v, const size_t *l,
     char **suggest_text, struct diag *d)
 {
-	const char *v[RC_COUNT];
-	size_t l[RC_COUNT];
 	struct rule *ru;
 
-	if (rec->problem != RECORD_OK || rec->nfields != ncol) {
-		diag_set(d, r->source, rec->line, "%s",
-		    rec->problem == RECORD_MALFORMED ? "malformed quotes" :
-		    rec->problem == RECORD_UNTERMINATED ? "unterminated quote" :
-		    rec->problem == RECORD_TOO_LONG ? "field too long" :
-		    rec->problem == RECORD_NUL ? "a NUL byte in a field" :
-		    "wrong number of fields");
-		return -1;
-	}
-	for (int i = 0; i < RC_COUNT; i++) {
-		v[i] = col[i] >= 0 ? rec->field[col[i]] : "";
-		l[i] = col[i] >= 0 ? rec->len[col[i]] : 0;
-	}
 	if (!valid_id(v[RC_ID], l[RC_ID])) {
 		diag_set(d, r->source, rec->line, "rule '%s': id must be of [a-z0-9-]+", v[RC_ID]);
 		return -1;
@@ -246,6 +231,37 @@ rule_add(struct rules *r, const struct record *rec, const int *col, size_t ncol,
 	if (ru->kind == RULE_RETIRED && l[RC_SUGGEST] > 0)
 		*suggest_text = mem_strndup(v[RC_SUGGEST], l[RC_SUGGEST]);
 	return 0;
+}
+
+/* Reads one data record of the rules file into a new rule. */
+static int
+rule_add(struct rules *r, const struct record *rec, const int *col, size_t ncol,
+    char **suggest_text, struct diag *d)
+{
+	char *copy[RC_COUNT];
+	const char *v[RC_COUNT];
+	size_t l[RC_COUNT];
+	int rc;
+
+	if (rec->problem != RECORD_OK || rec->nfields != ncol) {
+		diag_set(d, r->source, rec->line, "%s",
+		    rec->problem == RECORD_MALFORMED ? "malformed quotes" :
+		    rec->problem == RECORD_UNTERMINATED ? "unterminated quote" :
+		    rec->problem == RECORD_TOO_LONG ? "field too long" :
+		    rec->problem == RECORD_NUL ? "a NUL byte in a field" :
+		    "wrong number of fields");
+		return -1;
+	}
+	for (int i = 0; i < RC_COUNT; i++) {
+		/* NUL-terminated copies, for messages and the rule's strings. */
+		l[i] = col[i] >= 0 ? rec->len[col[i]] : 0;
+		copy[i] = mem_strndup(col[i] >= 0 ? rec->field[col[i]] : "", l[i]);
+		v[i] = copy[i];
+	}
+	rc = rule_make(r, rec, v, l, suggest_text, d);
+	for (int i = 0; i < RC_COUNT; i++)
+		free(copy[i]);
+	return rc;
 }
 
 /* Resolves a retired rule's "a;b;c" to replacement rule indexes. */
@@ -313,9 +329,9 @@ rules_read(struct rules *r, struct input *in, struct diag *d)
 	}
 	while ((k = records_next(rd, &rec, d)) == 1) {
 		sugg = mem_realloc(sugg, (r->n + 1) * sizeof(*sugg));
+		sugg[r->n] = NULL;
 		if (rule_add(r, rec, col, ncol, &sugg[r->n], d) != 0) {
-			if (r->n > 0 && sugg != NULL)
-				sugg[r->n - 1] = NULL;
+			/* A rule added before failing owns its slot: freed below. */
 			goto out;
 		}
 	}

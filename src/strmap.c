@@ -29,6 +29,41 @@ strmap_hash(const void *key, size_t len)
 	return h;
 }
 
+/* Sets 0x20 in every byte of w that is an ASCII upper-case letter. */
+static inline uint64_t
+lower8(uint64_t w)
+{
+	uint64_t low7 = w & 0x7f7f7f7f7f7f7f7fULL;
+	uint64_t above_z = low7 + 0x2525252525252525ULL;	/* bit 7: > 'Z' */
+	uint64_t from_a = low7 + 0x3f3f3f3f3f3f3f3fULL;	/* bit 7: >= 'A' */
+	uint64_t upper = ~w & (from_a ^ above_z) & 0x8080808080808080ULL;
+
+	return w | (upper >> 2);
+}
+
+uint64_t
+strmap_hash_lower(const void *key, size_t len)
+{
+	const unsigned char *p = key;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, p + i, 8);
+		h ^= lower8(w);
+		h *= 0x100000001b3ULL;
+		h ^= h >> 29;
+	}
+	for (; i < len; i++) {
+		h ^= (p[i] >= 'A' && p[i] <= 'Z') ? p[i] + 32u : p[i];
+		h *= 0x100000001b3ULL;
+	}
+	h ^= h >> 32;
+	return h;
+}
+
 void
 strmap_init(struct strmap *m)
 {

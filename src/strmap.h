@@ -31,5 +31,7 @@ struct strmap_entry *strmap_put(struct strmap *m, const void *key, size_t len, i
 /* Calls f on each entry, in no particular order. */
 void strmap_each(const struct strmap *m, void (*f)(struct strmap_entry *, void *), void *arg);
 uint64_t strmap_hash(const void *key, size_t len);
+/* strmap_hash of the key with ASCII letters lower-cased, without a copy. */
+uint64_t strmap_hash_lower(const void *key, size_t len);
 
 #endif

@@ -37,6 +37,11 @@ suite "golden cases (ASan+UBSan)" tests/run-cases.sh ./build/san/skuscan
 SKUSCAN_CHUNK_BYTES=7 suite "golden cases (ASan+UBSan, threads)" tests/run-cases.sh ./build/san/skuscan
 unset ASAN_OPTIONS UBSAN_OPTIONS
 suite "summary.html" tests/html/check.sh ./skuscan
+if command -v valgrind >/dev/null; then
+	suite "golden cases (valgrind)" tests/valgrind.sh
+else
+	echo "== valgrind not installed: the valgrind run is skipped"
+fi
 suite "man page and samples" tests/docs.sh
 suite "man page examples" tests/man-examples.sh ./skuscan
 suite "faults while writing" tests/faults.sh ./skuscan

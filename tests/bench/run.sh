@@ -134,6 +134,7 @@ ROWSFILE=$BENCH_DIR/table.txt
 row() { printf '%s|%s|%s|%s|%s|%s\n' "$1" "$2" "$3" "$4" "$5" "$6" >>"$ROWSFILE"; }
 out=$BENCH_DIR/out
 
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 say "run.sh: measuring ($RUNS runs each, best kept) on $PLAIN ($PLAIN_BYTES bytes) and $GZ ($GZ_BYTES bytes)"
 cat "$PLAIN" "$GZ" >/dev/null	# page cache warm for everyone
 
@@ -197,6 +198,8 @@ loop100 "$SKUSCAN" -s "$BENCH_DIR/tiny-10.csv" -o "$out-tiny" -q --as-of "$ASOF"
 TINY_MS=$(loop100 "$SKUSCAN" -s "$BENCH_DIR/tiny-10.csv" -o "$out-tiny" -q --as-of "$ASOF")
 TRUE_MS=$(loop100 /bin/true)
 
+LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
+
 # ---- the table ----
 mbps() { awk -v b="$PLAIN_BYTES" -v s="$1" 'BEGIN { printf "%.0f", b / 1e6 / s }'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
@@ -205,8 +208,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", b / a }'; }	# skuscan
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 echo
 echo "skuscan benchmark: $ROWS rows, plain $PLAIN_BYTES bytes, gzip $GZ_BYTES bytes ($GZHOW), $(nproc) CPUs ($cpu)"
-echo "skuscan $("$SKUSCAN" --version 2>&1 | head -1), tree $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$root" status --porcelain -- src 2>/dev/null | grep -q . && echo ' + uncommitted src/ changes')"
+echo "$("$SKUSCAN" --version 2>&1 | head -1), tree $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$root" status --porcelain -- src 2>/dev/null | grep -q . && echo ' + uncommitted src/ changes')"
 echo "command: tests/bench/run.sh $ROWS   (BENCH_DIR=$BENCH_DIR, seed $SEED, best of $RUNS runs, page cache warm)"
+echo "load average before: $LOAD0, after: $LOAD1 (other work on the machine disturbs the numbers)"
 echo "MB/s = plain CSV bytes (10^6) / wall seconds, for gzip inputs too; ratio = skuscan's MB/s / this row's MB/s on the same input"
 echo
 echo "| what | input | runs | best s | MB/s | skuscan ÷ this | peak RSS MiB |"

@@ -30,7 +30,7 @@ FUZZ_RUN_OPTS = -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
 FUZZ_ENV = ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: fuzz fuzz-build
+.PHONY: fuzz fuzz-build fuzz-deps
 
 $(FZ)/%.o: src/%.c src/*.h
 	@mkdir -p $(FZ)
@@ -49,7 +49,11 @@ fuzz-build: $(FUZZ_TARGETS:%=$(FZ)/fuzz_%)
 # rules files for rules; hand-written values; license values and every line
 # of the license exports for items. Seed names carry the case name, so
 # reseeding overwrites rather than duplicates.
-fuzz: fuzz-build
+fuzz-deps:
+	@sh tests/deps.sh clang libclang-rt-14-dev $(DEPS_PKGS)
+
+fuzz: fuzz-deps
+	@$(MAKE) --no-print-directory fuzz-build
 	@fail=0; \
 	for t in $(FUZZ_TARGETS); do \
 	    c=$(FZ)/corpus-$$t; mkdir -p $$c $(FZ)/artifacts; \
