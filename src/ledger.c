@@ -10,8 +10,8 @@
 #include "values.h"
 
 struct sub {
-	char *block;		/* owns id, offer and status */
-	const char *id, *offer, *status;
+	char *id;		/* as read (owned) */
+	const char *offer, *status;	/* interned */
 	struct customer *customer;
 	int rule;
 	int auto_renew;
@@ -23,6 +23,8 @@ struct sub {
 struct customer {
 	const char *key;	/* the map's copy */
 	char *name, *domain;
+	size_t rank;		/* its place in key order, for sorting */
+	struct famcount **fam;	/* by family index, once looked up */
 	bool covered;		/* some license row belongs to it */
 	bool replacement_user;
 	uint64_t users_on_retired;
@@ -40,11 +42,14 @@ struct ledger {
 	struct sub *subs;
 	size_t nsubs, cap;
 	struct strmap sub_index;	/* lower-case id -> index + 1 */
-	uint64_t *seen;			/* strmap_hash_lower of every id kept */
-	size_t seen_cap, seen_count;
+	uint64_t *seen;			/* Bloom filter of the ids kept */
+	size_t seen_bits, seen_count;
 	struct strmap customers;	/* key -> struct customer */
 	struct strmap users;		/* key \0 family \0 user, and key \0 user */
 	struct strmap famcounts;	/* key \0 family -> struct famcount */
+	struct strmap texts;		/* interned offers and statuses */
+	const char *last_offer, *last_status;
+	struct customer *last_customer;
 	bool joins_ready;
 	struct strmap by_domain;	/* lower-case domain -> smallest key */
 	struct strmap by_label;		/* its first label -> smallest key */
@@ -61,6 +66,7 @@ ledger_new(struct rules *rules)
 	strmap_init(&l->customers);
 	strmap_init(&l->users);
 	strmap_init(&l->famcounts);
+	strmap_init(&l->texts);
 	strmap_init(&l->by_domain);
 	strmap_init(&l->by_label);
 	return l;
@@ -74,6 +80,7 @@ free_customer(struct strmap_entry *e, void *arg)
 	(void)arg;
 	free(c->name);
 	free(c->domain);
+	free(c->fam);
 	free(c);
 }
 
@@ -90,7 +97,7 @@ ledger_free(struct ledger *l)
 	if (l == NULL)
 		return;
 	for (size_t i = 0; i < l->nsubs; i++)
-		free(l->subs[i].block);
+		free(l->subs[i].id);
 	free(l->subs);
 	free(l->seen);
 	strmap_each(&l->customers, free_customer, NULL);
@@ -99,6 +106,7 @@ ledger_free(struct ledger *l)
 	strmap_free(&l->customers);
 	strmap_free(&l->users);
 	strmap_free(&l->famcounts);
+	strmap_free(&l->texts);
 	strmap_free(&l->by_domain);
 	strmap_free(&l->by_label);
 	buf_free(&l->tmp);
@@ -127,55 +135,62 @@ customer_get(struct ledger *l, const char *key, bool create)
 static void
 keep_last(char **field, const char *s)
 {
-	if (s[0] == '\0')
+	if (s[0] == '\0' || (*field != NULL && strcmp(*field, s) == 0))
 		return;
 	free(*field);
 	*field = mem_strdup(s);
 }
 
 /*
- * A set of id hashes: most records that match no rule have an id never
- * kept, and this answers so without building the lower-case key.
+ * A Bloom filter of the ids kept (8 bits per id, two probes): most records
+ * that match no rule have an id never kept, and this says so from a small
+ * bit array, without building the lower-case key or missing the cache.
  */
 static bool
 seen_has(const struct ledger *l, uint64_t h)
 {
-	h |= 1;
-	if (l->seen_cap == 0)
+	uint64_t mask = l->seen_bits - 1, a = h & mask, b = (h >> 32 ^ h >> 7) & mask;
+
+	if (l->seen_bits == 0)
 		return false;
-	for (size_t i = h & (l->seen_cap - 1);; i = (i + 1) & (l->seen_cap - 1)) {
-		if (l->seen[i] == h)
-			return true;
-		if (l->seen[i] == 0)
-			return false;
-	}
+	return (l->seen[a >> 6] >> (a & 63) & 1) && (l->seen[b >> 6] >> (b & 63) & 1);
+}
+
+static void
+seen_set(struct ledger *l, uint64_t h)
+{
+	uint64_t mask = l->seen_bits - 1, a = h & mask, b = (h >> 32 ^ h >> 7) & mask;
+
+	l->seen[a >> 6] |= (uint64_t)1 << (a & 63);
+	l->seen[b >> 6] |= (uint64_t)1 << (b & 63);
 }
 
 static void
 seen_add(struct ledger *l, uint64_t h)
 {
-	if ((l->seen_count + 1) * 2 > l->seen_cap) {
-		uint64_t *old = l->seen;
-		size_t oldcap = l->seen_cap;
+	if (++l->seen_count * 8 > l->seen_bits) {
+		/* Twice the bits, set again from every id kept. */
+		l->seen_bits = l->seen_bits ? l->seen_bits * 2 : 1 << 16;
+		free(l->seen);
+		l->seen = mem_calloc(l->seen_bits / 64, sizeof(*l->seen));
+		for (size_t i = 0; i < l->nsubs; i++)
+			if (l->subs[i].id != NULL)
+				seen_set(l, strmap_hash_lower(l->subs[i].id, strlen(l->subs[i].id)));
+	}
+	seen_set(l, h);
+}
 
-		l->seen_cap = oldcap ? oldcap * 2 : 1024;
-		l->seen = mem_calloc(l->seen_cap, sizeof(*l->seen));
-		l->seen_count = 0;
-		for (size_t i = 0; i < oldcap; i++)
-			if (old[i] != 0)
-				seen_add(l, old[i]);
-		free(old);
-	}
-	h |= 1;
-	for (size_t i = h & (l->seen_cap - 1);; i = (i + 1) & (l->seen_cap - 1)) {
-		if (l->seen[i] == h)
-			return;
-		if (l->seen[i] == 0) {
-			l->seen[i] = h;
-			l->seen_count++;
-			return;
-		}
-	}
+/*
+ * The one copy of a text that many subscriptions share (offer names and
+ * statuses: a few dozen distinct ones among thousands of subscriptions).
+ */
+static const char *
+intern(struct ledger *l, const char *s, size_t n, const char **last)
+{
+	/* Consecutive records mostly repeat the last text: no hashing then. */
+	if (*last != NULL && strncmp(*last, s, n) == 0 && (*last)[n] == '\0')
+		return *last;
+	return *last = strmap_put(&l->texts, s, n, NULL)->key;
 }
 
 void
@@ -183,9 +198,8 @@ ledger_add_sub(struct ledger *l, const struct sub_in *in)
 {
 	struct strmap_entry *e;
 	struct sub *s;
-	size_t li = strlen(in->id), lo = strlen(in->offer), ls = strlen(in->status);
+	size_t li = strlen(in->id);
 	int created;
-	char *p;
 
 	text_lower(&l->tmp, in->id, li);
 	e = strmap_put(&l->sub_index, l->tmp.data, l->tmp.len, &created);
@@ -196,19 +210,16 @@ ledger_add_sub(struct ledger *l, const struct sub_in *in)
 		memset(&l->subs[l->nsubs - 1], 0, sizeof(*s));
 	}
 	s = &l->subs[(uintptr_t)e->value - 1];
-	free(s->block);
-	s->block = p = mem_alloc(li + lo + ls + 3);
-	memcpy(p, in->id, li + 1);
-	s->id = p;
-	p += li + 1;
-	memcpy(p, in->offer, lo + 1);
-	s->offer = p;
-	p += lo + 1;
-	for (size_t i = 0; i <= ls; i++)
-		p[i] = (in->status[i] >= 'A' && in->status[i] <= 'Z') ? (char)(in->status[i] + 32) :
-		    in->status[i];
-	s->status = p;
-	s->customer = customer_get(l, in->customer_key, true);
+	if (s->id == NULL || strcmp(s->id, in->id) != 0) {
+		free(s->id);
+		s->id = mem_strndup(in->id, li);
+	}
+	s->offer = intern(l, in->offer, strlen(in->offer), &l->last_offer);
+	text_lower(&l->tmp, in->status, strlen(in->status));
+	s->status = intern(l, l->tmp.data, l->tmp.len, &l->last_status);
+	if (l->last_customer == NULL || strcmp(l->last_customer->key, in->customer_key) != 0)
+		l->last_customer = customer_get(l, in->customer_key, true);
+	s->customer = l->last_customer;
 	keep_last(&s->customer->name, in->customer_name);
 	keep_last(&s->customer->domain, in->customer_domain);
 	s->rule = in->rule;
@@ -354,6 +365,17 @@ famcount_get(struct ledger *l, const char *key, size_t family)
 	return e->value;
 }
 
+/* famcount_get for a customer of the ledger, remembered in the customer. */
+static struct famcount *
+customer_famcount(struct ledger *l, struct customer *c, size_t family)
+{
+	if (c->fam == NULL)
+		c->fam = mem_calloc(rules_family_count(l->rules), sizeof(*c->fam));
+	if (c->fam[family] == NULL)
+		c->fam[family] = famcount_get(l, c->key, family);
+	return c->fam[family];
+}
+
 /* Adds key \0 [family \0] user to the users set; true when it was new. */
 static bool
 user_new(struct ledger *l, const char *key, const char *fam, const char *user, size_t ulen)
@@ -398,9 +420,37 @@ static int
 cmp_sub(const void *a, const void *b)
 {
 	const struct sub *x = *(const struct sub *const *)a, *y = *(const struct sub *const *)b;
-	int k = strcmp(x->customer->key, y->customer->key);
 
-	return k ? k : strcmp(x->id, y->id);
+	if (x->customer != y->customer)
+		return x->customer->rank < y->customer->rank ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+static int
+cmp_customer(const void *a, const void *b)
+{
+	return strcmp((*(struct customer *const *)a)->key, (*(struct customer *const *)b)->key);
+}
+
+static void
+collect_customer(struct strmap_entry *e, void *arg)
+{
+	struct customer ***p = arg;
+
+	*(*p)++ = e->value;
+}
+
+/* Numbers the customers in key order: subscriptions then sort by number. */
+static void
+rank_customers(struct ledger *l)
+{
+	struct customer **v = mem_calloc(l->customers.count, sizeof(*v)), **p = v;
+
+	strmap_each(&l->customers, collect_customer, &p);
+	qsort(v, l->customers.count, sizeof(*v), cmp_customer);
+	for (size_t i = 0; i < l->customers.count; i++)
+		v[i]->rank = i;
+	free(v);
 }
 
 struct famsort {
@@ -429,11 +479,10 @@ collect_family(struct strmap_entry *e, void *arg)
 
 /* One customer's retired and replacement subscriptions, s[0..n). */
 static void
-summarize_customer(struct ledger *l, struct sub **s, size_t n, struct ledger_summary *out)
+summarize_customer(struct ledger *l, struct sub **s, size_t n, struct ledger_summary *out,
+    bool *suggested, bool *bought)
 {
 	size_t nrules = rules_count(l->rules);
-	bool *suggested = mem_calloc(nrules, sizeof(bool));
-	bool *bought = mem_calloc(nrules, sizeof(bool));
 	struct customer *c = s[0]->customer;
 	struct customer_row row = { 0 };
 
@@ -473,12 +522,12 @@ summarize_customer(struct ledger *l, struct sub **s, size_t n, struct ledger_sum
 	row.licenses_reassigned = !c->covered ? -1 :
 	    (c->users_on_retired == 0 && c->replacement_user) ? 1 : 0;
 	if (row.retired > 0) {
-		out->customers = mem_realloc(out->customers,
-		    (out->ncustomers + 1) * sizeof(*out->customers));
+		mem_grow((void **)&out->customers, &out->customers_cap, out->ncustomers + 1,
+		    sizeof(*out->customers));
 		out->customers[out->ncustomers++] = row;
 	}
-	free(suggested);
-	free(bought);
+	memset(suggested, 0, nrules * sizeof(*suggested));
+	memset(bought, 0, nrules * sizeof(*bought));
 }
 
 void
@@ -486,18 +535,20 @@ ledger_summarize(struct ledger *l, struct ledger_summary *out)
 {
 	struct sub **live = mem_calloc(l->nsubs, sizeof(*live));
 	size_t nlive = 0;
+	bool *suggested, *bought;
 	struct famsort fs;
 
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < l->nsubs; i++)
 		if (l->subs[i].live)
 			live[nlive++] = &l->subs[i];
+	rank_customers(l);
 	qsort(live, nlive, sizeof(*live), cmp_sub);
 	out->subs = mem_calloc(nlive, sizeof(*out->subs));
 	for (size_t i = 0; i < nlive; i++) {
 		struct sub *s = live[i];
 		const struct rule *r = rules_get(l->rules, (size_t)s->rule);
-		struct famcount *f = famcount_get(l, s->customer->key, r->family_index);
+		struct famcount *f = customer_famcount(l, s->customer, r->family_index);
 
 		if (values_status_active(s->status, strlen(s->status)) &&
 		    __builtin_add_overflow(f->purchased, s->quantity, &f->purchased))
@@ -512,11 +563,15 @@ ledger_summarize(struct ledger *l, struct ledger_summary *out)
 			.end_date = s->end_date,
 		};
 	}
+	suggested = mem_calloc(rules_count(l->rules), sizeof(*suggested));
+	bought = mem_calloc(rules_count(l->rules), sizeof(*bought));
 	for (size_t i = 0, j; i < nlive; i = j) {
 		for (j = i + 1; j < nlive && live[j]->customer == live[i]->customer; j++)
 			;
-		summarize_customer(l, live + i, j - i, out);
+		summarize_customer(l, live + i, j - i, out, suggested, bought);
 	}
+	free(suggested);
+	free(bought);
 	fs.v = mem_calloc(l->famcounts.count, sizeof(*fs.v));
 	fs.n = 0;
 	strmap_each(&l->famcounts, collect_family, &fs);

@@ -92,7 +92,7 @@ struct family_row {
 
 struct ledger_summary {
 	struct customer_row *customers;	/* affected customers, by key */
-	size_t ncustomers;
+	size_t ncustomers, customers_cap;
 	struct sub_row *subs;		/* retired subscriptions */
 	size_t nsubs;
 	struct family_row *families;

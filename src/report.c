@@ -2,6 +2,7 @@
 #include <csv.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,7 @@ struct csvw {
 	FILE *fp;
 	bool first;		/* no field written yet on this row */
 	const char *eol;
+	struct buf scratch, guarded, quoted;	/* this writer's own */
 };
 
 struct report {
@@ -50,7 +52,6 @@ struct report {
 	struct csvw w[R_COUNT];
 	char *tmp[R_COUNT];
 	bool published;
-	struct buf scratch, guarded, quoted;
 };
 
 /*
@@ -149,6 +150,7 @@ temp_open(struct report *rep, int i, struct diag *d)
 		return -1;
 	}
 	cleanup_set((const char *const *)rep->tmp);
+	setvbuf(rep->w[i].fp, NULL, _IOFBF, 256 * 1024);
 	rep->w[i].eol = rep->excel ? "\r\n" : "\n";
 	rep->w[i].first = true;
 	if (report_header[i] == NULL)
@@ -189,7 +191,7 @@ sep(struct csvw *w)
  * quote, and quoted by libcsv when it holds a delimiter, quote or line end.
  */
 static void
-put_text(struct report *rep, struct csvw *w, const char *s, size_t n)
+put_text(struct csvw *w, const char *s, size_t n)
 {
 	bool guard = n > 0 && memchr("=+-@\t\r", s[0], 6) != NULL;
 	bool quote = false;
@@ -197,10 +199,10 @@ put_text(struct report *rep, struct csvw *w, const char *s, size_t n)
 
 	sep(w);
 	if ((!text_ascii(s, n) && !text_utf8_valid(s, n)) || memchr(s, '\0', n) != NULL) {
-		rep->scratch.len = 0;
-		text_sanitize_utf8(&rep->scratch, s, n);
-		s = rep->scratch.data;
-		n = rep->scratch.len;
+		w->scratch.len = 0;
+		text_sanitize_utf8(&w->scratch, s, n);
+		s = w->scratch.data;
+		n = w->scratch.len;
 	}
 	for (size_t i = 0; i < n && !quote; i++)
 		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
@@ -212,32 +214,40 @@ put_text(struct report *rep, struct csvw *w, const char *s, size_t n)
 	}
 	if (guard) {
 		/* The guard goes inside the quotes: '"'=A,B"' would not be text. */
-		rep->guarded.len = 0;
-		buf_addc(&rep->guarded, '\'');
-		buf_add(&rep->guarded, s, n);
-		s = rep->guarded.data;
-		n = rep->guarded.len;
+		w->guarded.len = 0;
+		buf_addc(&w->guarded, '\'');
+		buf_add(&w->guarded, s, n);
+		s = w->guarded.data;
+		n = w->guarded.len;
 	}
 	need = csv_write(NULL, 0, s, n);
-	if (rep->quoted.cap < need + 1) {
-		rep->quoted.data = mem_realloc(rep->quoted.data, need + 1);
-		rep->quoted.cap = need + 1;
+	if (w->quoted.cap < need + 1) {
+		w->quoted.data = mem_realloc(w->quoted.data, need + 1);
+		w->quoted.cap = need + 1;
 	}
-	csv_write(rep->quoted.data, need, s, n);
-	fwrite(rep->quoted.data, 1, need, w->fp);
+	csv_write(w->quoted.data, need, s, n);
+	fwrite(w->quoted.data, 1, need, w->fp);
 }
 
 static void
-put_str(struct report *rep, struct csvw *w, const char *s)
+put_str(struct csvw *w, const char *s)
 {
-	put_text(rep, w, s, strlen(s));
+	put_text(w, s, strlen(s));
 }
 
 static void
 put_int(struct csvw *w, int64_t v)
 {
+	char tmp[24], *p = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
 	sep(w);
-	fprintf(w->fp, "%lld", (long long)v);
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	fwrite(p, 1, (size_t)(tmp + sizeof(tmp) - p), w->fp);
 }
 
 static void
@@ -272,10 +282,10 @@ report_reject(void *arg, const char *file, uint64_t line, const char *reason,
 	struct report *rep = arg;
 	struct csvw *w = &rep->w[R_REJECTS];
 
-	put_str(rep, w, file);
+	put_str(w, file);
 	put_int(w, (int64_t)line);
-	put_str(rep, w, reason);
-	put_text(rep, w, raw, len);
+	put_str(w, reason);
+	put_text(w, raw, len);
 	end_row(w);
 }
 
@@ -348,8 +358,8 @@ write_affected(struct report *rep, const struct ledger_summary *s, const struct 
 	for (size_t i = 0; i < s->ncustomers; i++) {
 		const struct customer_row *c = v[i];
 
-		put_str(rep, w, c->key);
-		put_str(rep, w, c->name);
+		put_str(w, c->key);
+		put_str(w, c->name);
 		put_int(w, (int64_t)c->retired);
 		put_int(w, (int64_t)c->active_retired);
 		put_int(w, c->retired_seats);
@@ -375,18 +385,18 @@ write_replacements(struct report *rep, const struct ledger_summary *s,
 	for (size_t i = 0; i < s->nsubs; i++) {
 		const struct sub_row *r = &s->subs[i];
 
-		put_str(rep, w, r->customer_key);
-		put_str(rep, w, r->customer_name);
-		put_str(rep, w, r->id);
-		put_str(rep, w, r->offer);
-		put_str(rep, w, r->rule->id);
-		put_str(rep, w, r->rule->family);
-		put_str(rep, w, report_audience(r->offer));
-		put_str(rep, w, r->status);
-		put_str(rep, w, r->auto_renew < 0 ? "" : r->auto_renew ? "true" : "false");
+		put_str(w, r->customer_key);
+		put_str(w, r->customer_name);
+		put_str(w, r->id);
+		put_str(w, r->offer);
+		put_str(w, r->rule->id);
+		put_str(w, r->rule->family);
+		put_str(w, report_audience(r->offer));
+		put_str(w, r->status);
+		put_str(w, r->auto_renew < 0 ? "" : r->auto_renew ? "true" : "false");
 		put_int(w, r->quantity);
 		put_deadline(w, r->end_date, ctx);
-		put_str(rep, w, r->rule->nsuggest > 0 ?
+		put_str(w, r->rule->nsuggest > 0 ?
 		    rules_get(ctx->rules, r->rule->suggest[0])->family : "");
 		{
 			struct buf alt = { 0 };
@@ -396,11 +406,26 @@ write_replacements(struct report *rep, const struct ledger_summary *s,
 					buf_addc(&alt, ';');
 				buf_adds(&alt, rules_get(ctx->rules, r->rule->suggest[k])->family);
 			}
-			put_text(rep, w, alt.data ? alt.data : "", alt.len);
+			put_text(w, alt.data ? alt.data : "", alt.len);
 			buf_free(&alt);
 		}
 		end_row(w);
 	}
+}
+
+struct replacements_job {
+	struct report *rep;
+	const struct ledger_summary *s;
+	const struct report_ctx *ctx;
+};
+
+static void *
+replacements_thread(void *arg)
+{
+	struct replacements_job *job = arg;
+
+	write_replacements(job->rep, job->s, job->ctx);
+	return NULL;
 }
 
 static void
@@ -411,9 +436,9 @@ write_licenses(struct report *rep, const struct ledger_summary *s, const struct 
 	for (size_t i = 0; i < s->nfamilies; i++) {
 		const struct family_row *f = &s->families[i];
 
-		put_str(rep, w, f->customer_key);
-		put_str(rep, w, rules_family(ctx->rules, f->family));
-		put_str(rep, w, rules_family_kind(ctx->rules, f->family) == RULE_RETIRED ?
+		put_str(w, f->customer_key);
+		put_str(w, rules_family(ctx->rules, f->family));
+		put_str(w, rules_family_kind(ctx->rules, f->family) == RULE_RETIRED ?
 		    "retired" : "replacement");
 		put_int(w, f->purchased);
 		put_int(w, (int64_t)f->assigned);
@@ -466,15 +491,15 @@ write_audit(struct report *rep, const struct ledger_summary *s)
 		const struct customer_row *c = &s->customers[i];
 		bool suspended = c->active_retired == 0;
 
-		put_str(rep, w, c->key);
-		put_str(rep, w, c->name);
-		put_str(rep, w, c->replacement_purchased ? "yes" : "no");
-		put_str(rep, w, c->licenses_reassigned < 0 ? "unknown" :
+		put_str(w, c->key);
+		put_str(w, c->name);
+		put_str(w, c->replacement_purchased ? "yes" : "no");
+		put_str(w, c->licenses_reassigned < 0 ? "unknown" :
 		    c->licenses_reassigned ? "yes" : "no");
-		put_str(rep, w, suspended ? "yes" : "no");
-		put_str(rep, w, report_audit_status(c));
+		put_str(w, suspended ? "yes" : "no");
+		put_str(w, report_audit_status(c));
 		report_next_action(&action, c);
-		put_text(rep, w, action.data, action.len);
+		put_text(w, action.data, action.len);
 		put_date(w, c->deprovision);
 		end_row(w);
 	}
@@ -488,16 +513,16 @@ manifest_row(struct report *rep, const struct report_ctx *ctx, const char *kind,
 	struct csvw *w = &rep->w[R_MANIFEST];
 	char hex[9];
 
-	put_str(rep, w, kind);
-	put_str(rep, w, file);
+	put_str(w, kind);
+	put_str(w, file);
 	put_int(w, (int64_t)bytes);
 	snprintf(hex, sizeof(hex), "%08x", crc);
-	put_str(rep, w, hex);
+	put_str(w, hex);
 	put_int(w, (int64_t)records);
 	put_int(w, (int64_t)rejected);
 	put_date(w, ctx->as_of);
 	put_int(w, ctx->horizon);
-	put_str(rep, w, ctx->version);
+	put_str(w, ctx->version);
 	end_row(w);
 }
 
@@ -546,15 +571,28 @@ report_write(struct report *rep, const struct ledger_summary *s,
 	for (int i = 0; i < R_COUNT; i++)
 		if (i != R_REJECTS && (i != R_HTML || ctx->html) && temp_open(rep, i, d) != 0)
 			return -1;
-	write_affected(rep, s, ctx);
-	write_replacements(rep, s, ctx);
-	write_licenses(rep, s, ctx);
-	write_audit(rep, s);
-	write_manifest(rep, ctx);
-	if (ctx->html && html_write(rep->w[R_HTML].fp, s, ctx) != 0) {
-		diag_set(d, rep->outdir, 0, "cannot write %s: %s", report_name[R_HTML],
-		    strerror(errno));
-		return -1;
+	{
+		/* replacements.csv, the largest, on a thread of its own. */
+		struct replacements_job job = { rep, s, ctx };
+		pthread_t tid;
+		bool threaded = pthread_create(&tid, NULL, replacements_thread, &job) == 0;
+		int html_rc = 0;
+
+		if (!threaded)
+			write_replacements(rep, s, ctx);
+		write_affected(rep, s, ctx);
+		write_licenses(rep, s, ctx);
+		write_audit(rep, s);
+		write_manifest(rep, ctx);
+		if (ctx->html)
+			html_rc = html_write(rep->w[R_HTML].fp, s, ctx);
+		if (threaded)
+			pthread_join(tid, NULL);
+		if (html_rc != 0) {
+			diag_set(d, rep->outdir, 0, "cannot write %s: %s", report_name[R_HTML],
+			    strerror(errno));
+			return -1;
+		}
 	}
 	for (int i = 0; i < R_COUNT; i++)
 		if (temp_close(rep, i, d) != 0)
@@ -611,8 +649,10 @@ report_close(struct report *rep)
 	}
 	cleanup_count = 0;
 	free(rep->outdir);
-	buf_free(&rep->scratch);
-	buf_free(&rep->guarded);
-	buf_free(&rep->quoted);
+	for (int i = 0; i < R_COUNT; i++) {
+		buf_free(&rep->w[i].scratch);
+		buf_free(&rep->w[i].guarded);
+		buf_free(&rep->w[i].quoted);
+	}
 	free(rep);
 }
