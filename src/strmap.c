@@ -1,33 +1,10 @@
 /* strmap: open addressing with linear probing; keys are copied once. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mem.h"
 #include "strmap.h"
-
-/* FNV-1a over 8-byte words then bytes: cheap for the short keys used here. */
-uint64_t
-strmap_hash(const void *key, size_t len)
-{
-	const unsigned char *p = key;
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i = 0;
-
-	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
-
-		memcpy(&w, p + i, 8);
-		h ^= w;
-		h *= 0x100000001b3ULL;
-		h ^= h >> 29;
-	}
-	for (; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
-	}
-	h ^= h >> 32;
-	return h;
-}
 
 /* Sets 0x20 in every byte of w that is an ASCII upper-case letter. */
 static inline uint64_t
@@ -41,10 +18,13 @@ lower8(uint64_t w)
 	return w | (upper >> 2);
 }
 
-uint64_t
-strmap_hash_lower(const void *key, size_t len)
+/*
+ * FNV-1a over 8-byte words then bytes: cheap for the short keys used here.
+ * With lower, ASCII letters hash as their lower case.
+ */
+static inline uint64_t
+hash_bytes(const unsigned char *p, size_t len, bool lower)
 {
-	const unsigned char *p = key;
 	uint64_t h = 0xcbf29ce484222325ULL;
 	size_t i = 0;
 
@@ -52,16 +32,28 @@ strmap_hash_lower(const void *key, size_t len)
 		uint64_t w;
 
 		memcpy(&w, p + i, 8);
-		h ^= lower8(w);
+		h ^= lower ? lower8(w) : w;
 		h *= 0x100000001b3ULL;
 		h ^= h >> 29;
 	}
 	for (; i < len; i++) {
-		h ^= (p[i] >= 'A' && p[i] <= 'Z') ? p[i] + 32u : p[i];
+		h ^= (lower && p[i] >= 'A' && p[i] <= 'Z') ? p[i] + 32u : p[i];
 		h *= 0x100000001b3ULL;
 	}
 	h ^= h >> 32;
 	return h;
+}
+
+uint64_t
+strmap_hash(const void *key, size_t len)
+{
+	return hash_bytes(key, len, false);
+}
+
+uint64_t
+strmap_hash_lower(const void *key, size_t len)
+{
+	return hash_bytes(key, len, true);
 }
 
 void

@@ -72,5 +72,6 @@ void test_items(void);
 void test_records(void);
 void test_ledger(void);
 void test_crc(void);
+void test_strmap(void);
 
 #endif

@@ -20,6 +20,7 @@ main(void)
 		{ "records", test_records },
 		{ "ledger", test_ledger },
 		{ "crc", test_crc },
+		{ "strmap", test_strmap },
 	};
 
 	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
