@@ -34,8 +34,8 @@
 
 /* Files smaller than this are read by one thread. */
 #define PARALLEL_MIN (16u << 20)
-#define CHUNK_SIZE (8u << 20)
-#define CHUNKS_AHEAD 4
+#define CHUNK_SIZE (4u << 20)
+#define CHUNKS_AHEAD 3
 
 enum event_kind { EV_REJECT, EV_SUB, EV_DROP };
 

@@ -10,7 +10,7 @@
 #include "values.h"
 
 struct sub {
-	char *id;		/* as read (owned) */
+	char *id;		/* as read (in the ledger's arena) */
 	const char *offer, *status;	/* interned */
 	struct customer *customer;
 	int rule;
@@ -48,6 +48,7 @@ struct ledger {
 	struct strmap users;		/* key \0 family \0 user, and key \0 user */
 	struct strmap famcounts;	/* key \0 family -> struct famcount */
 	struct strmap texts;		/* interned offers and statuses */
+	struct arena ids;		/* the subscriptions' ids as read */
 	const char *last_offer, *last_status;
 	struct customer *last_customer;
 	bool joins_ready;
@@ -96,8 +97,7 @@ ledger_free(struct ledger *l)
 {
 	if (l == NULL)
 		return;
-	for (size_t i = 0; i < l->nsubs; i++)
-		free(l->subs[i].id);
+	arena_free(&l->ids);
 	free(l->subs);
 	free(l->seen);
 	strmap_each(&l->customers, free_customer, NULL);
@@ -210,10 +210,8 @@ ledger_add_sub(struct ledger *l, const struct sub_in *in)
 		memset(&l->subs[l->nsubs - 1], 0, sizeof(*s));
 	}
 	s = &l->subs[(uintptr_t)e->value - 1];
-	if (s->id == NULL || strcmp(s->id, in->id) != 0) {
-		free(s->id);
-		s->id = mem_strndup(in->id, li);
-	}
+	if (s->id == NULL || strcmp(s->id, in->id) != 0)
+		s->id = arena_strndup(&l->ids, in->id, li);
 	s->offer = intern(l, in->offer, strlen(in->offer), &l->last_offer);
 	text_lower(&l->tmp, in->status, strlen(in->status));
 	s->status = intern(l, l->tmp.data, l->tmp.len, &l->last_status);

@@ -77,3 +77,39 @@ mem_grow(void **v, size_t *cap, size_t need, size_t sz)
 	*v = mem_realloc(*v, n * sz);
 	*cap = n;
 }
+
+char *
+arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p;
+
+	if (n + 1 > a->left) {
+		size_t size = n + 1 > 65536 / 4 ? n + 1 : 65536;
+
+		a->blocks = mem_realloc(a->blocks, (a->nblocks + 1) * sizeof(*a->blocks));
+		p = a->blocks[a->nblocks++] = mem_alloc(size);
+		if (n + 1 > 65536 / 4) {
+			/* A large string has a block of its own; the current one stays. */
+			memcpy(p, s, n);
+			p[n] = '\0';
+			return p;
+		}
+		a->cur = p;
+		a->left = size;
+	}
+	p = a->cur;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	a->cur += n + 1;
+	a->left -= n + 1;
+	return p;
+}
+
+void
+arena_free(struct arena *a)
+{
+	for (size_t i = 0; i < a->nblocks; i++)
+		free(a->blocks[i]);
+	free(a->blocks);
+	memset(a, 0, sizeof(*a));
+}

@@ -15,6 +15,23 @@ void *mem_realloc(void *p, size_t n);
 /* A NUL-terminated copy of the n bytes at s. */
 char *mem_strndup(const char *s, size_t n);
 char *mem_strdup(const char *s);
+/*
+ * An arena: many small allocations freed all at once. For per-run data
+ * that is never freed alone (map keys, subscription ids): no per-object
+ * header, no free list, and one free per 64 KiB block at the end.
+ */
+struct arena {
+	char *cur;		/* next free byte of the current block */
+	size_t left;		/* bytes left in it */
+	char **blocks;
+	size_t nblocks;
+};
+
+/* A copy of the n bytes at s and a NUL, from the arena. */
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+/* Frees every block; the arena can be used again. */
+void arena_free(struct arena *a);
+
 /* Grow *v (of *cap elements of size sz) to hold at least need elements. */
 void mem_grow(void **v, size_t *cap, size_t need, size_t sz);
 

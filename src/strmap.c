@@ -59,17 +59,14 @@ strmap_hash_lower(const void *key, size_t len)
 void
 strmap_init(struct strmap *m)
 {
-	m->slots = NULL;
-	m->cap = 0;
-	m->count = 0;
+	memset(m, 0, sizeof(*m));
 }
 
 void
 strmap_free(struct strmap *m)
 {
-	for (size_t i = 0; i < m->cap; i++)
-		free(m->slots[i].key);
 	free(m->slots);
+	arena_free(&m->keys);
 	strmap_init(m);
 }
 
@@ -126,7 +123,7 @@ strmap_put(struct strmap *m, const void *key, size_t len, int *created)
 	if (created)
 		*created = e->key == NULL;
 	if (e->key == NULL) {
-		e->key = mem_strndup(key, len);
+		e->key = arena_strndup(&m->keys, key, len);
 		e->len = len;
 		e->hash = h;
 		e->value = NULL;

@@ -1,12 +1,15 @@
 /*
  * strmap: a hash map from byte strings to a pointer-sized value.
- * The map owns copies of its keys; values are the caller's.
+ * The map owns copies of its keys (in an arena: a key's address never
+ * changes, and all go at strmap_free); values are the caller's.
  */
 #ifndef SKUSCAN_STRMAP_H
 #define SKUSCAN_STRMAP_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "mem.h"
 
 struct strmap_entry {
 	char *key;		/* NUL-terminated copy, owned by the map */
@@ -19,6 +22,7 @@ struct strmap {
 	struct strmap_entry *slots;
 	size_t cap;		/* power of two, 0 while empty */
 	size_t count;
+	struct arena keys;	/* the keys' copies */
 };
 
 void strmap_init(struct strmap *m);
