@@ -21,6 +21,7 @@
 
 /* libcsv's parser state between records (ROW_NOT_BEGUN in libcsv.c). */
 #define CSV_STATE_ROW_NOT_BEGUN 0
+#define CSV_STATE_FIELD_NOT_BEGUN 1
 #define CSV_STATE_FIELD_BEGUN 2
 #define CSV_STATE_FIELD_MIGHT_HAVE_ENDED 3
 
@@ -299,22 +300,13 @@ segment(struct records *r, size_t *end, size_t *term)
  * trimmed of spaces and tabs), and this is several times faster. Returns
  * false for a blank line, which is no record.
  */
-static bool
-split_plain(struct records *r, size_t start, size_t stop)
+/* Keeps the delimiter-separated fields of p[0..end), which hold no quote. */
+static void
+split_fields(struct records *r, const char *p, const char *end, bool ascii)
 {
-	const char *p = r->buf + start, *end = r->buf + stop;
-	bool blank = true, ascii;
-
-	for (const char *q = p; q < end && blank; q++)
-		blank = *q == ' ' || *q == '\t';
-	if (blank && memchr(p, r->delim, (size_t)(end - p)) == NULL)
-		return false;
-	record_begin(r, start);
-	ascii = text_ascii(p, (size_t)(end - p));
 	for (;;) {
 		const char *d = memchr(p, r->delim, (size_t)(end - p));
 		const char *fe = d ? d : end;
-
 		const char *f = p;
 		size_t n = text_trim(&f, (size_t)(fe - p));
 
@@ -324,7 +316,93 @@ split_plain(struct records *r, size_t start, size_t stop)
 			break;
 		p = d + 1;
 	}
+}
+
+static bool
+split_plain(struct records *r, size_t start, size_t stop)
+{
+	const char *p = r->buf + start, *end = r->buf + stop;
+	bool blank = true;
+
+	for (const char *q = p; q < end && blank; q++)
+		blank = *q == ' ' || *q == '\t';
+	if (blank && memchr(p, r->delim, (size_t)(end - p)) == NULL)
+		return false;
+	record_begin(r, start);
+	split_fields(r, p, end, text_ascii(p, (size_t)(end - p)));
 	return true;
+}
+
+/*
+ * Copies the fields kept inside buf: the record goes on past this line,
+ * and reading more may move or drop the bytes they point at.
+ */
+static void
+fields_detach(struct records *r)
+{
+	for (size_t i = 0; i < r->rec.kept; i++) {
+		if (!r->fsrc[i])
+			continue;
+		r->fsrc[i] = false;
+		{
+			size_t at = r->fbuf.len;
+
+			buf_add(&r->fbuf, r->buf + r->foff[i], r->flen[i]);
+			r->foff[i] = at;
+		}
+	}
+}
+
+/* The last c in p[0..n), or NULL (memrchr is not in C11 or POSIX). */
+static const char *
+last_byte(const char *p, size_t n, char c)
+{
+	while (n > 0)
+		if (p[--n] == c)
+			return p + n;
+	return NULL;
+}
+
+/*
+ * A whole line with quotes: libcsv parses from the field holding the
+ * first quote; the quote-free fields before it are split directly, and so
+ * are those after the delimiter that follows the last quote, once libcsv
+ * stands between fields there (it has then seen every quote of the line).
+ * libcsv sees exactly the bytes it would see in the whole line for those
+ * fields. Returns 1 when the record is complete, -1 when libcsv reported
+ * an error, 0 when the rest of the line from *from must go through libcsv.
+ */
+static int
+split_quoted(struct records *r, size_t start, size_t stop, size_t *from)
+{
+	const char *line = r->buf + start, *end = r->buf + stop;
+	const char *q1 = memchr(line, '"', stop - start);
+	const char *q2 = last_byte(line, stop - start, '"');
+	const char *d0 = last_byte(line, (size_t)(q1 - line), r->delim);
+	const char *dl = memchr(q2 + 1, r->delim, (size_t)(end - q2 - 1));
+	const char *fs = d0 ? d0 + 1 : line;
+	size_t len, n;
+
+	record_begin(r, start);
+	if (d0 != NULL)
+		split_fields(r, line, d0, false);
+	*from = (size_t)(fs - r->buf);
+	if (dl == NULL) {
+		fields_detach(r);
+		return 0;
+	}
+	len = (size_t)(dl + 1 - fs);
+	n = csv_parse(&r->csv, fs, len, on_field, on_row, r);
+	if (n < len)
+		return -1;
+	*from += len;
+	if (r->csv.pstate != CSV_STATE_FIELD_NOT_BEGUN) {
+		fields_detach(r);
+		return 0;
+	}
+	parser_reset(r);
+	split_fields(r, dl + 1, end, false);
+	return 1;
 }
 
 /* Chooses among , ; and tab by their count outside quotes in the header. */
@@ -509,7 +587,8 @@ int
 records_next(struct records *r, struct record **out, struct diag *d)
 {
 	for (;;) {
-		size_t end, term, n, seglen;
+		size_t end, term, n = 0, seglen, from;
+		bool malformed = false;
 
 		if (r->pos == r->len) {
 			if (!r->eof) {
@@ -574,13 +653,27 @@ records_next(struct records *r, struct record **out, struct diag *d)
 			*out = record_finish(r, end - term);
 			return 1;
 		}
+		from = r->pos;
+		if (!r->in_record && !r->libcsv_only && (term > 0 || end == r->len)) {
+			int k = split_quoted(r, r->pos, end - term, &from);
+
+			if (k > 0) {
+				r->pos = end;
+				if (term > 0)
+					r->line++;
+				*out = record_finish(r, end - term);
+				return 1;
+			}
+			malformed = k < 0;
+		}
 		if (!r->in_record || r->csv.pstate == CSV_STATE_ROW_NOT_BEGUN) {
 			if (!r->in_record || r->rec.nfields == 0)
 				record_begin(r, r->pos);
 		}
-		seglen = end - r->pos;
-		n = csv_parse(&r->csv, r->buf + r->pos, seglen, on_field, on_row, r);
-		if (n < seglen) {
+		seglen = end - from;
+		if (!malformed)
+			n = csv_parse(&r->csv, r->buf + from, seglen, on_field, on_row, r);
+		if (malformed || n < seglen) {
 			/* A misplaced quote: the record ends with this line. */
 			r->rec.problem = RECORD_MALFORMED;
 			parser_reset(r);
