@@ -546,7 +546,6 @@ read_serial(struct reader *r, enum header_kind kind, struct diag *d)
 
 /* What the threads of one mapped file share. */
 struct pool {
-	const struct reader *proto;	/* header mapping, options */
 	const struct records_opts *ro;
 	const char *map;
 	struct chunk *chunk;
@@ -590,17 +589,19 @@ chunk_parse(struct pool *p, struct reader *r, struct chunk *c)
 	r->rd = NULL;
 }
 
+/* One worker thread's pool and reader (copied before the thread starts). */
+struct worker_arg {
+	struct pool *p;
+	struct reader r;
+};
+
 static void *
 worker(void *arg)
 {
-	struct pool *p = arg;
-	struct reader r = *p->proto;
+	struct worker_arg *wa = arg;
+	struct pool *p = wa->p;
+	struct reader r = wa->r;
 
-	memset(&r.reason, 0, sizeof(r.reason));
-	memset(&r.a, 0, sizeof(r.a));
-	memset(&r.b, 0, sizeof(r.b));
-	memset(r.z, 0, sizeof(r.z));
-	r.cls = rules_classifier_new(r.g->rules);
 	for (;;) {
 		size_t k;
 
@@ -714,6 +715,7 @@ read_mapped(struct reader *r, const struct records_opts *ro, int threads, size_t
 	const char *map;
 	struct pool p = { 0 };
 	pthread_t tid[8];
+	struct worker_arg wa[8];
 	struct record *rec;
 	size_t n, bom = 0, data, open_at = 0;
 	uint64_t line, open_line = 0;
@@ -756,15 +758,25 @@ read_mapped(struct reader *r, const struct records_opts *ro, int threads, size_t
 		records_free(r->rd);
 		r->rd = NULL;
 		crc = crc_update(0, map, data);
-		p.proto = r;
 		p.ro = &cro;
 		p.map = map;
 		p.nchunks = chunks_plan(map, data, n, chunk ? chunk : CHUNK_SIZE, &p.chunk);
 		pthread_mutex_init(&p.mu, NULL);
 		pthread_cond_init(&p.cv, NULL);
-		for (; started < threads && started < 8; started++)
-			if (pthread_create(&tid[started], NULL, worker, &p) != 0)
+		for (; started < threads && started < 8; started++) {
+			wa[started].p = &p;
+			wa[started].r = *r;
+			memset(&wa[started].r.reason, 0, sizeof(wa[started].r.reason));
+			memset(&wa[started].r.a, 0, sizeof(wa[started].r.a));
+			memset(&wa[started].r.b, 0, sizeof(wa[started].r.b));
+			memset(wa[started].r.z, 0, sizeof(wa[started].r.z));
+			wa[started].r.rd = NULL;
+			wa[started].r.cls = rules_classifier_new(r->g->rules);
+			if (pthread_create(&tid[started], NULL, worker, &wa[started]) != 0) {
+				rules_classifier_free(wa[started].r.cls);
 				break;
+			}
+		}
 		if (started == 0) {
 			diag_set(d, r->st->path, 0, "cannot start a thread");
 			goto joined;
@@ -778,10 +790,26 @@ read_mapped(struct reader *r, const struct records_opts *ro, int threads, size_t
 			pthread_mutex_unlock(&p.mu);
 			crc = crc_combine(crc, c->crc, c->end - c->start);
 			if (open) {
+				size_t was = open_at;
+
 				/* The chunk starts inside a record: parse it from there. */
 				if (range_serial(r, map, open_at, c->end, open_line, true, &cro,
 				    &open, &open_at, &open_line, &line, d) != 0)
 					goto joined;
+				if (open && open_at == was) {
+					/*
+					 * A record open over a whole chunk (a stray quote):
+					 * the rest of the file on this thread, once, rather
+					 * than again from its start for every chunk.
+					 */
+					crc = crc_combine(crc, crc_update(0, map + c->end, n - c->end),
+					    n - c->end);
+					if (range_serial(r, map, open_at, n, open_line, false, &cro,
+					    &open, &open_at, &open_line, &line, d) != 0)
+						goto joined;
+					open = false;
+					break;
+				}
 			} else if (c->failed) {
 				*d = c->d;
 				d->line += line - 1;

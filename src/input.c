@@ -568,6 +568,11 @@ pump_run(void *arg)
 	struct input *in = arg;
 	struct pump *p = in->pump;
 
+	/*
+	 * Cancelled only while reading: input_close may have to stop a read
+	 * from a pipe whose writer never ends (a fatal error elsewhere).
+	 */
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 	for (;;) {
 		struct pump_slot *sl;
 		size_t len = 0;
@@ -583,9 +588,12 @@ pump_run(void *arg)
 		}
 		sl = &p->slot[p->head % PUMP_SLOTS];
 		pthread_mutex_unlock(&p->mu);
-		while (len < PUMP_SLOT_SIZE &&
-		    (k = text_read(in, sl->data + len, PUMP_SLOT_SIZE - len, &d)) > 0)
-			len += (size_t)k;
+		/* One read a slot: what a pipe has so far is passed on at once. */
+		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+		k = text_read(in, sl->data, PUMP_SLOT_SIZE, &d);
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+		if (k > 0)
+			len = (size_t)k;
 		pthread_mutex_lock(&p->mu);
 		sl->len = len;
 		if (len > 0)
@@ -633,10 +641,15 @@ pump_free(struct input *in)
 	if (p == NULL)
 		return;
 	if (p->running) {
+		bool done;
+
 		pthread_mutex_lock(&p->mu);
 		p->stop = true;
+		done = p->eof || p->failed;
 		pthread_cond_broadcast(&p->cv);
 		pthread_mutex_unlock(&p->mu);
+		if (!done)
+			pthread_cancel(p->tid);
 		pthread_join(p->tid, NULL);
 	}
 	for (int i = 0; i < PUMP_SLOTS; i++)

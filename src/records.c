@@ -641,7 +641,7 @@ records_next(struct records *r, struct record **out, struct diag *d)
 			}
 			continue;
 		}
-		if (!r->in_record && !r->libcsv_only && (term > 0 || end == r->len) &&
+		if (!r->in_record && !r->libcsv_only && (term > 0 || (end == r->len && r->eof)) &&
 		    memchr(r->buf + r->pos, '"', end - term - r->pos) == NULL) {
 			bool any = split_plain(r, r->pos, end - term);
 
@@ -654,7 +654,7 @@ records_next(struct records *r, struct record **out, struct diag *d)
 			return 1;
 		}
 		from = r->pos;
-		if (!r->in_record && !r->libcsv_only && (term > 0 || end == r->len)) {
+		if (!r->in_record && !r->libcsv_only && (term > 0 || (end == r->len && r->eof))) {
 			int k = split_quoted(r, r->pos, end - term, &from);
 
 			if (k > 0) {

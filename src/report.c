@@ -59,6 +59,7 @@ struct report {
  * allocating: the handler unlinks them and lets the signal end the run.
  */
 static char cleanup_path[R_COUNT][PATH_MAX];
+static mode_t report_umask = 022;
 static volatile sig_atomic_t cleanup_count;
 
 void
@@ -141,7 +142,7 @@ temp_open(struct report *rep, int i, struct diag *d)
 		free(path);
 		return -1;
 	}
-	fchmod(fd, 0644 & ~(mode_t)0);
+	fchmod(fd, 0666 & ~report_umask);
 	rep->tmp[i] = path;
 	rep->w[i].fp = fdopen(fd, "w");
 	if (rep->w[i].fp == NULL) {
@@ -165,6 +166,9 @@ temp_open(struct report *rep, int i, struct diag *d)
 int
 report_open(struct report **out, const char *outdir, bool excel, struct diag *d)
 {
+	/* mkstemp makes 0600 files: reports get what the umask allows instead. */
+	report_umask = umask(022);
+	umask(report_umask);
 	struct report *rep = mem_calloc(1, sizeof(*rep));
 
 	*out = NULL;
@@ -600,12 +604,39 @@ report_write(struct report *rep, const struct ledger_summary *s,
 	return 0;
 }
 
+/*
+ * Checks that every report can take its final name before the first
+ * rename: a directory standing there would otherwise stop the publishing
+ * half way, with some reports new and some old.
+ */
+static int
+publish_check(struct report *rep, char *path, size_t n, struct diag *d)
+{
+	struct stat st;
+
+	for (int i = 0; i < R_COUNT; i++) {
+		snprintf(path, n, "%s/%s", rep->outdir, report_name[i]);
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			diag_set(d, path, 0, "cannot publish: a directory has the report's name");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 report_publish(struct report *rep, struct diag *d)
 {
 	size_t n = strlen(rep->outdir) + 64;
 	char *path = mem_alloc(n);
+	sigset_t all, old;
+	int rc = -1;
 
+	if (publish_check(rep, path, n, d) != 0)
+		goto out;
+	/* No signal between the renames: the six files change together. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (int i = 0; i < R_COUNT; i++) {
 		snprintf(path, n, "%s/%s", rep->outdir, report_name[i]);
 		if (rep->tmp[i] == NULL) {
@@ -615,23 +646,25 @@ report_publish(struct report *rep, struct diag *d)
 			 */
 			if (unlink(path) != 0 && errno != ENOENT) {
 				diag_set(d, path, 0, "cannot remove: %s", strerror(errno));
-				free(path);
-				return -1;
+				goto unblock;
 			}
 			continue;
 		}
 		if (rename(rep->tmp[i], path) != 0) {
 			diag_set(d, path, 0, "cannot publish: %s", strerror(errno));
-			free(path);
-			return -1;
+			goto unblock;
 		}
 		free(rep->tmp[i]);
 		rep->tmp[i] = NULL;
 		cleanup_path[i][0] = '\0';
 	}
-	free(path);
 	rep->published = true;
-	return 0;
+	rc = 0;
+unblock:
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+out:
+	free(path);
+	return rc;
 }
 
 void

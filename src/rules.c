@@ -18,16 +18,18 @@
  * The notice's 24 retired names are 12 forms each of Sales and Customer
  * Engagement Plan: CRMOL / From SA for CRM / Add-On for CRM, each plain,
  * for Faculty, for Students, or with (Government Pricing). The patterns
- * are anchored so that nothing else matches; spacing is free.
+ * are anchored so that nothing else matches; spacing is free, even none
+ * between words ("Basic (QualifiedOffer)"). Replacement names may start
+ * with "Microsoft" and end with "(NEW)".
  */
 static const char builtin_rules[] =
     "id,kind,pattern,family,suggest\n"
-    "sales-basic-qo,retired,^Dynamics\\s*365\\s+for\\s+Sales\\s+Enterprise\\s+Edition\\s+(?:\\(\\s*Government\\s+Pricing\\s*\\)\\s+(?:CRMOL|From\\s+SA\\s+for\\s+CRM|Add\\s*-\\s*On\\s+for\\s+CRM)\\s+Basic\\s*\\(\\s*Qualified\\s+Offer\\s*\\)|(?:CRMOL|From\\s+SA\\s+for\\s+CRM|Add\\s*-\\s*On\\s+for\\s+CRM)\\s+Basic\\s*\\(\\s*Qualified\\s+Offer\\s*\\)(?:\\s+for\\s+(?:Faculty|Students))?)$,Dynamics 365 for Sales (Basic Qualified Offer),sales-professional;customer-service;customer-engagement-plan;team-members\n"
-    "cep-basic-qo,retired,^Dynamics\\s*365\\s+Customer\\s+Engagement\\s+Plan\\s+Enterprise\\s+Edition\\s+(?:\\(\\s*Government\\s+Pricing\\s*\\)\\s+(?:CRMOL|From\\s+SA\\s+for\\s+CRM|Add\\s*-\\s*On\\s+for\\s+CRM)\\s+Basic\\s*\\(\\s*Qualified\\s+Offer\\s*\\)|(?:CRMOL|From\\s+SA\\s+for\\s+CRM|Add\\s*-\\s*On\\s+for\\s+CRM)\\s+Basic\\s*\\(\\s*Qualified\\s+Offer\\s*\\)(?:\\s+for\\s+(?:Faculty|Students))?)$,Dynamics 365 Customer Engagement Plan (Basic Qualified Offer),customer-engagement-plan;sales-professional;customer-service;team-members\n"
-    "sales-professional,replacement,^(?!.*Qualified\\s*Offer)(?:Dynamics\\s*365\\s+(?:for\\s+)?Sales\\s+Professional(?:\\s+Enterprise(?:\\s+Edition)?)?(?:\\s*\\(\\s*NEW\\s*\\))?|D365_SALES_PRO)$,Dynamics 365 for Sales Professional,\n"
-    "customer-service,replacement,^(?!.*Qualified\\s*Offer)(?:Dynamics\\s*365\\s+(?:for\\s+)?Customer\\s+Service(?:\\s+Enterprise(?:\\s+Edition)?)?|DYN365_ENTERPRISE_CUSTOMER_SERVICE)$,Dynamics 365 for Customer Service,\n"
-    "customer-engagement-plan,replacement,^(?!.*Qualified\\s*Offer)(?:Dynamics\\s*365\\s+(?:for\\s+)?Customer\\s+Engagement\\s+Plan(?:\\s+Enterprise(?:\\s+Edition)?)?|DYN365_ENTERPRISE_PLAN1)$,Dynamics 365 Customer Engagement Plan,\n"
-    "team-members,replacement,^(?!.*Qualified\\s*Offer)(?:Dynamics\\s*365\\s+(?:for\\s+)?Team\\s+Members(?:\\s+Enterprise(?:\\s+Edition)?)?|DYN365_(?:ENTERPRISE_)?TEAM_MEMBERS)$,Dynamics 365 Team Members,\n";
+    "sales-basic-qo,retired,^Dynamics\\s*365\\s*for\\s*Sales\\s*Enterprise\\s*Edition\\s*(?:\\(\\s*Government\\s*Pricing\\s*\\)\\s*(?:CRMOL|From\\s*SA\\s*for\\s*CRM|Add\\s*-\\s*On\\s*for\\s*CRM)\\s*Basic\\s*\\(\\s*Qualified\\s*Offer\\s*\\)|(?:CRMOL|From\\s*SA\\s*for\\s*CRM|Add\\s*-\\s*On\\s*for\\s*CRM)\\s*Basic\\s*\\(\\s*Qualified\\s*Offer\\s*\\)(?:\\s*for\\s*(?:Faculty|Students))?)$,Dynamics 365 for Sales (Basic Qualified Offer),sales-professional;customer-service;customer-engagement-plan;team-members\n"
+    "cep-basic-qo,retired,^Dynamics\\s*365\\s*Customer\\s*Engagement\\s*Plan\\s*Enterprise\\s*Edition\\s*(?:\\(\\s*Government\\s*Pricing\\s*\\)\\s*(?:CRMOL|From\\s*SA\\s*for\\s*CRM|Add\\s*-\\s*On\\s*for\\s*CRM)\\s*Basic\\s*\\(\\s*Qualified\\s*Offer\\s*\\)|(?:CRMOL|From\\s*SA\\s*for\\s*CRM|Add\\s*-\\s*On\\s*for\\s*CRM)\\s*Basic\\s*\\(\\s*Qualified\\s*Offer\\s*\\)(?:\\s*for\\s*(?:Faculty|Students))?)$,Dynamics 365 Customer Engagement Plan (Basic Qualified Offer),customer-engagement-plan;sales-professional;customer-service;team-members\n"
+    "sales-professional,replacement,^(?!.*Qualified\\s*Offer)(?:Microsoft\\s+)?(?:Dynamics\\s*365\\s+(?:for\\s+)?Sales\\s+Professional(?:\\s+Enterprise(?:\\s+Edition)?)?(?:\\s*\\(\\s*NEW\\s*\\))?|D365_SALES_PRO)$,Dynamics 365 for Sales Professional,\n"
+    "customer-service,replacement,^(?!.*Qualified\\s*Offer)(?:Microsoft\\s+)?(?:Dynamics\\s*365\\s+(?:for\\s+)?Customer\\s+Service(?:\\s+Enterprise(?:\\s+Edition)?)?(?:\\s*\\(\\s*NEW\\s*\\))?|DYN365_ENTERPRISE_CUSTOMER_SERVICE)$,Dynamics 365 for Customer Service,\n"
+    "customer-engagement-plan,replacement,^(?!.*Qualified\\s*Offer)(?:Microsoft\\s+)?(?:Dynamics\\s*365\\s+(?:for\\s+)?Customer\\s+Engagement\\s+Plan(?:\\s+Enterprise(?:\\s+Edition)?)?(?:\\s*\\(\\s*NEW\\s*\\))?|DYN365_ENTERPRISE_PLAN1)$,Dynamics 365 Customer Engagement Plan,\n"
+    "team-members,replacement,^(?!.*Qualified\\s*Offer)(?:Microsoft\\s+)?(?:Dynamics\\s*365\\s+(?:for\\s+)?Team\\s+Members(?:\\s+Enterprise(?:\\s+Edition)?)?(?:\\s*\\(\\s*NEW\\s*\\))?|DYN365_(?:ENTERPRISE_)?TEAM_MEMBERS)$,Dynamics 365 Team Members,\n";
 
 /* Distinct texts classified before the memo stops growing. */
 #define MEMO_MAX 200000

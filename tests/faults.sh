@@ -60,6 +60,17 @@ for sig in INT TERM; do
 	no_temps "$out" && ok || bad "SIG$sig: temporary files left"
 done
 
+# A fatal error in a pipe's first lines while its writer goes on: exit at
+# once, not when the writer stops.
+mkfifo "$tmp/fifo-bad"
+(printf 'Foo,Bar\nx,y\n'; sleep 20) >"$tmp/fifo-bad" &
+writer=$!
+timeout 10 "$bin" -s "$tmp/fifo-bad" -o "$tmp/pipe-out" --as-of 2019-01-01 -q 2>/dev/null
+st=$?
+kill $writer 2>/dev/null
+wait $writer 2>/dev/null
+[ $st -eq 1 ] && ok || bad "fatal error on an open pipe: exit $st (124: it waited for the writer)"
+
 # 3. A symbolic link planted at a report's name is replaced, never followed.
 out="$tmp/link"
 mkdir -p "$out"
@@ -70,7 +81,30 @@ good_run "$out"
 [ -f "$out/affected_customers.csv" ] && [ ! -L "$out/affected_customers.csv" ] && ok ||
 	bad "symlink: the report is not a regular file"
 
-# 4. An OUTDIR that cannot be created (under /proc, even for root).
+# 4. A directory standing at one report's name: nothing is published, not
+# even the reports that could have been renamed.
+out="$tmp/blocked"
+good_run "$out"
+rm "$out/migration_audit.csv"
+mkdir -p "$out/migration_audit.csv/x"
+sum1=$(cat "$out/affected_customers.csv" "$out/replacements.csv" "$out/manifest.csv" | md5sum)
+"$bin" -s "$top/tests/cases/example-01-subscriptions-only/subscriptions.csv" --as-of 2019-01-15 \
+    -q -o "$out" 2>"$tmp/err"
+st=$?
+[ $st -eq 1 ] && ok || bad "blocked publish: exit $st, expected 1"
+[ "$(cat "$out/affected_customers.csv" "$out/replacements.csv" "$out/manifest.csv" | md5sum)" = "$sum1" ] &&
+	ok || bad "blocked publish: some reports were replaced"
+no_temps "$out" && ok || bad "blocked publish: temporary files left"
+
+# 5. Reports are created as the umask allows (customer data: 077 keeps them private).
+(umask 077 && good_run "$tmp/private")
+[ "$(stat -c %a "$tmp/private/affected_customers.csv")" = 600 ] && ok ||
+	bad "umask 077: reports are $(stat -c %a "$tmp/private/affected_customers.csv")"
+(umask 022 && good_run "$tmp/shared")
+[ "$(stat -c %a "$tmp/shared/affected_customers.csv")" = 644 ] && ok ||
+	bad "umask 022: reports are $(stat -c %a "$tmp/shared/affected_customers.csv")"
+
+# 6. An OUTDIR that cannot be created (under /proc, even for root).
 "$bin" -s "$top/samples/subscriptions.csv" --as-of 2019-01-01 -q -o /proc/skuscan-out 2>"$tmp/err"
 st=$?
 [ $st -eq 1 ] && ok || bad "unwritable OUTDIR: exit $st, expected 1"
