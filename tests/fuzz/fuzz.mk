@@ -54,7 +54,7 @@ fuzz-deps:
 
 fuzz: fuzz-deps
 	@$(MAKE) --no-print-directory fuzz-build
-	@fail=0; \
+	@fail=0; ok=0; bad=0; \
 	for t in $(FUZZ_TARGETS); do \
 	    c=$(FZ)/corpus-$$t; mkdir -p $$c $(FZ)/artifacts; \
 	    case $$t in \
@@ -84,12 +84,14 @@ fuzz: fuzz-deps
 	    if $(FUZZ_ENV) $(FZ)/fuzz_$$t $$c -max_total_time=$(FUZZ_SECONDS) $(FUZZ_RUN_OPTS) \
 	        -max_len=$$maxlen -artifact_prefix=$(FZ)/artifacts/$$t- >$$log 2>&1; then \
 	        echo "fuzz $$t: $$(grep -E '^#[0-9]+[[:space:]]+DONE' $$log | tail -n 1 | tr -s '\t ' ' ')"; \
+	        ok=$$((ok + 1)); \
 	    else \
-	        st=$$?; fail=1; \
+	        st=$$?; fail=1; bad=$$((bad + 1)); \
 	        echo "fuzz $$t: FAILED (exit $$st); log $$log, input in $(FZ)/artifacts/:"; \
 	        grep -v -E '^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse|INITED|RELOAD)' $$log | tail -n 40 | sed 's/^/    /'; \
 	    fi; \
 	done; \
+	echo "fuzz: $$ok passed, $$bad failed"; \
 	exit $$fail
 
 ifeq ($(FUZZ_SAVED_GOAL),)
