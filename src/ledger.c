@@ -528,6 +528,30 @@ summarize_customer(struct ledger *l, struct sub **s, size_t n, struct ledger_sum
 	memset(bought, 0, nrules * sizeof(*bought));
 }
 
+static void
+purchased_reset(struct strmap_entry *e, void *arg)
+{
+	(void)arg;
+	((struct famcount *)e->value)->purchased = 0;
+}
+
+void
+ledger_done_reading(struct ledger *l)
+{
+	/*
+	 * What only reading needs goes before the summary is built, so that
+	 * the two are not in memory at once.
+	 */
+	strmap_free(&l->sub_index);
+	strmap_free(&l->users);
+	strmap_free(&l->by_domain);
+	strmap_free(&l->by_label);
+	free(l->seen);
+	l->seen = NULL;
+	l->seen_bits = l->seen_count = 0;
+	l->joins_ready = false;
+}
+
 void
 ledger_summarize(struct ledger *l, struct ledger_summary *out)
 {
@@ -537,6 +561,7 @@ ledger_summarize(struct ledger *l, struct ledger_summary *out)
 	struct famsort fs;
 
 	memset(out, 0, sizeof(*out));
+	strmap_each(&l->famcounts, purchased_reset, NULL);
 	for (size_t i = 0; i < l->nsubs; i++)
 		if (l->subs[i].live)
 			live[nlive++] = &l->subs[i];

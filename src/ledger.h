@@ -100,6 +100,12 @@ struct ledger_summary {
 	uint64_t unmatched_users;
 };
 
+/*
+ * Frees what only reading needs (the id index and filter, the users seen,
+ * the join indexes): the ledger takes no more records after this.
+ */
+void ledger_done_reading(struct ledger *l);
+/* Builds the rows of the reports (as often as wished). */
 void ledger_summarize(struct ledger *l, struct ledger_summary *out);
 void ledger_summary_free(struct ledger_summary *s);
 

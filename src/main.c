@@ -396,6 +396,7 @@ run(struct options *o)
 		}
 	}
 	progress_clear(&prog);
+	ledger_done_reading(ledger);
 	ledger_summarize(ledger, &s);
 	{
 		struct report_ctx ctx = { o->as_of, o->horizon, SKUSCAN_VERSION, rules, o->files,

@@ -194,6 +194,16 @@ test_subs(struct rules *r)
 	for (size_t i = 0; i < s.nsubs; i++)
 		CHECK_STR_EQ(s.subs[i].customer_name, "Second Name");
 	ledger_summary_free(&s);
+	/* A second summary counts the seats once, also after reading is done. */
+	ledger_done_reading(l);
+	ledger_summarize(l, &s);
+	{
+		const struct family_row *f = family(&s, r, "k", SALES_QO);
+
+		if (CHECK(f != NULL))
+			CHECK_INT_EQ(f->purchased, 13);
+	}
+	ledger_summary_free(&s);
 	ledger_free(l);
 }
 
