@@ -247,12 +247,6 @@ ledger_drop_sub_hashed(struct ledger *l, const char *id, size_t len, uint64_t ha
 		l->subs[(uintptr_t)e->value - 1].live = false;
 }
 
-bool
-ledger_has_subs(const struct ledger *l)
-{
-	return l->nsubs > 0;
-}
-
 /* Keeps the smallest key for name in m. */
 static void
 index_smallest(struct strmap *m, const char *name, size_t n, const char *key)

@@ -44,8 +44,6 @@ void ledger_add_sub(struct ledger *l, const struct sub_in *s);
 void ledger_drop_sub(struct ledger *l, const char *id, size_t len);
 /* The same, given strmap_hash_lower(id, len) (computed on another thread). */
 void ledger_drop_sub_hashed(struct ledger *l, const char *id, size_t len, uint64_t hash);
-/* True when some kept subscription has this id (case-insensitive). */
-bool ledger_has_subs(const struct ledger *l);
 
 /*
  * The customer a license row without a customer column belongs to: by its
