@@ -1,6 +1,8 @@
 /* report: CSV writing with the formula guard, and atomic publishing. */
+#define _GNU_SOURCE	/* O_DIRECT */
 #include <csv.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -39,12 +41,27 @@ static const char *const report_header[R_COUNT] = {
 	NULL,	/* summary.html: not a CSV */
 };
 
+/*
+ * One report file. CSV rows go through the writer's own buffer straight
+ * to write(2): stdio's per-call locking and copying cost more than the
+ * formatting on replacements.csv's hundreds of megabytes. summary.html
+ * is written with stdio (fp), being small and printf-shaped.
+ */
 struct csvw {
-	FILE *fp;
+	int fd;			/* -1: not open */
+	FILE *fp;		/* summary.html only */
+	char *out;		/* buffered bytes, out[0..len) */
+	size_t len;
+	int err;		/* errno of the first failed write, else 0 */
+	bool direct_tried, direct;	/* O_DIRECT asked for; in force */
 	bool first;		/* no field written yet on this row */
 	const char *eol;
+	size_t eol_len;
 	struct buf scratch, guarded, quoted;	/* this writer's own */
 };
+
+#define CSVW_BUF (1u << 20)
+#define CSVW_DIRECT_ALIGN 4096u	/* a multiple of any disk's logical block */
 
 struct report {
 	char *outdir;
@@ -126,12 +143,106 @@ make_dirs(const char *path, struct diag *d)
 	return 0;
 }
 
+/* write(2) of all n bytes; returns 0 or an errno, *done what was written. */
+static int
+write_all(int fd, const char *s, size_t n, size_t *done)
+{
+	*done = 0;
+	while (*done < n) {
+		ssize_t k = write(fd, s + *done, n - *done);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return k < 0 ? errno : EIO;
+		*done += (size_t)k;
+	}
+	return 0;
+}
+
+/*
+ * Writes out the buffered bytes; the first error is kept for temp_close.
+ * A report that fills its buffer is written with O_DIRECT from then on:
+ * it goes to the disk once, from this buffer, instead of being copied
+ * into the page cache and written again by the fsync that publishing
+ * needs anyway. Only whole CSVW_DIRECT_ALIGN blocks go that way; the tail
+ * and any file system that refuses O_DIRECT get ordinary writes.
+ */
+static void
+csvw_flush(struct csvw *w, bool last)
+{
+	size_t direct = w->len - w->len % CSVW_DIRECT_ALIGN, done;
+
+	if (w->err != 0 || w->len == 0) {
+		w->len = 0;
+		return;
+	}
+	if (!w->direct_tried && !last) {
+		int fl = fcntl(w->fd, F_GETFL);
+
+		w->direct_tried = true;
+		w->direct = fl >= 0 && fcntl(w->fd, F_SETFL, fl | O_DIRECT) == 0;
+	}
+	if (w->direct && direct > 0) {
+		int e = write_all(w->fd, w->out, direct, &done);
+
+		/* EINVAL: this file system takes no direct writes after all. */
+		if (e != 0 && e != EINVAL) {
+			w->err = e;
+			w->len = 0;
+			return;
+		}
+		memmove(w->out, w->out + done, w->len - done);
+		w->len -= done;
+	}
+	if (w->len == 0)
+		return;
+	if (w->direct) {
+		int fl = fcntl(w->fd, F_GETFL);
+
+		w->direct = false;
+		if (fl < 0 || fcntl(w->fd, F_SETFL, fl & ~O_DIRECT) != 0) {
+			w->err = errno;
+			w->len = 0;
+			return;
+		}
+	}
+	w->err = write_all(w->fd, w->out, w->len, &done);
+	w->len = 0;
+}
+
+/* Appends n bytes; a full buffer is written out whole (see csvw_flush). */
+static void
+put_raw(struct csvw *w, const char *s, size_t n)
+{
+	while (n > CSVW_BUF - w->len) {
+		size_t k = CSVW_BUF - w->len;
+
+		memcpy(w->out + w->len, s, k);
+		w->len = CSVW_BUF;
+		csvw_flush(w, false);
+		s += k;
+		n -= k;
+	}
+	memcpy(w->out + w->len, s, n);
+	w->len += n;
+}
+
+static void
+put_byte(struct csvw *w, char c)
+{
+	if (w->len == CSVW_BUF)
+		csvw_flush(w, false);
+	w->out[w->len++] = c;
+}
+
 /* Opens a new temporary file for report i in OUTDIR (O_EXCL via mkstemp). */
 static int
 temp_open(struct report *rep, int i, struct diag *d)
 {
 	size_t n = strlen(rep->outdir) + strlen(report_name[i]) + 32;
 	char *path = mem_alloc(n);
+	struct csvw *w = &rep->w[i];
 	int fd;
 
 	snprintf(path, n, "%s/.skuscan-%s.XXXXXX", rep->outdir, report_name[i]);
@@ -144,22 +255,30 @@ temp_open(struct report *rep, int i, struct diag *d)
 	}
 	fchmod(fd, 0666 & ~report_umask);
 	rep->tmp[i] = path;
-	rep->w[i].fp = fdopen(fd, "w");
-	if (rep->w[i].fp == NULL) {
-		close(fd);
-		diag_set(d, path, 0, "cannot open: %s", strerror(errno));
-		return -1;
-	}
 	cleanup_set((const char *const *)rep->tmp);
-	setvbuf(rep->w[i].fp, NULL, _IOFBF, 256 * 1024);
-	rep->w[i].eol = rep->excel ? "\r\n" : "\n";
-	rep->w[i].first = true;
-	if (report_header[i] == NULL)
+	w->first = true;
+	w->err = 0;
+	w->len = 0;
+	w->direct_tried = w->direct = false;
+	if (report_header[i] == NULL) {
+		w->fd = -1;
+		w->fp = fdopen(fd, "w");
+		if (w->fp == NULL) {
+			close(fd);
+			diag_set(d, path, 0, "cannot open: %s", strerror(errno));
+			return -1;
+		}
 		return 0;
+	}
+	w->fd = fd;
+	if (posix_memalign((void **)&w->out, CSVW_DIRECT_ALIGN, CSVW_BUF) != 0)
+		mem_fail();
+	w->eol = rep->excel ? "\r\n" : "\n";
+	w->eol_len = rep->excel ? 2 : 1;
 	if (rep->excel)
-		fputs("\xef\xbb\xbf", rep->w[i].fp);
-	fputs(report_header[i], rep->w[i].fp);
-	fputs(rep->w[i].eol, rep->w[i].fp);
+		put_raw(w, "\xef\xbb\xbf", 3);
+	put_raw(w, report_header[i], strlen(report_header[i]));
+	put_raw(w, w->eol, w->eol_len);
 	return 0;
 }
 
@@ -174,6 +293,8 @@ report_open(struct report **out, const char *outdir, bool excel, struct diag *d)
 	*out = NULL;
 	rep->outdir = mem_strdup(outdir);
 	rep->excel = excel;
+	for (int i = 0; i < R_COUNT; i++)
+		rep->w[i].fd = -1;
 	if (make_dirs(outdir, d) != 0 || temp_open(rep, R_REJECTS, d) != 0) {
 		report_close(rep);
 		return -1;
@@ -186,34 +307,46 @@ static void
 sep(struct csvw *w)
 {
 	if (!w->first)
-		putc(',', w->fp);
+		put_byte(w, ',');
 	w->first = false;
 }
+
+/* What a byte asks of a text field: quoting, a UTF-8 check, a rewrite. */
+enum { B_QUOTE = 1, B_HIGH = 2, B_NUL = 4 };
+
+static const unsigned char byte_class[256] = {
+	[0] = B_NUL, [','] = B_QUOTE, ['"'] = B_QUOTE, ['\n'] = B_QUOTE, ['\r'] = B_QUOTE,
+	[0x80 ... 0xff] = B_HIGH,
+};
 
 /*
  * A text field: made valid UTF-8, guarded against formulas with a leading
  * quote, and quoted by libcsv when it holds a delimiter, quote or line end.
+ * One pass over the bytes says which of these a field needs; most need none.
  */
 static void
 put_text(struct csvw *w, const char *s, size_t n)
 {
 	bool guard = n > 0 && memchr("=+-@\t\r", s[0], 6) != NULL;
-	bool quote = false;
+	unsigned cls = 0;
 	size_t need;
 
 	sep(w);
-	if ((!text_ascii(s, n) && !text_utf8_valid(s, n)) || memchr(s, '\0', n) != NULL) {
+	for (size_t i = 0; i < n; i++)
+		cls |= byte_class[(unsigned char)s[i]];
+	if ((cls & B_NUL) || ((cls & B_HIGH) && !text_utf8_valid(s, n))) {
 		w->scratch.len = 0;
 		text_sanitize_utf8(&w->scratch, s, n);
 		s = w->scratch.data;
 		n = w->scratch.len;
+		cls = 0;
+		for (size_t i = 0; i < n; i++)
+			cls |= byte_class[(unsigned char)s[i]];
 	}
-	for (size_t i = 0; i < n && !quote; i++)
-		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
-	if (!quote) {
+	if (!(cls & B_QUOTE)) {
 		if (guard)
-			putc('\'', w->fp);
-		fwrite(s, 1, n, w->fp);
+			put_byte(w, '\'');
+		put_raw(w, s, n);
 		return;
 	}
 	if (guard) {
@@ -230,7 +363,7 @@ put_text(struct csvw *w, const char *s, size_t n)
 		w->quoted.cap = need + 1;
 	}
 	csv_write(w->quoted.data, need, s, n);
-	fwrite(w->quoted.data, 1, need, w->fp);
+	put_raw(w, w->quoted.data, need);
 }
 
 static void
@@ -251,7 +384,7 @@ put_int(struct csvw *w, int64_t v)
 	while ((u /= 10) != 0);
 	if (v < 0)
 		*--p = '-';
-	fwrite(p, 1, (size_t)(tmp + sizeof(tmp) - p), w->fp);
+	put_raw(w, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 static void
@@ -263,7 +396,7 @@ put_date(struct csvw *w, int32_t days)
 	if (days == DATE_NONE)
 		return;
 	values_date_format(days, s);
-	fputs(s, w->fp);
+	put_raw(w, s, 10);
 }
 
 static void
@@ -275,7 +408,7 @@ put_empty(struct csvw *w)
 static void
 end_row(struct csvw *w)
 {
-	fputs(w->eol, w->fp);
+	put_raw(w, w->eol, w->eol_len);
 	w->first = true;
 }
 
@@ -327,12 +460,16 @@ put_deadline(struct csvw *w, int32_t end, const struct report_ctx *ctx)
 	if (end == DATE_NONE) {
 		put_empty(w);
 		sep(w);
-		fputs("unknown", w->fp);
+		put_raw(w, "unknown", 7);
 		return;
 	}
 	put_int(w, (int64_t)end - ctx->as_of);
 	sep(w);
-	fputs(report_urgency((int64_t)end - ctx->as_of, ctx->horizon), w->fp);
+	{
+		const char *u = report_urgency((int64_t)end - ctx->as_of, ctx->horizon);
+
+		put_raw(w, u, strlen(u));
+	}
 }
 
 static int
@@ -380,14 +517,54 @@ write_affected(struct report *rep, const struct ledger_summary *s, const struct 
 	free(v);
 }
 
+/* The texts a rule puts in every row: its suggestion and alternatives. */
+struct rule_texts {
+	const char *suggested;
+	struct buf alternatives;
+};
+
+/* The audience of the last few offers: offers are interned, so by pointer. */
+struct audience_memo {
+	const char *offer[32], *audience[32];
+	size_t n, next;
+};
+
+static const char *
+audience_of(struct audience_memo *m, const char *offer)
+{
+	size_t k;
+
+	for (k = 0; k < m->n; k++)
+		if (m->offer[k] == offer)
+			return m->audience[k];
+	k = m->n < 32 ? m->n++ : m->next++ % 32;
+	m->offer[k] = offer;
+	return m->audience[k] = report_audience(offer);
+}
+
 static void
 write_replacements(struct report *rep, const struct ledger_summary *s,
     const struct report_ctx *ctx)
 {
 	struct csvw *w = &rep->w[R_REPLACEMENTS];
+	size_t nrules = rules_count(ctx->rules);
+	struct rule_texts *rt = mem_calloc(nrules, sizeof(*rt));
+	struct audience_memo am = { 0 };
 
+	for (size_t k = 0; k < nrules; k++) {
+		const struct rule *r = rules_get(ctx->rules, k);
+
+		rt[k].suggested = r->nsuggest > 0 ? rules_get(ctx->rules, r->suggest[0])->family : "";
+		for (size_t j = 1; j < r->nsuggest; j++) {
+			if (j > 1)
+				buf_addc(&rt[k].alternatives, ';');
+			buf_adds(&rt[k].alternatives, rules_get(ctx->rules, r->suggest[j])->family);
+		}
+	}
 	for (size_t i = 0; i < s->nsubs; i++) {
 		const struct sub_row *r = &s->subs[i];
+		/* Rules lie in one array: a rule's place is its distance from the first. */
+		const struct rule_texts *t = &rt[r->rule - rules_get(ctx->rules, 0)];
 
 		put_str(w, r->customer_key);
 		put_str(w, r->customer_name);
@@ -395,26 +572,18 @@ write_replacements(struct report *rep, const struct ledger_summary *s,
 		put_str(w, r->offer);
 		put_str(w, r->rule->id);
 		put_str(w, r->rule->family);
-		put_str(w, report_audience(r->offer));
+		put_str(w, audience_of(&am, r->offer));
 		put_str(w, r->status);
 		put_str(w, r->auto_renew < 0 ? "" : r->auto_renew ? "true" : "false");
 		put_int(w, r->quantity);
 		put_deadline(w, r->end_date, ctx);
-		put_str(w, r->rule->nsuggest > 0 ?
-		    rules_get(ctx->rules, r->rule->suggest[0])->family : "");
-		{
-			struct buf alt = { 0 };
-
-			for (size_t k = 1; k < r->rule->nsuggest; k++) {
-				if (k > 1)
-					buf_addc(&alt, ';');
-				buf_adds(&alt, rules_get(ctx->rules, r->rule->suggest[k])->family);
-			}
-			put_text(w, alt.data ? alt.data : "", alt.len);
-			buf_free(&alt);
-		}
+		put_str(w, t->suggested);
+		put_text(w, t->alternatives.data ? t->alternatives.data : "", t->alternatives.len);
 		end_row(w);
 	}
+	for (size_t k = 0; k < nrules; k++)
+		buf_free(&rt[k].alternatives);
+	free(rt);
 }
 
 struct replacements_job {
@@ -547,22 +716,30 @@ write_manifest(struct report *rep, const struct report_ctx *ctx)
 static int
 temp_close(struct report *rep, int i, struct diag *d)
 {
-	FILE *fp = rep->w[i].fp;
-	int bad;
+	struct csvw *w = &rep->w[i];
+	int e = 0;
 
-	if (fp == NULL)
+	if (w->fp != NULL) {
+		FILE *fp = w->fp;
+
+		w->fp = NULL;
+		if (fflush(fp) != 0 || ferror(fp) || fsync(fileno(fp)) != 0)
+			e = errno ? errno : EIO;
+		if (fclose(fp) != 0 && e == 0)
+			e = errno;
+	} else if (w->fd >= 0) {
+		csvw_flush(w, true);
+		e = w->err;
+		if (e == 0 && fsync(w->fd) != 0)
+			e = errno;
+		if (close(w->fd) != 0 && e == 0)
+			e = errno;
+		w->fd = -1;
+	} else {
 		return 0;	/* summary.html with --no-html */
-	rep->w[i].fp = NULL;
-	bad = fflush(fp) != 0 || ferror(fp) || fsync(fileno(fp)) != 0;
-	if (bad) {
-		int e = errno;
-
-		fclose(fp);
-		diag_set(d, rep->outdir, 0, "cannot write %s: %s", report_name[i], strerror(e));
-		return -1;
 	}
-	if (fclose(fp) != 0) {
-		diag_set(d, rep->outdir, 0, "cannot write %s: %s", report_name[i], strerror(errno));
+	if (e != 0) {
+		diag_set(d, rep->outdir, 0, "cannot write %s: %s", report_name[i], strerror(e));
 		return -1;
 	}
 	return 0;
@@ -675,6 +852,9 @@ report_close(struct report *rep)
 	for (int i = 0; i < R_COUNT; i++) {
 		if (rep->w[i].fp != NULL)
 			fclose(rep->w[i].fp);
+		if (rep->w[i].fd >= 0)
+			close(rep->w[i].fd);
+		free(rep->w[i].out);
 		if (rep->tmp[i] != NULL) {
 			unlink(rep->tmp[i]);
 			free(rep->tmp[i]);
