@@ -11,6 +11,7 @@
 
 struct sub {
 	char *id;		/* as read (in the ledger's arena) */
+	size_t id_len;
 	const char *offer, *status;	/* interned */
 	struct customer *customer;
 	int rule;
@@ -24,29 +25,35 @@ struct customer {
 	const char *key;	/* the map's copy */
 	char *name, *domain;
 	size_t rank;		/* its place in key order, for sorting */
-	struct famcount **fam;	/* by family index, once looked up */
+	struct famcount *fam;	/* by family index; NULL until one is counted */
 	bool covered;		/* some license row belongs to it */
 	bool replacement_user;
 	uint64_t users_on_retired;
 };
 
+/* One customer's seats and users of one family (a row of license_counts). */
 struct famcount {
-	const char *customer_key;
-	size_t family;
 	int64_t purchased;
 	uint64_t assigned;
+	bool used;		/* some subscription or user counted here */
 };
 
 struct ledger {
 	struct rules *rules;
 	struct sub *subs;
 	size_t nsubs, cap;
-	struct strmap sub_index;	/* lower-case id -> index + 1 */
+	/*
+	 * The id index: open addressing over the subscriptions, each slot the
+	 * top half of the id's strmap_hash_lower and the index + 1 (0: empty).
+	 * It holds no copy of the ids: a candidate is compared with its
+	 * subscription's id, ignoring case.
+	 */
+	uint64_t *idx;
+	size_t idx_cap;
 	uint64_t *seen;			/* Bloom filter of the ids kept */
 	size_t seen_bits, seen_count;
 	struct strmap customers;	/* key -> struct customer */
 	struct strmap users;		/* key \0 family \0 user, and key \0 user */
-	struct strmap famcounts;	/* key \0 family -> struct famcount */
 	struct strmap texts;		/* interned offers and statuses */
 	struct arena ids;		/* the subscriptions' ids as read */
 	const char *last_offer, *last_status;
@@ -63,10 +70,8 @@ ledger_new(struct rules *rules)
 	struct ledger *l = mem_calloc(1, sizeof(*l));
 
 	l->rules = rules;
-	strmap_init(&l->sub_index);
 	strmap_init(&l->customers);
 	strmap_init(&l->users);
-	strmap_init(&l->famcounts);
 	strmap_init(&l->texts);
 	strmap_init(&l->by_domain);
 	strmap_init(&l->by_label);
@@ -85,13 +90,6 @@ free_customer(struct strmap_entry *e, void *arg)
 	free(c);
 }
 
-static void
-free_value(struct strmap_entry *e, void *arg)
-{
-	(void)arg;
-	free(e->value);
-}
-
 void
 ledger_free(struct ledger *l)
 {
@@ -100,12 +98,10 @@ ledger_free(struct ledger *l)
 	arena_free(&l->ids);
 	free(l->subs);
 	free(l->seen);
+	free(l->idx);
 	strmap_each(&l->customers, free_customer, NULL);
-	strmap_each(&l->famcounts, free_value, NULL);
-	strmap_free(&l->sub_index);
 	strmap_free(&l->customers);
 	strmap_free(&l->users);
-	strmap_free(&l->famcounts);
 	strmap_free(&l->texts);
 	strmap_free(&l->by_domain);
 	strmap_free(&l->by_label);
@@ -174,8 +170,7 @@ seen_add(struct ledger *l, uint64_t h)
 		free(l->seen);
 		l->seen = mem_calloc(l->seen_bits / 64, sizeof(*l->seen));
 		for (size_t i = 0; i < l->nsubs; i++)
-			if (l->subs[i].id != NULL)
-				seen_set(l, strmap_hash_lower(l->subs[i].id, strlen(l->subs[i].id)));
+			seen_set(l, strmap_hash_lower(l->subs[i].id, l->subs[i].id_len));
 	}
 	seen_set(l, h);
 }
@@ -193,25 +188,65 @@ intern(struct ledger *l, const char *s, size_t n, const char **last)
 	return *last = strmap_put(&l->texts, s, n, NULL)->key;
 }
 
+/* The id index's slot for id: its subscription's, or the empty one to take. */
+static uint64_t *
+idx_slot(const struct ledger *l, const char *id, size_t len, uint64_t h)
+{
+	size_t mask = l->idx_cap - 1;
+	uint64_t tag = h >> 32 << 32;
+
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		uint64_t v = l->idx[i];
+		const struct sub *s;
+
+		if (v == 0)
+			return &l->idx[i];
+		if ((v & ~(uint64_t)UINT32_MAX) != tag)
+			continue;
+		s = &l->subs[(v & UINT32_MAX) - 1];
+		if (s->id_len == len && text_ieq(id, len, s->id))
+			return &l->idx[i];
+	}
+}
+
+/* Twice the slots (at least 1024), every subscription placed again. */
+static void
+idx_grow(struct ledger *l)
+{
+	free(l->idx);
+	l->idx_cap = l->idx_cap ? l->idx_cap * 2 : 1024;
+	l->idx = mem_calloc(l->idx_cap, sizeof(*l->idx));
+	for (size_t i = 0; i < l->nsubs; i++) {
+		const struct sub *s = &l->subs[i];
+		uint64_t h = strmap_hash_lower(s->id, s->id_len);
+
+		*idx_slot(l, s->id, s->id_len, h) = (h >> 32 << 32) | (i + 1);
+	}
+}
+
 void
 ledger_add_sub(struct ledger *l, const struct sub_in *in)
 {
-	struct strmap_entry *e;
 	struct sub *s;
 	size_t li = strlen(in->id);
-	int created;
+	uint64_t h = strmap_hash_lower(in->id, li), *slot;
 
-	text_lower(&l->tmp, in->id, li);
-	e = strmap_put(&l->sub_index, l->tmp.data, l->tmp.len, &created);
-	if (created) {
-		seen_add(l, strmap_hash_lower(in->id, li));
+	if ((l->nsubs + 1) * 2 > l->idx_cap)
+		idx_grow(l);
+	if (l->nsubs >= UINT32_MAX)
+		mem_fail();
+	slot = idx_slot(l, in->id, li, h);
+	if (*slot == 0) {
+		seen_add(l, h);
 		mem_grow((void **)&l->subs, &l->cap, l->nsubs + 1, sizeof(*l->subs));
-		e->value = (void *)(uintptr_t)(++l->nsubs);
+		*slot = (h >> 32 << 32) | (++l->nsubs);
 		memset(&l->subs[l->nsubs - 1], 0, sizeof(*s));
 	}
-	s = &l->subs[(uintptr_t)e->value - 1];
-	if (s->id == NULL || strcmp(s->id, in->id) != 0)
+	s = &l->subs[(*slot & UINT32_MAX) - 1];
+	if (s->id == NULL || strcmp(s->id, in->id) != 0) {
 		s->id = arena_strndup(&l->ids, in->id, li);
+		s->id_len = li;
+	}
 	s->offer = intern(l, in->offer, strlen(in->offer), &l->last_offer);
 	text_lower(&l->tmp, in->status, strlen(in->status));
 	s->status = intern(l, l->tmp.data, l->tmp.len, &l->last_status);
@@ -237,14 +272,13 @@ ledger_drop_sub(struct ledger *l, const char *id, size_t len)
 void
 ledger_drop_sub_hashed(struct ledger *l, const char *id, size_t len, uint64_t hash)
 {
-	struct strmap_entry *e;
+	uint64_t v;
 
 	if (!seen_has(l, hash))
 		return;
-	text_lower(&l->tmp, id, len);
-	e = strmap_find(&l->sub_index, l->tmp.data, l->tmp.len);
-	if (e != NULL)
-		l->subs[(uintptr_t)e->value - 1].live = false;
+	v = *idx_slot(l, id, len, hash);
+	if (v != 0)
+		l->subs[(v & UINT32_MAX) - 1].live = false;
 }
 
 /* Keeps the smallest key for name in m. */
@@ -336,36 +370,18 @@ ledger_cover(struct ledger *l, const char *customer_key)
 		c->covered = true;
 }
 
+/*
+ * The count of one family for customer c. License rows may name a key
+ * that no subscription has (a domain, "(unmatched)"): those keys are
+ * customers too, with counts and no subscriptions.
+ */
 static struct famcount *
-famcount_get(struct ledger *l, const char *key, size_t family)
-{
-	struct strmap_entry *e;
-	struct famcount *f;
-	char suffix[32];
-	int created, n = snprintf(suffix, sizeof(suffix), "%zu", family);
-
-	l->tmp.len = 0;
-	buf_adds(&l->tmp, key);
-	buf_addc(&l->tmp, '\0');
-	buf_add(&l->tmp, suffix, (size_t)n);
-	e = strmap_put(&l->famcounts, l->tmp.data, l->tmp.len, &created);
-	if (created) {
-		f = e->value = mem_calloc(1, sizeof(*f));
-		f->customer_key = e->key;	/* the key's text up to its NUL */
-		f->family = family;
-	}
-	return e->value;
-}
-
-/* famcount_get for a customer of the ledger, remembered in the customer. */
-static struct famcount *
-customer_famcount(struct ledger *l, struct customer *c, size_t family)
+famcount_get(struct ledger *l, struct customer *c, size_t family)
 {
 	if (c->fam == NULL)
 		c->fam = mem_calloc(rules_family_count(l->rules), sizeof(*c->fam));
-	if (c->fam[family] == NULL)
-		c->fam[family] = famcount_get(l, c->key, family);
-	return c->fam[family];
+	c->fam[family].used = true;
+	return &c->fam[family];
 }
 
 /* Adds key \0 [family \0] user to the users set; true when it was new. */
@@ -398,8 +414,11 @@ ledger_add_license(struct ledger *l, const char *key, const char *user, size_t u
 	char fam[32];
 
 	snprintf(fam, sizeof(fam), "%zu", r->family_index);
-	if (user_new(l, key, fam, user, ulen))
-		famcount_get(l, key, r->family_index)->assigned++;
+	if (user_new(l, key, fam, user, ulen)) {
+		struct customer *k = c ? c : customer_get(l, key, true);
+
+		famcount_get(l, k, r->family_index)->assigned++;
+	}
 	if (r->kind == RULE_RETIRED) {
 		if (user_new(l, key, NULL, user, ulen) && c != NULL)
 			c->users_on_retired++;
@@ -409,13 +428,50 @@ ledger_add_license(struct ledger *l, const char *key, const char *user, size_t u
 }
 
 static int
-cmp_sub(const void *a, const void *b)
+cmp_sub_id(const void *a, const void *b)
 {
-	const struct sub *x = *(const struct sub *const *)a, *y = *(const struct sub *const *)b;
+	return strcmp((*(const struct sub *const *)a)->id, (*(const struct sub *const *)b)->id);
+}
 
-	if (x->customer != y->customer)
-		return x->customer->rank < y->customer->rank ? -1 : 1;
-	return strcmp(x->id, y->id);
+/*
+ * The live subscriptions into out, by customer rank then id; returns how
+ * many. Ranks are dense, so a counting sort places every subscription in
+ * its customer's run in one pass; only the runs (a few subscriptions
+ * each) are then sorted by id.
+ */
+static size_t
+sort_live(struct ledger *l, struct sub **out)
+{
+	size_t nc = l->customers.count, *at = mem_calloc(nc + 1, sizeof(*at)), n;
+
+	for (size_t i = 0; i < l->nsubs; i++)
+		if (l->subs[i].live)
+			at[l->subs[i].customer->rank + 1]++;
+	for (size_t k = 0; k < nc; k++)
+		at[k + 1] += at[k];
+	n = at[nc];
+	for (size_t i = 0; i < l->nsubs; i++)
+		if (l->subs[i].live)
+			out[at[l->subs[i].customer->rank]++] = &l->subs[i];
+	/* at[k] is now where run k ends. */
+	for (size_t k = 0, from = 0; k < nc; from = at[k++]) {
+		size_t len = at[k] - from;
+
+		if (len > 8) {
+			qsort(out + from, len, sizeof(*out), cmp_sub_id);
+			continue;
+		}
+		for (size_t i = from + 1; i < at[k]; i++) {
+			struct sub *x = out[i];
+			size_t j = i;
+
+			for (; j > from && strcmp(out[j - 1]->id, x->id) > 0; j--)
+				out[j] = out[j - 1];
+			out[j] = x;
+		}
+	}
+	free(at);
+	return n;
 }
 
 static int
@@ -432,41 +488,61 @@ collect_customer(struct strmap_entry *e, void *arg)
 	*(*p)++ = e->value;
 }
 
-/* Numbers the customers in key order: subscriptions then sort by number. */
-static void
+/*
+ * Numbers the customers in key order (subscriptions then sort by number)
+ * and returns them in that order; the caller frees the array.
+ */
+static struct customer **
 rank_customers(struct ledger *l)
 {
-	struct customer **v = mem_calloc(l->customers.count, sizeof(*v)), **p = v;
+	struct customer **v = mem_calloc(l->customers.count + 1, sizeof(*v)), **p = v;
 
 	strmap_each(&l->customers, collect_customer, &p);
 	qsort(v, l->customers.count, sizeof(*v), cmp_customer);
 	for (size_t i = 0; i < l->customers.count; i++)
 		v[i]->rank = i;
-	free(v);
+	return v;
 }
 
-struct famsort {
-	struct famcount **v;
-	size_t n;
-};
-
-static struct rules *sort_rules;	/* for cmp_family; set only while sorting */
+static const struct rules *family_rules;	/* for cmp_family_name, while sorting */
 
 static int
-cmp_family(const void *a, const void *b)
+cmp_family_name(const void *a, const void *b)
 {
-	const struct family_row *x = a, *y = b;
-	int k = strcmp(x->customer_key, y->customer_key);
-
-	return k ? k : strcmp(rules_family(sort_rules, x->family), rules_family(sort_rules, y->family));
+	return strcmp(rules_family(family_rules, *(const size_t *)a),
+	    rules_family(family_rules, *(const size_t *)b));
 }
 
+/* license_counts' rows: by customer key, then family name. */
 static void
-collect_family(struct strmap_entry *e, void *arg)
+family_rows(struct ledger *l, struct customer **by_key, struct ledger_summary *out)
 {
-	struct famsort *fs = arg;
+	size_t nfam = rules_family_count(l->rules), n = 0;
+	size_t *order = mem_calloc(nfam + 1, sizeof(*order));
 
-	fs->v[fs->n++] = e->value;
+	for (size_t k = 0; k < nfam; k++)
+		order[k] = k;
+	family_rules = l->rules;
+	qsort(order, nfam, sizeof(*order), cmp_family_name);
+	family_rules = NULL;
+	for (size_t i = 0; i < l->customers.count; i++)
+		for (size_t k = 0; by_key[i]->fam != NULL && k < nfam; k++)
+			n += by_key[i]->fam[k].used;
+	out->families = mem_calloc(n + 1, sizeof(*out->families));
+	for (size_t i = 0; i < l->customers.count; i++) {
+		const struct customer *c = by_key[i];
+
+		for (size_t k = 0; c->fam != NULL && k < nfam; k++) {
+			const struct famcount *f = &c->fam[order[k]];
+
+			if (f->used)
+				out->families[out->nfamilies++] = (struct family_row){
+					.customer_key = c->key, .family = order[k],
+					.purchased = f->purchased, .assigned = f->assigned,
+				};
+		}
+	}
+	free(order);
 }
 
 /* One customer's retired and replacement subscriptions, s[0..n). */
@@ -522,13 +598,6 @@ summarize_customer(struct ledger *l, struct sub **s, size_t n, struct ledger_sum
 	memset(bought, 0, nrules * sizeof(*bought));
 }
 
-static void
-purchased_reset(struct strmap_entry *e, void *arg)
-{
-	(void)arg;
-	((struct famcount *)e->value)->purchased = 0;
-}
-
 void
 ledger_done_reading(struct ledger *l)
 {
@@ -536,7 +605,9 @@ ledger_done_reading(struct ledger *l)
 	 * What only reading needs goes before the summary is built, so that
 	 * the two are not in memory at once.
 	 */
-	strmap_free(&l->sub_index);
+	free(l->idx);
+	l->idx = NULL;
+	l->idx_cap = 0;
 	strmap_free(&l->users);
 	strmap_free(&l->by_domain);
 	strmap_free(&l->by_label);
@@ -549,23 +620,22 @@ ledger_done_reading(struct ledger *l)
 void
 ledger_summarize(struct ledger *l, struct ledger_summary *out)
 {
-	struct sub **live = mem_calloc(l->nsubs, sizeof(*live));
-	size_t nlive = 0;
+	struct sub **live = mem_calloc(l->nsubs + 1, sizeof(*live));
+	size_t nlive = 0, nfam = rules_family_count(l->rules);
 	bool *suggested, *bought;
-	struct famsort fs;
+	struct customer **by_key;
 
 	memset(out, 0, sizeof(*out));
-	strmap_each(&l->famcounts, purchased_reset, NULL);
-	for (size_t i = 0; i < l->nsubs; i++)
-		if (l->subs[i].live)
-			live[nlive++] = &l->subs[i];
-	rank_customers(l);
-	qsort(live, nlive, sizeof(*live), cmp_sub);
-	out->subs = mem_calloc(nlive, sizeof(*out->subs));
+	by_key = rank_customers(l);
+	for (size_t i = 0; i < l->customers.count; i++)
+		for (size_t k = 0; by_key[i]->fam != NULL && k < nfam; k++)
+			by_key[i]->fam[k].purchased = 0;
+	nlive = sort_live(l, live);
+	out->subs = mem_calloc(nlive + 1, sizeof(*out->subs));
 	for (size_t i = 0; i < nlive; i++) {
 		struct sub *s = live[i];
 		const struct rule *r = rules_get(l->rules, (size_t)s->rule);
-		struct famcount *f = customer_famcount(l, s->customer, r->family_index);
+		struct famcount *f = famcount_get(l, s->customer, r->family_index);
 
 		if (values_status_active(s->status, strlen(s->status)) &&
 		    __builtin_add_overflow(f->purchased, s->quantity, &f->purchased))
@@ -589,20 +659,9 @@ ledger_summarize(struct ledger *l, struct ledger_summary *out)
 	}
 	free(suggested);
 	free(bought);
-	fs.v = mem_calloc(l->famcounts.count, sizeof(*fs.v));
-	fs.n = 0;
-	strmap_each(&l->famcounts, collect_family, &fs);
-	out->families = mem_calloc(fs.n, sizeof(*out->families));
-	for (size_t i = 0; i < fs.n; i++)
-		out->families[out->nfamilies++] = (struct family_row){
-			.customer_key = fs.v[i]->customer_key, .family = fs.v[i]->family,
-			.purchased = fs.v[i]->purchased, .assigned = fs.v[i]->assigned,
-		};
-	sort_rules = l->rules;
-	qsort(out->families, out->nfamilies, sizeof(*out->families), cmp_family);
-	sort_rules = NULL;
-	free(fs.v);
 	free(live);
+	family_rows(l, by_key, out);
+	free(by_key);
 }
 
 void
