@@ -10,6 +10,9 @@
 #include <csv.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "mem.h"
 #include "records.h"
@@ -62,16 +65,18 @@ struct records {
 	struct record rec;
 	const char **fptr;
 	size_t fptr_cap;
+	size_t *dpos;		/* delimiters of the line scan_line read */
+	size_t ndpos, dpos_cap;
 };
 
 /*
- * Keeps field f of n bytes: checked against the limit and for NUL bytes,
+ * Keeps field f of n bytes: checked against the limit and (may_nul) for NUL bytes,
  * trimmed, read as Windows-1252 unless valid UTF-8 (ascii: known to be
  * ASCII already). A field inside r->buf (in_buf) is kept where it is;
  * others are copied.
  */
 static void
-field_keep(struct records *r, const char *f, size_t n, bool in_buf, bool ascii)
+field_keep(struct records *r, const char *f, size_t n, bool in_buf, bool ascii, bool may_nul)
 {
 	struct record *rec = &r->rec;
 
@@ -82,7 +87,7 @@ field_keep(struct records *r, const char *f, size_t n, bool in_buf, bool ascii)
 	}
 	if (rec->problem != RECORD_OK || (r->max_kept && rec->kept >= r->max_kept))
 		return;
-	if (memchr(f, '\0', n) != NULL) {
+	if (may_nul && memchr(f, '\0', n) != NULL) {
 		rec->problem = RECORD_NUL;
 		rec->long_field = rec->nfields - 1;
 		return;
@@ -121,7 +126,7 @@ on_field(void *s, size_t n, void *data)
 	struct records *r = data;
 
 	if (!r->discard)
-		field_keep(r, s ? s : "", n, false, false);
+		field_keep(r, s ? s : "", n, false, false, true);
 }
 
 static void
@@ -311,7 +316,7 @@ split_fields(struct records *r, const char *p, const char *end, bool ascii)
 		size_t n = text_trim(&f, (size_t)(fe - p));
 
 		/* Trimmed first: libcsv measures an unquoted field without its spaces. */
-		field_keep(r, f, n, true, ascii);
+		field_keep(r, f, n, true, ascii, true);
 		if (d == NULL)
 			break;
 		p = d + 1;
@@ -484,6 +489,118 @@ records_new(const char *name, const struct records_opts *o)
 	return r;
 }
 
+/* Notes a delimiter at offset at of the line being scanned. */
+static inline void
+dpos_push(struct records *r, size_t at)
+{
+	if (r->ndpos == r->dpos_cap)
+		mem_grow((void **)&r->dpos, &r->dpos_cap, r->ndpos + 1, sizeof(*r->dpos));
+	r->dpos[r->ndpos++] = at;
+}
+
+/*
+ * One pass over buf[pos, lim): notes every delimiter and stops at the
+ * first line end, quote or NUL byte, whose offset it returns (lim when
+ * none). *high says some byte had its high bit set.
+ */
+static size_t
+scan_line(struct records *r, size_t pos, size_t lim, bool *high)
+{
+	const char *b = r->buf;
+	size_t i = pos;
+	unsigned hi = 0;
+
+	r->ndpos = 0;
+#if defined(__SSE2__)
+	{
+		const __m128i nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+		const __m128i qu = _mm_set1_epi8('"'), zero = _mm_setzero_si128();
+		const __m128i de = _mm_set1_epi8(r->delim);
+
+		for (; i + 16 <= lim; i += 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+			unsigned stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			    _mm_or_si128(_mm_cmpeq_epi8(v, nl), _mm_cmpeq_epi8(v, cr)),
+			    _mm_or_si128(_mm_cmpeq_epi8(v, qu), _mm_cmpeq_epi8(v, zero))));
+			unsigned dm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, de));
+
+			hi |= (unsigned)_mm_movemask_epi8(v);
+			if (stop != 0)
+				dm &= (1u << __builtin_ctz(stop)) - 1;
+			for (; dm != 0; dm &= dm - 1)
+				dpos_push(r, i + (size_t)__builtin_ctz(dm));
+			if (stop != 0) {
+				*high = hi != 0;
+				return i + (size_t)__builtin_ctz(stop);
+			}
+		}
+	}
+#endif
+	for (; i < lim; i++) {
+		unsigned char c = (unsigned char)b[i];
+
+		hi |= c & 0x80;
+		if (c == '\n' || c == '\r' || c == '"' || c == '\0')
+			break;
+		if (c == (unsigned char)r->delim)
+			dpos_push(r, i);
+	}
+	*high = hi != 0;
+	return i;
+}
+
+/*
+ * The common case in one pass: at a record's start, a line with no quote
+ * and no NUL byte that ends (LF, CRLF or CR) inside the buffer. Its fields
+ * are exactly what split_plain would make of it. Returns 1 with *out
+ * set, 2 for a blank line skipped, 0 when the line needs the general path.
+ */
+static int
+fast_line(struct records *r, struct record **out)
+{
+	size_t lim = r->len - r->pos > SEG_MAX ? r->pos + SEG_MAX : r->len;
+	size_t start = r->pos, stop, end, from;
+	bool high;
+	char c;
+
+	stop = scan_line(r, start, lim, &high);
+	if (stop == lim)
+		return 0;
+	c = r->buf[stop];
+	if (c == '\n')
+		end = stop + 1;
+	else if (c == '\r' && stop + 1 < r->len)
+		end = stop + (r->buf[stop + 1] == '\n' ? 2 : 1);
+	else
+		return 0;
+	if (r->ndpos == 0) {
+		const char *p = r->buf + start;
+		bool blank = true;
+
+		for (const char *q = p; q < r->buf + stop && blank; q++)
+			blank = *q == ' ' || *q == '\t';
+		if (blank) {
+			r->pos = end;
+			r->line++;
+			return 2;
+		}
+	}
+	record_begin(r, start);
+	from = start;
+	for (size_t k = 0; k <= r->ndpos; k++) {
+		size_t to = k < r->ndpos ? r->dpos[k] : stop;
+		const char *f = r->buf + from;
+		size_t n = text_trim(&f, to - from);
+
+		field_keep(r, f, n, true, !high, false);
+		from = to + 1;
+	}
+	r->pos = end;
+	r->line++;
+	*out = record_finish(r, stop);
+	return 1;
+}
+
 /* The delimiter, and libcsv set up for it; the first line is in buf. */
 static int
 records_start(struct records *r, const struct records_opts *o, struct diag *d)
@@ -627,6 +744,14 @@ records_next(struct records *r, struct record **out, struct diag *d)
 			r->in_record = false;	/* only spaces were left */
 			return 0;
 		}
+		if (!r->in_record && !r->skipping && !r->libcsv_only) {
+			int k = fast_line(r, out);
+
+			if (k == 1)
+				return 1;
+			if (k == 2)
+				continue;
+		}
 		if (segment(r, &end, &term) != 0) {
 			if (fill(r, d) != 0)
 				return -1;
@@ -734,5 +859,6 @@ records_free(struct records *r)
 	free(r->flen);
 	free(r->fsrc);
 	free(r->fptr);
+	free(r->dpos);
 	free(r);
 }
