@@ -39,24 +39,33 @@
 
 enum event_kind { EV_REJECT, EV_SUB, EV_DROP };
 
-/* One event, its strings stored in the chunk's text as offsets. */
-struct event {
-	enum event_kind kind;
+/*
+ * Events are stored one after another in their chunk's byte stream: the
+ * kind (one byte), its fixed part, then its strings. A chunk holds tens
+ * of thousands of them, most of them drops, so each takes little more
+ * than its text.
+ */
+struct ev_reject {
 	uint64_t line;
-	size_t str[6];		/* reject: reason, raw; sub: see sub_store; drop: id */
-	size_t len[2];		/* reject: raw length; drop: id length */
-	int rule, auto_renew;
+	uint32_t reason_len, raw_len;	/* then reason \0 raw */
+};
+
+struct ev_sub {
+	uint64_t id_hash;	/* strmap_hash_lower of the id */
 	int64_t quantity;
-	int32_t end_date, status_date;
-	uint64_t hash;		/* drop: strmap_hash_lower of the id */
+	int32_t rule, auto_renew, end_date, status_date;
+	uint32_t len[6];	/* then id, key, name, domain, offer, status, each \0-ended */
+};
+
+struct ev_drop {
+	uint64_t hash;		/* strmap_hash_lower of the id */
+	uint32_t len;		/* then the id */
 };
 
 /* A piece of a mapped file and the events a worker made of it. */
 struct chunk {
 	size_t start, end;	/* offsets in the mapping */
-	struct event *ev;
-	size_t nev, cap;
-	struct buf text;
+	struct buf ev;		/* the events, as above */
 	uint64_t records, lines, cp1252;
 	bool ended_inside;	/* the last record goes on past end */
 	size_t open_at;		/* then: where it starts in the mapping */
@@ -91,107 +100,124 @@ reader_free_bufs(struct reader *r)
 		buf_free(&r->z[i]);
 }
 
-static size_t
-text_store(struct chunk *c, const char *s, size_t n)
+/* Appends one event: its kind, fixed part and n strings. */
+static void
+event_put(struct chunk *c, enum event_kind kind, const void *fixed, size_t size,
+    const char *const *str, const size_t *len, size_t n, bool nul)
 {
-	size_t at = c->text.len;
-
-	buf_add(&c->text, s, n);
-	buf_addc(&c->text, '\0');
-	return at;
-}
-
-static struct event *
-event_new(struct chunk *c, enum event_kind kind, uint64_t line)
-{
-	struct event *e;
-
-	mem_grow((void **)&c->ev, &c->cap, c->nev + 1, sizeof(*c->ev));
-	e = &c->ev[c->nev++];
-	memset(e, 0, sizeof(*e));
-	e->kind = kind;
-	e->line = line;
-	return e;
+	buf_addc(&c->ev, (char)kind);
+	buf_add(&c->ev, fixed, size);
+	for (size_t i = 0; i < n; i++) {
+		buf_add(&c->ev, str[i], len[i]);
+		if (nul)
+			buf_addc(&c->ev, '\0');
+	}
 }
 
 static void
 emit_reject(struct reader *r, uint64_t line, const char *reason, const char *raw, size_t len)
 {
-	struct event *e;
+	struct ev_reject e;
+	const char *str[2] = { reason, raw };
+	size_t n[2] = { strlen(reason), len };
 
 	if (r->sink == NULL) {
 		r->st->rejected++;
 		r->g->reject(r->g->reject_arg, r->st->path, line, reason, raw, len);
 		return;
 	}
-	e = event_new(r->sink, EV_REJECT, line);
-	e->str[0] = text_store(r->sink, reason, strlen(reason));
-	e->str[1] = text_store(r->sink, raw, len);
-	e->len[1] = len;
+	if (len > UINT32_MAX || n[0] > UINT32_MAX)
+		mem_fail();
+	e = (struct ev_reject){ line, (uint32_t)n[0], (uint32_t)len };
+	event_put(r->sink, EV_REJECT, &e, sizeof(e), str, n, 2, true);
 }
 
 static void
-emit_drop(struct reader *r, uint64_t line, const char *id, size_t n)
+emit_drop(struct reader *r, const char *id, size_t n)
 {
-	struct event *e;
+	struct ev_drop e;
 
 	if (r->sink == NULL) {
 		ledger_drop_sub(r->g->ledger, id, n);
 		return;
 	}
-	e = event_new(r->sink, EV_DROP, line);
-	e->str[0] = text_store(r->sink, id, n);
-	e->len[0] = n;
-	e->hash = strmap_hash_lower(id, n);
+	if (n > UINT32_MAX)
+		mem_fail();
+	e = (struct ev_drop){ strmap_hash_lower(id, n), (uint32_t)n };
+	event_put(r->sink, EV_DROP, &e, sizeof(e), &id, &n, 1, false);
 }
 
 static void
-emit_sub(struct reader *r, uint64_t line, const struct sub_in *s)
+emit_sub(struct reader *r, const struct sub_in *s)
 {
-	struct event *e;
+	struct ev_sub e;
 	const char *v[6] = { s->id, s->customer_key, s->customer_name, s->customer_domain,
 		s->offer, s->status };
+	size_t n[6];
 
 	if (r->sink == NULL) {
 		ledger_add_sub(r->g->ledger, s);
 		return;
 	}
-	e = event_new(r->sink, EV_SUB, line);
-	for (int i = 0; i < 6; i++)
-		e->str[i] = text_store(r->sink, v[i], strlen(v[i]));
-	e->rule = s->rule;
-	e->auto_renew = s->auto_renew;
-	e->quantity = s->quantity;
-	e->end_date = s->end_date;
-	e->status_date = s->status_date;
+	e = (struct ev_sub){ .quantity = s->quantity, .rule = s->rule,
+		.auto_renew = s->auto_renew, .end_date = s->end_date,
+		.status_date = s->status_date };
+	for (int i = 0; i < 6; i++) {
+		n[i] = strlen(v[i]);
+		if (n[i] > UINT32_MAX)
+			mem_fail();
+		e.len[i] = (uint32_t)n[i];
+	}
+	e.id_hash = strmap_hash_lower(s->id, n[0]);
+	event_put(r->sink, EV_SUB, &e, sizeof(e), v, n, 6, true);
 }
 
-/* Applies one stored event; lines in chunks count from line_base. */
+/*
+ * Applies the event at *at of chunk c and moves *at past it; lines in
+ * chunks count from line_base.
+ */
 static void
-event_apply(struct ingest *g, struct file_stats *st, const struct chunk *c,
-    const struct event *e, uint64_t line_base)
+event_apply(struct ingest *g, struct file_stats *st, const struct chunk *c, size_t *at,
+    uint64_t line_base)
 {
-	const char *t = c->text.data;
+	const char *t = c->ev.data + *at + 1;
+	struct ev_reject rj;
+	struct ev_sub sb;
+	struct ev_drop dr;
 	struct sub_in s;
+	const char *v[6];
 
-	switch (e->kind) {
+	switch ((enum event_kind)c->ev.data[*at]) {
 	case EV_REJECT:
+		memcpy(&rj, t, sizeof(rj));
+		t += sizeof(rj);
 		st->rejected++;
-		g->reject(g->reject_arg, st->path, line_base + e->line - 1, t + e->str[0],
-		    t + e->str[1], e->len[1]);
+		g->reject(g->reject_arg, st->path, line_base + rj.line - 1, t,
+		    t + rj.reason_len + 1, rj.raw_len);
+		t += rj.reason_len + 1 + rj.raw_len + 1;
 		break;
 	case EV_DROP:
-		ledger_drop_sub_hashed(g->ledger, t + e->str[0], e->len[0], e->hash);
+		memcpy(&dr, t, sizeof(dr));
+		t += sizeof(dr);
+		ledger_drop_sub_hashed(g->ledger, t, dr.len, dr.hash);
+		t += dr.len;
 		break;
 	case EV_SUB:
-		s = (struct sub_in){ .id = t + e->str[0], .customer_key = t + e->str[1],
-			.customer_name = t + e->str[2], .customer_domain = t + e->str[3],
-			.offer = t + e->str[4], .status = t + e->str[5], .rule = e->rule,
-			.auto_renew = e->auto_renew, .quantity = e->quantity,
-			.end_date = e->end_date, .status_date = e->status_date };
+		memcpy(&sb, t, sizeof(sb));
+		t += sizeof(sb);
+		for (int i = 0; i < 6; i++) {
+			v[i] = t;
+			t += sb.len[i] + 1;
+		}
+		s = (struct sub_in){ .id = v[0], .customer_key = v[1], .customer_name = v[2],
+			.customer_domain = v[3], .offer = v[4], .status = v[5], .rule = sb.rule,
+			.auto_renew = sb.auto_renew, .quantity = sb.quantity,
+			.end_date = sb.end_date, .status_date = sb.status_date,
+			.id_hash = sb.id_hash };
 		ledger_add_sub(g->ledger, &s);
 		break;
 	}
+	*at = (size_t)(t - c->ev.data);
 }
 
 static void
@@ -350,7 +376,7 @@ subscription_record(struct reader *r, const struct record *rec, struct diag *d)
 		/* It may still replace an earlier record of its subscription. */
 		v = field(r, rec, SF_SUBSCRIPTION_ID, &n);
 		if (n > 0)
-			emit_drop(r, rec->line, v, n);
+			emit_drop(r, v, n);
 		return 0;
 	}
 	keyf = r->col[SF_CUSTOMER_ID] >= 0 ? SF_CUSTOMER_ID : SF_CUSTOMER_DOMAIN;
@@ -388,7 +414,7 @@ subscription_record(struct reader *r, const struct record *rec, struct diag *d)
 	s.customer_domain = field_str(r, rec, SF_CUSTOMER_DOMAIN);
 	s.offer = field_str(r, rec, SF_OFFER_NAME);
 	s.rule = rule;
-	emit_sub(r, rec->line, &s);
+	emit_sub(r, &s);
 	return 0;
 }
 
@@ -550,6 +576,12 @@ struct pool {
 	const char *map;
 	struct chunk *chunk;
 	size_t nchunks, next, applied;
+	/*
+	 * Event buffers of applied chunks, for the next chunks to reuse:
+	 * fresh memory for every chunk would be paged in and zeroed again.
+	 */
+	struct buf spare[CHUNKS_AHEAD + 8];
+	size_t nspare;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 };
@@ -613,6 +645,10 @@ worker(void *arg)
 			break;
 		}
 		k = p->next++;
+		if (p->nspare > 0) {
+			p->chunk[k].ev = p->spare[--p->nspare];
+			p->chunk[k].ev.len = 0;
+		}
 		pthread_mutex_unlock(&p->mu);
 		chunk_parse(p, &r, &p->chunk[k]);
 		pthread_mutex_lock(&p->mu);
@@ -697,9 +733,6 @@ chunk_release(const char *map, struct chunk *c)
 	/* Keeps the resident size flat: these pages are not read again. */
 	if (b > a)
 		madvise((void *)(map + a), b - a, MADV_DONTNEED);
-	free(c->ev);
-	buf_free(&c->text);
-	c->ev = NULL;
 }
 
 /*
@@ -815,8 +848,8 @@ read_mapped(struct reader *r, const struct records_opts *ro, int threads, size_t
 				d->line += line - 1;
 				goto joined;
 			} else {
-				for (size_t e = 0; e < c->nev; e++)
-					event_apply(r->g, r->st, c, &c->ev[e], line);
+				for (size_t at = 0; at < c->ev.len;)
+					event_apply(r->g, r->st, c, &at, line);
 				r->st->records += c->records;
 				r->st->cp1252 += c->cp1252;
 				if (c->ended_inside) {
@@ -828,6 +861,11 @@ read_mapped(struct reader *r, const struct records_opts *ro, int threads, size_t
 			}
 			chunk_release(map, c);
 			pthread_mutex_lock(&p.mu);
+			if (p.nspare < sizeof(p.spare) / sizeof(p.spare[0]) && c->ev.data != NULL)
+				p.spare[p.nspare++] = c->ev;
+			else
+				buf_free(&c->ev);
+			memset(&c->ev, 0, sizeof(c->ev));
 			p.applied++;
 			pthread_cond_broadcast(&p.cv);
 			pthread_mutex_unlock(&p.mu);
@@ -847,8 +885,9 @@ joined:
 		for (int t = 0; t < started; t++)
 			pthread_join(tid[t], NULL);
 		for (size_t i = 0; i < p.nchunks; i++) {
-			free(p.chunk[i].ev);
-			buf_free(&p.chunk[i].text);
+			buf_free(&p.chunk[i].ev);
+		for (size_t i = 0; i < p.nspare; i++)
+			buf_free(&p.spare[i]);
 		}
 		free(p.chunk);
 		pthread_mutex_destroy(&p.mu);

@@ -229,7 +229,7 @@ ledger_add_sub(struct ledger *l, const struct sub_in *in)
 {
 	struct sub *s;
 	size_t li = strlen(in->id);
-	uint64_t h = strmap_hash_lower(in->id, li), *slot;
+	uint64_t h = in->id_hash ? in->id_hash : strmap_hash_lower(in->id, li), *slot;
 
 	if ((l->nsubs + 1) * 2 > l->idx_cap)
 		idx_grow(l);

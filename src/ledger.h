@@ -33,6 +33,7 @@ struct sub_in {
 	int64_t quantity;
 	int32_t end_date;		/* DATE_NONE when unknown */
 	int32_t status_date;
+	uint64_t id_hash;		/* strmap_hash_lower(id), or 0: not computed */
 };
 
 struct ledger *ledger_new(struct rules *rules);

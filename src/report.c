@@ -327,7 +327,8 @@ static const unsigned char byte_class[256] = {
 static void
 put_text(struct csvw *w, const char *s, size_t n)
 {
-	bool guard = n > 0 && memchr("=+-@\t\r", s[0], 6) != NULL;
+	bool guard = n > 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
+	    s[0] == '\t' || s[0] == '\r');
 	unsigned cls = 0;
 	size_t need;
 
