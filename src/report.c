@@ -54,6 +54,14 @@ struct csvw {
 	size_t len;
 	int err;		/* errno of the first failed write, else 0 */
 	bool direct_tried, direct;	/* O_DIRECT asked for; in force */
+	char *spare;		/* direct mode: the buffer being written meanwhile */
+	struct csvw_io {
+		pthread_t tid;
+		bool busy;	/* a write of spare is in flight */
+		int fd, err;
+		const char *data;
+		size_t len, done;
+	} io;
 	bool first;		/* no field written yet on this row */
 	const char *eol;
 	size_t eol_len;
@@ -160,6 +168,69 @@ write_all(int fd, const char *s, size_t n, size_t *done)
 	return 0;
 }
 
+static void *
+io_run(void *arg)
+{
+	struct csvw_io *io = arg;
+
+	io->err = write_all(io->fd, io->data, io->len, &io->done);
+	return NULL;
+}
+
+/*
+ * Waits for the write in flight, if any. A file system that turns out to
+ * refuse direct writes (EINVAL) gets the rest of that buffer written the
+ * ordinary way; any other error is kept for temp_close.
+ */
+static void
+csvw_wait(struct csvw *w)
+{
+	size_t done;
+
+	if (!w->io.busy)
+		return;
+	pthread_join(w->io.tid, NULL);
+	w->io.busy = false;
+	if (w->io.err == EINVAL && w->direct && w->err == 0) {
+		int fl = fcntl(w->fd, F_GETFL);
+
+		w->direct = false;
+		if (fl < 0 || fcntl(w->fd, F_SETFL, fl & ~O_DIRECT) != 0)
+			w->err = errno;
+		else
+			w->err = write_all(w->fd, w->io.data + w->io.done, w->io.len - w->io.done,
+			    &done);
+	} else if (w->io.err != 0 && w->err == 0) {
+		w->err = w->io.err;
+	}
+}
+
+/*
+ * Hands a full buffer to a thread that writes it while the next one is
+ * filled: formatting and the disk then overlap. Returns false when no
+ * thread could start (the caller writes it itself).
+ */
+static bool
+csvw_write_behind(struct csvw *w)
+{
+	char *full = w->out;
+
+	csvw_wait(w);
+	if (w->err != 0 || !w->direct)
+		return false;
+	w->out = w->spare;
+	w->spare = full;
+	w->io = (struct csvw_io){ .fd = w->fd, .data = full, .len = w->len };
+	if (pthread_create(&w->io.tid, NULL, io_run, &w->io) != 0) {
+		w->spare = w->out;
+		w->out = full;
+		return false;
+	}
+	w->io.busy = true;
+	w->len = 0;
+	return true;
+}
+
 /*
  * Writes out the buffered bytes; the first error is kept for temp_close.
  * A report that fills its buffer is written with O_DIRECT from then on:
@@ -182,7 +253,17 @@ csvw_flush(struct csvw *w, bool last)
 
 		w->direct_tried = true;
 		w->direct = fl >= 0 && fcntl(w->fd, F_SETFL, fl | O_DIRECT) == 0;
+		if (w->direct && posix_memalign((void **)&w->spare, CSVW_DIRECT_ALIGN, CSVW_BUF) != 0)
+			mem_fail();
 	}
+	if (w->direct && !last && w->len == CSVW_BUF && csvw_write_behind(w))
+		return;
+	csvw_wait(w);
+	if (w->err != 0) {
+		w->len = 0;
+		return;
+	}
+	direct = w->len - w->len % CSVW_DIRECT_ALIGN;
 	if (w->direct && direct > 0) {
 		int e = write_all(w->fd, w->out, direct, &done);
 
@@ -260,6 +341,7 @@ temp_open(struct report *rep, int i, struct diag *d)
 	w->err = 0;
 	w->len = 0;
 	w->direct_tried = w->direct = false;
+	w->io.busy = false;
 	if (report_header[i] == NULL) {
 		w->fd = -1;
 		w->fp = fdopen(fd, "w");
@@ -853,9 +935,11 @@ report_close(struct report *rep)
 	for (int i = 0; i < R_COUNT; i++) {
 		if (rep->w[i].fp != NULL)
 			fclose(rep->w[i].fp);
+		csvw_wait(&rep->w[i]);
 		if (rep->w[i].fd >= 0)
 			close(rep->w[i].fd);
 		free(rep->w[i].out);
+		free(rep->w[i].spare);
 		if (rep->tmp[i] != NULL) {
 			unlink(rep->tmp[i]);
 			free(rep->tmp[i]);

@@ -39,6 +39,40 @@ else
 	echo "faults: cannot mount a tmpfs (not root?): full-disk check skipped"
 fi
 
+# 1b. Reports of several MiB are written with O_DIRECT, each full buffer on
+# a thread while the next is filled: the same bytes on the disk and on a
+# tmpfs, and a full disk in the middle of them fails cleanly.
+awk 'BEGIN { print "CustomerId,SubscriptionId,OfferName,Quantity";
+	for (i = 1; i <= 20000; i++)
+		printf "c%d,s%d,Dynamics 365 for Sales Enterprise Edition CRMOL Basic (Qualified Offer),%d\n", i, i, i % 97 + 1 }' >"$tmp/large.csv"
+"$bin" -s "$tmp/large.csv" --as-of 2019-01-01 -q -o "$tmp/large-disk"
+[ "$(wc -l <"$tmp/large-disk/replacements.csv")" = 20001 ] && ok ||
+	bad "large reports: replacements.csv has $(wc -l <"$tmp/large-disk/replacements.csv") lines"
+[ "$(tail -n 1 "$tmp/large-disk/replacements.csv" | cut -d, -f1,3,10)" = "c9999,s9999,9" ] && ok ||
+	bad "large reports: last row $(tail -n 1 "$tmp/large-disk/replacements.csv")"
+mkdir -p "$tmp/big-fs"
+if mount -t tmpfs -o size=64m tmpfs "$tmp/big-fs" 2>/dev/null; then
+	"$bin" -s "$tmp/large.csv" --as-of 2019-01-01 -q -o "$tmp/big-fs/out"
+	cmp -s "$tmp/large-disk/replacements.csv" "$tmp/big-fs/out/replacements.csv" && ok ||
+		bad "large reports: tmpfs and disk differ"
+	umount "$tmp/big-fs"
+	mount -t tmpfs -o size=3m tmpfs "$tmp/big-fs"
+	good_run "$tmp/big-fs/out"
+	sum1=$(cat "$tmp/big-fs/out/"*.csv | md5sum)
+	"$bin" -s "$tmp/large.csv" --as-of 2019-01-01 -q -o "$tmp/big-fs/out" 2>"$tmp/err"
+	st=$?
+	[ $st -eq 1 ] && ok || bad "full disk, large reports: exit $st, expected 1"
+	grep -q "No space left on device" "$tmp/err" && ok ||
+		bad "full disk, large reports: message: $(cat "$tmp/err")"
+	[ "$(cat "$tmp/big-fs/out/"*.csv | md5sum)" = "$sum1" ] && ok ||
+		bad "full disk, large reports: the last good reports changed"
+	no_temps "$tmp/big-fs/out" && ok || bad "full disk, large reports: temporary files left"
+	umount "$tmp/big-fs"
+else
+	skip=$((skip + 1))
+	echo "faults: cannot mount a tmpfs (not root?): large-report checks on tmpfs skipped"
+fi
+
 # 2. SIGINT and SIGTERM while an input is being read (stdin held open).
 for sig in INT TERM; do
 	out="$tmp/sig-$sig"
