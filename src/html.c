@@ -165,8 +165,11 @@ totals_compute(struct totals *t, const struct ledger_summary *s, const struct re
 		t->seats = sat_add(t->seats, c->retired_seats);
 		t->status[status_index(report_audit_status(c))]++;
 	}
-	for (size_t i = 0; i < s->nsubs; i++)
-		totals_add_sub(t, &s->subs[i], ctx);
+	for (size_t i = 0; i < s->nsubs; i++) {
+		struct sub_row row = ledger_sub_row(s, i);
+
+		totals_add_sub(t, &row, ctx);
+	}
 	for (size_t i = 0; i < ctx->nfiles; i++)
 		t->rejected += ctx->files[i].rejected;
 }

@@ -138,27 +138,31 @@ keep_last(char **field, const char *s)
 }
 
 /*
- * A Bloom filter of the ids kept (8 bits per id, two probes): most records
- * that match no rule have an id never kept, and this says so from a small
- * bit array, without building the lower-case key or missing the cache.
+ * A Bloom filter of the ids kept (8 bits per id, two probes in one 64-bit
+ * word): most records that match no rule have an id never kept, and this
+ * says so from a small bit array with one memory access, without looking
+ * the id up.
  */
+static uint64_t
+seen_bits_of(uint64_t h)
+{
+	return (uint64_t)1 << (h >> 52 & 63) | (uint64_t)1 << (h >> 58);
+}
+
 static bool
 seen_has(const struct ledger *l, uint64_t h)
 {
-	uint64_t mask = l->seen_bits - 1, a = h & mask, b = (h >> 32 ^ h >> 7) & mask;
+	uint64_t b = seen_bits_of(h);
 
 	if (l->seen_bits == 0)
 		return false;
-	return (l->seen[a >> 6] >> (a & 63) & 1) && (l->seen[b >> 6] >> (b & 63) & 1);
+	return (l->seen[(h ^ h >> 29) & (l->seen_bits / 64 - 1)] & b) == b;
 }
 
 static void
 seen_set(struct ledger *l, uint64_t h)
 {
-	uint64_t mask = l->seen_bits - 1, a = h & mask, b = (h >> 32 ^ h >> 7) & mask;
-
-	l->seen[a >> 6] |= (uint64_t)1 << (a & 63);
-	l->seen[b >> 6] |= (uint64_t)1 << (b & 63);
+	l->seen[(h ^ h >> 29) & (l->seen_bits / 64 - 1)] |= seen_bits_of(h);
 }
 
 static void
@@ -457,7 +461,7 @@ sort_live(struct ledger *l, struct sub **out)
 	for (size_t k = 0, from = 0; k < nc; from = at[k++]) {
 		size_t len = at[k] - from;
 
-		if (len > 8) {
+		if (len > 32) {
 			qsort(out + from, len, sizeof(*out), cmp_sub_id);
 			continue;
 		}
@@ -626,6 +630,7 @@ ledger_summarize(struct ledger *l, struct ledger_summary *out)
 	struct customer **by_key;
 
 	memset(out, 0, sizeof(*out));
+	out->rules = l->rules;
 	by_key = rank_customers(l);
 	for (size_t i = 0; i < l->customers.count; i++)
 		for (size_t k = 0; by_key[i]->fam != NULL && k < nfam; k++)
@@ -640,15 +645,8 @@ ledger_summarize(struct ledger *l, struct ledger_summary *out)
 		if (values_status_active(s->status, strlen(s->status)) &&
 		    __builtin_add_overflow(f->purchased, s->quantity, &f->purchased))
 			f->purchased = INT64_MAX;
-		if (r->kind != RULE_RETIRED)
-			continue;
-		out->subs[out->nsubs++] = (struct sub_row){
-			.customer_key = s->customer->key,
-			.customer_name = s->customer->name ? s->customer->name : "",
-			.id = s->id, .offer = s->offer, .status = s->status, .rule = r,
-			.auto_renew = s->auto_renew, .quantity = s->quantity,
-			.end_date = s->end_date,
-		};
+		if (r->kind == RULE_RETIRED)
+			out->subs[out->nsubs++] = s;
 	}
 	suggested = mem_calloc(rules_count(l->rules), sizeof(*suggested));
 	bought = mem_calloc(rules_count(l->rules), sizeof(*bought));
@@ -664,11 +662,25 @@ ledger_summarize(struct ledger *l, struct ledger_summary *out)
 	free(by_key);
 }
 
+struct sub_row
+ledger_sub_row(const struct ledger_summary *s, size_t i)
+{
+	const struct sub *x = s->subs[i];
+
+	return (struct sub_row){
+		.customer_key = x->customer->key,
+		.customer_name = x->customer->name ? x->customer->name : "",
+		.id = x->id, .offer = x->offer, .status = x->status,
+		.rule = rules_get(s->rules, (size_t)x->rule), .auto_renew = x->auto_renew,
+		.quantity = x->quantity, .end_date = x->end_date,
+	};
+}
+
 void
 ledger_summary_free(struct ledger_summary *s)
 {
 	free(s->customers);
-	free(s->subs);
+	free((void *)s->subs);
 	free(s->families);
 	memset(s, 0, sizeof(*s));
 }

@@ -89,11 +89,15 @@ struct family_row {
 	uint64_t assigned;
 };
 
+struct sub;
+
 struct ledger_summary {
 	struct customer_row *customers;	/* affected customers, by key */
 	size_t ncustomers, customers_cap;
-	struct sub_row *subs;		/* retired subscriptions */
+	/* Retired subscriptions in report order: read them with ledger_sub_row. */
+	const struct sub **subs;
 	size_t nsubs;
+	struct rules *rules;
 	struct family_row *families;
 	size_t nfamilies;
 	uint64_t unmatched_users;
@@ -107,5 +111,10 @@ void ledger_done_reading(struct ledger *l);
 /* Builds the rows of the reports (as often as wished). */
 void ledger_summarize(struct ledger *l, struct ledger_summary *out);
 void ledger_summary_free(struct ledger_summary *s);
+/*
+ * Row i of s->subs. Made on demand from the ledger's own record, so that
+ * the summary holds a pointer per subscription rather than a copy.
+ */
+struct sub_row ledger_sub_row(const struct ledger_summary *s, size_t i);
 
 #endif

@@ -645,7 +645,7 @@ write_replacements(struct report *rep, const struct ledger_summary *s,
 		}
 	}
 	for (size_t i = 0; i < s->nsubs; i++) {
-		const struct sub_row *r = &s->subs[i];
+		const struct sub_row row = ledger_sub_row(s, i), *r = &row;
 		/* Rules lie in one array: a rule's place is its distance from the first. */
 		const struct rule_texts *t = &rt[r->rule - rules_get(ctx->rules, 0)];
 

@@ -82,12 +82,12 @@ test_subs(struct rules *r)
 	ledger_summarize(l, &s);
 	CHECK_INT_EQ(s.nsubs, 2);
 	if (s.nsubs == 2) {
-		CHECK_STR_EQ(s.subs[0].id, "aaaa-1");
-		CHECK_STR_EQ(s.subs[0].rule->id, "cep-basic-qo");
-		CHECK_STR_EQ(s.subs[0].status, "suspended");	/* lower case */
-		CHECK_INT_EQ(s.subs[0].quantity, 7);
-		CHECK_STR_EQ(s.subs[1].id, "bbbb-2");
-		CHECK_STR_EQ(s.subs[1].status, "active");
+		CHECK_STR_EQ(ledger_sub_row(&s, 0).id, "aaaa-1");
+		CHECK_STR_EQ(ledger_sub_row(&s, 0).rule->id, "cep-basic-qo");
+		CHECK_STR_EQ(ledger_sub_row(&s, 0).status, "suspended");	/* lower case */
+		CHECK_INT_EQ(ledger_sub_row(&s, 0).quantity, 7);
+		CHECK_STR_EQ(ledger_sub_row(&s, 1).id, "bbbb-2");
+		CHECK_STR_EQ(ledger_sub_row(&s, 1).status, "active");
 	}
 	c = customer(&s, "c1");
 	CHECK(c != NULL);
@@ -190,7 +190,7 @@ test_subs(struct rules *r)
 	}
 	/* Subscription rows carry the customer's name. */
 	for (size_t i = 0; i < s.nsubs; i++)
-		CHECK_STR_EQ(s.subs[i].customer_name, "Second Name");
+		CHECK_STR_EQ(ledger_sub_row(&s, i).customer_name, "Second Name");
 	ledger_summary_free(&s);
 	/* A second summary counts the seats once, also after reading is done. */
 	ledger_done_reading(l);
@@ -229,12 +229,12 @@ test_order(struct rules *r)
 	}
 	CHECK_INT_EQ(s.nsubs, 4);
 	if (s.nsubs == 4) {
-		CHECK_STR_EQ(s.subs[0].customer_key, "Alpha");
-		CHECK_STR_EQ(s.subs[1].customer_key, "alpha");
-		CHECK_STR_EQ(s.subs[1].id, "m-sub");
-		CHECK_STR_EQ(s.subs[2].id, "a-sub");
-		CHECK_STR_EQ(s.subs[3].id, "z-sub");
-		CHECK_INT_EQ(s.subs[3].end_date, day("2019-01-10"));
+		CHECK_STR_EQ(ledger_sub_row(&s, 0).customer_key, "Alpha");
+		CHECK_STR_EQ(ledger_sub_row(&s, 1).customer_key, "alpha");
+		CHECK_STR_EQ(ledger_sub_row(&s, 1).id, "m-sub");
+		CHECK_STR_EQ(ledger_sub_row(&s, 2).id, "a-sub");
+		CHECK_STR_EQ(ledger_sub_row(&s, 3).id, "z-sub");
+		CHECK_INT_EQ(ledger_sub_row(&s, 3).end_date, day("2019-01-10"));
 	}
 	/* Families: by customer key, then family name. */
 	CHECK_INT_EQ(s.nfamilies, 6);
