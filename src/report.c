@@ -402,19 +402,20 @@ static const unsigned char byte_class[256] = {
 };
 
 /*
- * A text field: made valid UTF-8, guarded against formulas with a leading
- * quote, and quoted by libcsv when it holds a delimiter, quote or line end.
- * One pass over the bytes says which of these a field needs; most need none.
+ * A text field as it goes in a report: made valid UTF-8, guarded against
+ * formulas with a leading quote, and quoted by libcsv when it holds a
+ * delimiter, quote or line end. One pass over the bytes says which of
+ * these a field needs; most need none, and then *out is s itself.
+ * Otherwise the text is built in w's scratch buffers. Returns its length.
  */
-static void
-put_text(struct csvw *w, const char *s, size_t n)
+static size_t
+field_text(struct csvw *w, const char *s, size_t n, const char **out)
 {
 	bool guard = n > 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
 	    s[0] == '\t' || s[0] == '\r');
 	unsigned cls = 0;
 	size_t need;
 
-	sep(w);
 	for (size_t i = 0; i < n; i++)
 		cls |= byte_class[(unsigned char)s[i]];
 	if ((cls & B_NUL) || ((cls & B_HIGH) && !text_utf8_valid(s, n))) {
@@ -426,27 +427,60 @@ put_text(struct csvw *w, const char *s, size_t n)
 		for (size_t i = 0; i < n; i++)
 			cls |= byte_class[(unsigned char)s[i]];
 	}
-	if (!(cls & B_QUOTE)) {
-		if (guard)
-			put_byte(w, '\'');
-		put_raw(w, s, n);
-		return;
+	if (!guard && !(cls & B_QUOTE)) {
+		*out = s;
+		return n;
 	}
-	if (guard) {
-		/* The guard goes inside the quotes: '"'=A,B"' would not be text. */
-		w->guarded.len = 0;
+	/* The guard goes inside any quotes: '"'=A,B"' would not be text. */
+	w->guarded.len = 0;
+	if (guard)
 		buf_addc(&w->guarded, '\'');
-		buf_add(&w->guarded, s, n);
-		s = w->guarded.data;
-		n = w->guarded.len;
+	buf_add(&w->guarded, s, n);
+	if (!(cls & B_QUOTE)) {
+		*out = w->guarded.data;
+		return w->guarded.len;
 	}
-	need = csv_write(NULL, 0, s, n);
+	need = csv_write(NULL, 0, w->guarded.data, w->guarded.len);
 	if (w->quoted.cap < need + 1) {
 		w->quoted.data = mem_realloc(w->quoted.data, need + 1);
 		w->quoted.cap = need + 1;
 	}
-	csv_write(w->quoted.data, need, s, n);
-	put_raw(w, w->quoted.data, need);
+	csv_write(w->quoted.data, need, w->guarded.data, w->guarded.len);
+	*out = w->quoted.data;
+	return need;
+}
+
+static void
+put_text(struct csvw *w, const char *s, size_t n)
+{
+	const char *t;
+	size_t k = field_text(w, s, n, &t);
+
+	sep(w);
+	put_raw(w, t, k);
+}
+
+/* Appends the fields to b as a piece of a row ("a,b,c"), for put_piece. */
+static void
+piece_build(struct csvw *w, struct buf *b, const char *const *fields, size_t n)
+{
+	b->len = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *t;
+		size_t k = field_text(w, fields[i], strlen(fields[i]), &t);
+
+		if (i > 0)
+			buf_addc(b, ',');
+		buf_add(b, t, k);
+	}
+}
+
+/* Writes a piece made by piece_build: several fields at once. */
+static void
+put_piece(struct csvw *w, const struct buf *b)
+{
+	sep(w);
+	put_raw(w, b->data ? b->data : "", b->len);
 }
 
 static void
@@ -600,29 +634,40 @@ write_affected(struct report *rep, const struct ledger_summary *s, const struct 
 	free(v);
 }
 
-/* The texts a rule puts in every row: its suggestion and alternatives. */
-struct rule_texts {
-	const char *suggested;
-	struct buf alternatives;
+/*
+ * replacements.csv repeats the same texts row after row: a customer's key
+ * and name over its subscriptions, an offer's name with its rule and
+ * audience, a rule's suggestions. Each is formatted once, as a piece.
+ */
+struct offer_piece {
+	const char *offer;
+	const struct rule *rule;
+	struct buf text;	/* offer_name,rule_id,family,audience */
 };
 
-/* The audience of the last few offers: offers are interned, so by pointer. */
-struct audience_memo {
-	const char *offer[32], *audience[32];
-	size_t n, next;
-};
+#define OFFER_PIECES 64
 
-static const char *
-audience_of(struct audience_memo *m, const char *offer)
+static const struct buf *
+offer_piece(struct csvw *w, struct offer_piece *op, size_t *n, const struct sub_row *r)
 {
 	size_t k;
+	const char *f[4];
 
-	for (k = 0; k < m->n; k++)
-		if (m->offer[k] == offer)
-			return m->audience[k];
-	k = m->n < 32 ? m->n++ : m->next++ % 32;
-	m->offer[k] = offer;
-	return m->audience[k] = report_audience(offer);
+	for (k = 0; k < *n; k++)
+		if (op[k].offer == r->offer && op[k].rule == r->rule)
+			return &op[k].text;
+	if (*n < OFFER_PIECES)
+		k = (*n)++;
+	else
+		k = (size_t)((uintptr_t)r->offer / 16 % OFFER_PIECES);
+	op[k].offer = r->offer;
+	op[k].rule = r->rule;
+	f[0] = r->offer;
+	f[1] = r->rule->id;
+	f[2] = r->rule->family;
+	f[3] = report_audience(r->offer);
+	piece_build(w, &op[k].text, f, 4);
+	return &op[k].text;
 }
 
 static void
@@ -630,43 +675,54 @@ write_replacements(struct report *rep, const struct ledger_summary *s,
     const struct report_ctx *ctx)
 {
 	struct csvw *w = &rep->w[R_REPLACEMENTS];
-	size_t nrules = rules_count(ctx->rules);
-	struct rule_texts *rt = mem_calloc(nrules, sizeof(*rt));
-	struct audience_memo am = { 0 };
+	size_t nrules = rules_count(ctx->rules), nop = 0;
+	struct buf *tail = mem_calloc(nrules, sizeof(*tail)), alt = { 0 }, who = { 0 };
+	struct offer_piece *op = mem_calloc(OFFER_PIECES, sizeof(*op));
+	const char *last_key = NULL;
 
 	for (size_t k = 0; k < nrules; k++) {
 		const struct rule *r = rules_get(ctx->rules, k);
+		const char *f[2];
 
-		rt[k].suggested = r->nsuggest > 0 ? rules_get(ctx->rules, r->suggest[0])->family : "";
+		alt.len = 0;
 		for (size_t j = 1; j < r->nsuggest; j++) {
 			if (j > 1)
-				buf_addc(&rt[k].alternatives, ';');
-			buf_adds(&rt[k].alternatives, rules_get(ctx->rules, r->suggest[j])->family);
+				buf_addc(&alt, ';');
+			buf_adds(&alt, rules_get(ctx->rules, r->suggest[j])->family);
 		}
+		buf_terminate(&alt);
+		f[0] = r->nsuggest > 0 ? rules_get(ctx->rules, r->suggest[0])->family : "";
+		f[1] = alt.data;
+		piece_build(w, &tail[k], f, 2);
 	}
 	for (size_t i = 0; i < s->nsubs; i++) {
 		const struct sub_row row = ledger_sub_row(s, i), *r = &row;
-		/* Rules lie in one array: a rule's place is its distance from the first. */
-		const struct rule_texts *t = &rt[r->rule - rules_get(ctx->rules, 0)];
 
-		put_str(w, r->customer_key);
-		put_str(w, r->customer_name);
+		if (r->customer_key != last_key) {
+			const char *f[2] = { r->customer_key, r->customer_name };
+
+			piece_build(w, &who, f, 2);
+			last_key = r->customer_key;
+		}
+		put_piece(w, &who);
 		put_str(w, r->id);
-		put_str(w, r->offer);
-		put_str(w, r->rule->id);
-		put_str(w, r->rule->family);
-		put_str(w, audience_of(&am, r->offer));
+		put_piece(w, offer_piece(w, op, &nop, r));
 		put_str(w, r->status);
 		put_str(w, r->auto_renew < 0 ? "" : r->auto_renew ? "true" : "false");
 		put_int(w, r->quantity);
 		put_deadline(w, r->end_date, ctx);
-		put_str(w, t->suggested);
-		put_text(w, t->alternatives.data ? t->alternatives.data : "", t->alternatives.len);
+		/* Rules lie in one array: a rule's place is its distance from the first. */
+		put_piece(w, &tail[r->rule - rules_get(ctx->rules, 0)]);
 		end_row(w);
 	}
 	for (size_t k = 0; k < nrules; k++)
-		buf_free(&rt[k].alternatives);
-	free(rt);
+		buf_free(&tail[k]);
+	for (size_t k = 0; k < OFFER_PIECES; k++)
+		buf_free(&op[k].text);
+	free(tail);
+	free(op);
+	buf_free(&alt);
+	buf_free(&who);
 }
 
 struct replacements_job {
