@@ -550,6 +550,41 @@ scan_line(struct records *r, size_t pos, size_t lim, bool *high)
 }
 
 /*
+ * field_keep for every field of an ASCII line without quotes or NUL bytes,
+ * shorter than the field limit: nothing to check or convert, only trimming
+ * (spaces and tabs, as text_trim) and noting where each field is.
+ */
+static void
+fields_ascii(struct records *r, size_t start, size_t stop)
+{
+	struct record *rec = &r->rec;
+	size_t nf = r->ndpos + 1, keep = r->max_kept && r->max_kept < nf ? r->max_kept : nf;
+	size_t from = start;
+
+	if (keep > r->fcap) {
+		size_t cap = r->fcap;
+
+		mem_grow((void **)&r->foff, &r->fcap, keep, sizeof(size_t));
+		r->flen = mem_realloc(r->flen, r->fcap * sizeof(size_t));
+		mem_grow((void **)&r->fsrc, &cap, keep, sizeof(bool));
+	}
+	for (size_t k = 0; k < keep; k++) {
+		size_t a = from, b = k < r->ndpos ? r->dpos[k] : stop;
+
+		from = b + 1;
+		while (a < b && (r->buf[a] == ' ' || r->buf[a] == '\t'))
+			a++;
+		while (b > a && (r->buf[b - 1] == ' ' || r->buf[b - 1] == '\t'))
+			b--;
+		r->foff[k] = a;
+		r->flen[k] = b - a;
+		r->fsrc[k] = true;
+	}
+	rec->nfields = nf;
+	rec->kept = keep;
+}
+
+/*
  * The common case in one pass: at a record's start, a line with no quote
  * and no NUL byte that ends (LF, CRLF or CR) inside the buffer. Its fields
  * are exactly what split_plain would make of it. Returns 1 with *out
@@ -586,14 +621,18 @@ fast_line(struct records *r, struct record **out)
 		}
 	}
 	record_begin(r, start);
-	from = start;
-	for (size_t k = 0; k <= r->ndpos; k++) {
-		size_t to = k < r->ndpos ? r->dpos[k] : stop;
-		const char *f = r->buf + from;
-		size_t n = text_trim(&f, to - from);
+	if (high || (r->max_field != 0 && stop - start > r->max_field)) {
+		from = start;
+		for (size_t k = 0; k <= r->ndpos; k++) {
+			size_t to = k < r->ndpos ? r->dpos[k] : stop;
+			const char *f = r->buf + from;
+			size_t n = text_trim(&f, to - from);
 
-		field_keep(r, f, n, true, !high, false);
-		from = to + 1;
+			field_keep(r, f, n, true, !high, false);
+			from = to + 1;
+		}
+	} else {
+		fields_ascii(r, start, stop);
 	}
 	r->pos = end;
 	r->line++;
