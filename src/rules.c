@@ -45,8 +45,18 @@ struct compiled {
 struct classifier {
 	const struct rules *rules;
 	pcre2_match_data **md;
-	struct strmap memo;	/* text -> rule index + 2 (1: no rule) */
+	struct memo_entry *memo;	/* open addressing; key NULL: an empty slot */
+	size_t memo_cap, memo_count;
+	struct arena keys;		/* the memo's keys: name then id */
 	struct buf key;
+};
+
+/* What one (offer name, offer id) pair was classified as. */
+struct memo_entry {
+	uint64_t hash;
+	const char *key;
+	size_t nlen, idlen;
+	int rule;		/* -1: none */
 };
 
 struct rules {
@@ -429,7 +439,6 @@ rules_classifier_new(const struct rules *r)
 		if (c->md[i] == NULL)
 			mem_fail();
 	}
-	strmap_init(&c->memo);
 	return c;
 }
 
@@ -441,7 +450,8 @@ rules_classifier_free(struct classifier *c)
 	for (size_t i = 0; i < c->rules->n; i++)
 		pcre2_match_data_free(c->md[i]);
 	free(c->md);
-	strmap_free(&c->memo);
+	free(c->memo);
+	arena_free(&c->keys);
 	buf_free(&c->key);
 	free(c);
 }
@@ -464,24 +474,61 @@ rule_match(struct classifier *c, size_t i, const char *s, size_t n, struct diag 
 	return -1;
 }
 
+/* The memo's slot for the pair: its entry, or the empty slot to fill. */
+static struct memo_entry *
+memo_slot(const struct classifier *c, uint64_t h, const char *name, size_t nlen,
+    const char *id, size_t idlen)
+{
+	size_t mask = c->memo_cap - 1;
+
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		struct memo_entry *e = &c->memo[i];
+
+		if (e->key == NULL || (e->hash == h && e->nlen == nlen && e->idlen == idlen &&
+		    memcmp(e->key, name, nlen) == 0 && memcmp(e->key + nlen, id, idlen) == 0))
+			return e;
+	}
+}
+
+/* Twice the slots (at least 256), every entry placed again. */
+static void
+memo_grow(struct classifier *c)
+{
+	struct memo_entry *old = c->memo;
+	size_t n = c->memo_cap;
+
+	c->memo_cap = n ? n * 2 : 256;
+	c->memo = mem_calloc(c->memo_cap, sizeof(*c->memo));
+	for (size_t i = 0; i < n; i++)
+		if (old[i].key != NULL)
+			*memo_slot(c, old[i].hash, old[i].key, old[i].nlen, old[i].key + old[i].nlen,
+			    old[i].idlen) = old[i];
+	free(old);
+}
+
+/*
+ * Classifies by the memo of pairs already seen, hashed and compared where
+ * they lie (no copy), else by the rules: first rule whose pattern matches
+ * the name or, failing that, the id.
+ */
 int
 rules_classify_with(struct classifier *c, const char *name, size_t nlen, const char *id,
     size_t idlen, int *out, struct diag *d)
 {
-	struct strmap_entry *e;
-	uint32_t n32 = (uint32_t)nlen;
+	struct memo_entry *e;
+	uint64_t h;
 
-	if (id == NULL)
+	if (id == NULL) {
+		id = "";
 		idlen = 0;
-	/* The memo key is the name's length, the name and the id. */
-	c->key.len = 0;
-	buf_add(&c->key, &n32, sizeof(n32));
-	buf_add(&c->key, name, nlen);
-	buf_add(&c->key, id, idlen);
-	e = strmap_find(&c->memo, c->key.data, c->key.len);
-	if (e != NULL) {
-		*out = (int)((intptr_t)e->value - 2);
-		return 0;
+	}
+	h = strmap_hash(name, nlen) * 0x9e3779b97f4a7c15ULL ^ strmap_hash(id, idlen);
+	if (c->memo_cap > 0) {
+		e = memo_slot(c, h, name, nlen, id, idlen);
+		if (e->key != NULL) {
+			*out = e->rule;
+			return 0;
+		}
 	}
 	*out = -1;
 	for (size_t i = 0; i < c->rules->n && *out < 0; i++) {
@@ -494,9 +541,16 @@ rules_classify_with(struct classifier *c, const char *name, size_t nlen, const c
 		if (m == 1)
 			*out = (int)i;
 	}
-	if (c->memo.count < MEMO_MAX) {
-		e = strmap_put(&c->memo, c->key.data, c->key.len, NULL);
-		e->value = (void *)(intptr_t)(*out + 2);
+	if (c->memo_count < MEMO_MAX) {
+		if ((c->memo_count + 1) * 4 > c->memo_cap * 3)
+			memo_grow(c);
+		c->key.len = 0;
+		buf_add(&c->key, name, nlen);
+		buf_add(&c->key, id, idlen);
+		e = memo_slot(c, h, name, nlen, id, idlen);
+		*e = (struct memo_entry){ h, arena_strndup(&c->keys, c->key.data ? c->key.data : "",
+		    c->key.len), nlen, idlen, *out };
+		c->memo_count++;
 	}
 	return 0;
 }
