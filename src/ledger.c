@@ -138,7 +138,7 @@ keep_last(char **field, const char *s)
 }
 
 /*
- * A Bloom filter of the ids kept (8 bits per id, two probes in one 64-bit
+ * A Bloom filter of the ids kept (16 bits per id, two probes in one 64-bit
  * word): most records that match no rule have an id never kept, and this
  * says so from a small bit array with one memory access, without looking
  * the id up.
@@ -168,7 +168,7 @@ seen_set(struct ledger *l, uint64_t h)
 static void
 seen_add(struct ledger *l, uint64_t h)
 {
-	if (++l->seen_count * 8 > l->seen_bits) {
+	if (++l->seen_count * 16 > l->seen_bits) {
 		/* Twice the bits, set again from every id kept. */
 		l->seen_bits = l->seen_bits ? l->seen_bits * 2 : 1 << 16;
 		free(l->seen);
