@@ -851,35 +851,78 @@ write_manifest(struct report *rep, const struct report_ctx *ctx)
 	    rules_crc(ctx->rules), rules_count(ctx->rules), 0);
 }
 
-/* Flushes, syncs and closes report i; -1 with d filled on a write error. */
-static int
-temp_close(struct report *rep, int i, struct diag *d)
+/* One report's fsync, on a thread of its own (see temp_close_all). */
+struct sync_job {
+	int fd, err;
+	pthread_t tid;
+	bool threaded;
+};
+
+static void *
+sync_run(void *arg)
 {
-	struct csvw *w = &rep->w[i];
-	int e = 0;
+	struct sync_job *j = arg;
 
-	if (w->fp != NULL) {
-		FILE *fp = w->fp;
+	j->err = fsync(j->fd) != 0 ? errno : 0;
+	return NULL;
+}
 
-		w->fp = NULL;
-		if (fflush(fp) != 0 || ferror(fp) || fsync(fileno(fp)) != 0)
-			e = errno ? errno : EIO;
-		if (fclose(fp) != 0 && e == 0)
-			e = errno;
-	} else if (w->fd >= 0) {
-		csvw_flush(w, true);
-		e = w->err;
-		if (e == 0 && fsync(w->fd) != 0)
-			e = errno;
-		if (close(w->fd) != 0 && e == 0)
-			e = errno;
-		w->fd = -1;
-	} else {
-		return 0;	/* summary.html with --no-html */
+/*
+ * Flushes, syncs and closes every report; -1 with d filled (the first
+ * report in order that failed) on a write error. The fsyncs run at once,
+ * one thread each: the file system can then commit them together instead
+ * of one after another (a journal commit each on ext4).
+ */
+static int
+temp_close_all(struct report *rep, struct diag *d)
+{
+	struct sync_job job[R_COUNT];
+	int err[R_COUNT] = { 0 };
+
+	for (int i = 0; i < R_COUNT; i++) {
+		struct csvw *w = &rep->w[i];
+
+		job[i] = (struct sync_job){ .fd = -1 };
+		if (w->fp != NULL) {
+			if (fflush(w->fp) != 0 || ferror(w->fp))
+				err[i] = errno ? errno : EIO;
+			job[i].fd = fileno(w->fp);
+		} else if (w->fd >= 0) {
+			csvw_flush(w, true);
+			err[i] = w->err;
+			job[i].fd = w->fd;
+		}
 	}
-	if (e != 0) {
-		diag_set(d, rep->outdir, 0, "cannot write %s: %s", report_name[i], strerror(e));
-		return -1;
+	for (int i = 0; i < R_COUNT; i++) {
+		if (job[i].fd < 0 || err[i] != 0)
+			continue;
+		job[i].threaded = pthread_create(&job[i].tid, NULL, sync_run, &job[i]) == 0;
+		if (!job[i].threaded)
+			sync_run(&job[i]);
+	}
+	for (int i = 0; i < R_COUNT; i++) {
+		struct csvw *w = &rep->w[i];
+
+		if (job[i].threaded)
+			pthread_join(job[i].tid, NULL);
+		if (err[i] == 0)
+			err[i] = job[i].err;
+		if (w->fp != NULL) {
+			if (fclose(w->fp) != 0 && err[i] == 0)
+				err[i] = errno;
+			w->fp = NULL;
+		} else if (w->fd >= 0) {
+			if (close(w->fd) != 0 && err[i] == 0)
+				err[i] = errno;
+			w->fd = -1;
+		}
+	}
+	for (int i = 0; i < R_COUNT; i++) {
+		if (err[i] != 0) {
+			diag_set(d, rep->outdir, 0, "cannot write %s: %s", report_name[i],
+			    strerror(err[i]));
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -914,10 +957,7 @@ report_write(struct report *rep, const struct ledger_summary *s,
 			return -1;
 		}
 	}
-	for (int i = 0; i < R_COUNT; i++)
-		if (temp_close(rep, i, d) != 0)
-			return -1;
-	return 0;
+	return temp_close_all(rep, d);
 }
 
 /*
