@@ -18,13 +18,15 @@ struct sub {
 	int auto_renew;
 	int64_t quantity;
 	int32_t end_date, status_date;
+	uint32_t seq;		/* the customer's: ranks are looked up without a pointer chase */
 	bool live;
+	bool active, suspended;	/* what the status says */
 };
 
 struct customer {
 	const char *key;	/* the map's copy */
 	char *name, *domain;
-	size_t rank;		/* its place in key order, for sorting */
+	uint32_t seq;		/* order of creation: index of ledger.rank_of */
 	struct famcount *fam;	/* by family index; NULL until one is counted */
 	bool covered;		/* some license row belongs to it */
 	bool replacement_user;
@@ -57,6 +59,8 @@ struct ledger {
 	struct strmap texts;		/* interned offers and statuses */
 	struct arena ids;		/* the subscriptions' ids as read */
 	const char *last_offer, *last_status;
+	bool last_active, last_suspended;	/* what last_status says */
+	uint32_t *rank_of;		/* by customer seq, while summarizing */
 	struct customer *last_customer;
 	bool joins_ready;
 	struct strmap by_domain;	/* lower-case domain -> smallest key */
@@ -97,6 +101,7 @@ ledger_free(struct ledger *l)
 		return;
 	arena_free(&l->ids);
 	free(l->subs);
+	free(l->rank_of);
 	free(l->seen);
 	free(l->idx);
 	strmap_each(&l->customers, free_customer, NULL);
@@ -121,7 +126,10 @@ customer_get(struct ledger *l, const char *key, bool create)
 	if (created) {
 		struct customer *c = mem_calloc(1, sizeof(*c));
 
+		if (l->customers.count > UINT32_MAX)
+			mem_fail();
 		c->key = e->key;
+		c->seq = (uint32_t)(l->customers.count - 1);
 		e->value = c;
 	}
 	return e->value;
@@ -253,10 +261,21 @@ ledger_add_sub(struct ledger *l, const struct sub_in *in)
 	}
 	s->offer = intern(l, in->offer, strlen(in->offer), &l->last_offer);
 	text_lower(&l->tmp, in->status, strlen(in->status));
-	s->status = intern(l, l->tmp.data, l->tmp.len, &l->last_status);
+	{
+		const char *was = l->last_status;
+
+		s->status = intern(l, l->tmp.data, l->tmp.len, &l->last_status);
+		if (s->status != was || was == NULL) {
+			l->last_active = values_status_active(s->status, strlen(s->status));
+			l->last_suspended = strcmp(s->status, "suspended") == 0;
+		}
+		s->active = l->last_active;
+		s->suspended = l->last_suspended;
+	}
 	if (l->last_customer == NULL || strcmp(l->last_customer->key, in->customer_key) != 0)
 		l->last_customer = customer_get(l, in->customer_key, true);
 	s->customer = l->last_customer;
+	s->seq = s->customer->seq;
 	keep_last(&s->customer->name, in->customer_name);
 	keep_last(&s->customer->domain, in->customer_domain);
 	s->rule = in->rule;
@@ -450,13 +469,13 @@ sort_live(struct ledger *l, struct sub **out)
 
 	for (size_t i = 0; i < l->nsubs; i++)
 		if (l->subs[i].live)
-			at[l->subs[i].customer->rank + 1]++;
+			at[l->rank_of[l->subs[i].seq] + 1]++;
 	for (size_t k = 0; k < nc; k++)
 		at[k + 1] += at[k];
 	n = at[nc];
 	for (size_t i = 0; i < l->nsubs; i++)
 		if (l->subs[i].live)
-			out[at[l->subs[i].customer->rank]++] = &l->subs[i];
+			out[at[l->rank_of[l->subs[i].seq]]++] = &l->subs[i];
 	/* at[k] is now where run k ends. */
 	for (size_t k = 0, from = 0; k < nc; from = at[k++]) {
 		size_t len = at[k] - from;
@@ -493,8 +512,8 @@ collect_customer(struct strmap_entry *e, void *arg)
 }
 
 /*
- * Numbers the customers in key order (subscriptions then sort by number)
- * and returns them in that order; the caller frees the array.
+ * Ranks the customers in key order (rank_of, by seq: subscriptions then
+ * sort by rank) and returns them in that order; the caller frees the array.
  */
 static struct customer **
 rank_customers(struct ledger *l)
@@ -503,8 +522,10 @@ rank_customers(struct ledger *l)
 
 	strmap_each(&l->customers, collect_customer, &p);
 	qsort(v, l->customers.count, sizeof(*v), cmp_customer);
+	free(l->rank_of);
+	l->rank_of = mem_calloc(l->customers.count + 1, sizeof(*l->rank_of));
 	for (size_t i = 0; i < l->customers.count; i++)
-		v[i]->rank = i;
+		l->rank_of[v[i]->seq] = (uint32_t)i;
 	return v;
 }
 
@@ -549,7 +570,11 @@ family_rows(struct ledger *l, struct customer **by_key, struct ledger_summary *o
 	free(order);
 }
 
-/* One customer's retired and replacement subscriptions, s[0..n). */
+/*
+ * One customer's retired and replacement subscriptions, s[0..n), in one
+ * pass: its family counts, its row, and its retired subscriptions
+ * appended to out->subs.
+ */
 static void
 summarize_customer(struct ledger *l, struct sub **s, size_t n, struct ledger_summary *out,
     bool *suggested, bool *bought)
@@ -564,17 +589,21 @@ summarize_customer(struct ledger *l, struct sub **s, size_t n, struct ledger_sum
 	row.deprovision = DATE_NONE;
 	for (size_t i = 0; i < n; i++) {
 		const struct rule *r = rules_get(l->rules, (size_t)s[i]->rule);
-		bool active = values_status_active(s[i]->status, strlen(s[i]->status));
+		struct famcount *f = famcount_get(l, c, r->family_index);
+		bool active = s[i]->active;
 
+		if (active && __builtin_add_overflow(f->purchased, s[i]->quantity, &f->purchased))
+			f->purchased = INT64_MAX;
 		if (r->kind == RULE_REPLACEMENT) {
 			if (active)
 				bought[s[i]->rule] = true;
 			continue;
 		}
+		out->subs[out->nsubs++] = s[i];
 		row.retired++;
 		for (size_t k = 0; k < r->nsuggest; k++)
 			suggested[r->suggest[k]] = true;
-		if (strcmp(s[i]->status, "suspended") == 0 && s[i]->status_date != DATE_NONE &&
+		if (s[i]->suspended && s[i]->status_date != DATE_NONE &&
 		    (row.deprovision == DATE_NONE || s[i]->status_date + 120 > row.deprovision))
 			row.deprovision = s[i]->status_date + 120;
 		if (!active)
@@ -637,17 +666,6 @@ ledger_summarize(struct ledger *l, struct ledger_summary *out)
 			by_key[i]->fam[k].purchased = 0;
 	nlive = sort_live(l, live);
 	out->subs = mem_calloc(nlive + 1, sizeof(*out->subs));
-	for (size_t i = 0; i < nlive; i++) {
-		struct sub *s = live[i];
-		const struct rule *r = rules_get(l->rules, (size_t)s->rule);
-		struct famcount *f = famcount_get(l, s->customer, r->family_index);
-
-		if (values_status_active(s->status, strlen(s->status)) &&
-		    __builtin_add_overflow(f->purchased, s->quantity, &f->purchased))
-			f->purchased = INT64_MAX;
-		if (r->kind == RULE_RETIRED)
-			out->subs[out->nsubs++] = s;
-	}
 	suggested = mem_calloc(rules_count(l->rules), sizeof(*suggested));
 	bought = mem_calloc(rules_count(l->rules), sizeof(*bought));
 	for (size_t i = 0, j; i < nlive; i = j) {
@@ -658,6 +676,8 @@ ledger_summarize(struct ledger *l, struct ledger_summary *out)
 	free(suggested);
 	free(bought);
 	free(live);
+	free(l->rank_of);
+	l->rank_of = NULL;
 	family_rows(l, by_key, out);
 	free(by_key);
 }
