@@ -474,35 +474,70 @@ rule_match(struct classifier *c, size_t i, const char *s, size_t n, struct diag 
 	return -1;
 }
 
-/* The memo's slot for the pair: its entry, or the empty slot to fill. */
+/* Probes of the memo at most: a cache may miss, but never walk far. */
+#define MEMO_PROBES 64
+
+/*
+ * A hash of a memo text: all of a short one, else its length and three
+ * 8-byte samples (start, middle, end). The few dozen offer names and ids
+ * of an export differ there; texts that do not merely share a probe
+ * sequence, which MEMO_PROBES bounds.
+ */
+static uint64_t
+memo_hash(const char *s, size_t n)
+{
+	uint64_t a, b, c, h;
+
+	if (n < 24)
+		return strmap_hash(s, n);
+	memcpy(&a, s, 8);
+	memcpy(&b, s + n / 2 - 4, 8);
+	memcpy(&c, s + n - 8, 8);
+	h = a * 0x9e3779b97f4a7c15ULL ^ b * 0xc2b2ae3d27d4eb4fULL ^ c * 0x165667b19e3779f9ULL ^ n;
+	h ^= h >> 31;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return h ^ h >> 29;
+}
+
+/*
+ * The memo's slot for the pair: its entry, or the empty slot to fill;
+ * NULL when neither is within MEMO_PROBES slots.
+ */
 static struct memo_entry *
 memo_slot(const struct classifier *c, uint64_t h, const char *name, size_t nlen,
     const char *id, size_t idlen)
 {
-	size_t mask = c->memo_cap - 1;
+	size_t mask = c->memo_cap - 1, i = h & mask;
 
-	for (size_t i = h & mask;; i = (i + 1) & mask) {
+	for (int k = 0; k < MEMO_PROBES; k++, i = (i + 1) & mask) {
 		struct memo_entry *e = &c->memo[i];
 
 		if (e->key == NULL || (e->hash == h && e->nlen == nlen && e->idlen == idlen &&
 		    memcmp(e->key, name, nlen) == 0 && memcmp(e->key + nlen, id, idlen) == 0))
 			return e;
 	}
+	return NULL;
 }
 
 /* Twice the slots (at least 256), every entry placed again. */
 static void
 memo_grow(struct classifier *c)
 {
-	struct memo_entry *old = c->memo;
+	struct memo_entry *old = c->memo, *e;
 	size_t n = c->memo_cap;
 
 	c->memo_cap = n ? n * 2 : 256;
 	c->memo = mem_calloc(c->memo_cap, sizeof(*c->memo));
-	for (size_t i = 0; i < n; i++)
-		if (old[i].key != NULL)
-			*memo_slot(c, old[i].hash, old[i].key, old[i].nlen, old[i].key + old[i].nlen,
-			    old[i].idlen) = old[i];
+	for (size_t i = 0; i < n; i++) {
+		if (old[i].key == NULL)
+			continue;
+		e = memo_slot(c, old[i].hash, old[i].key, old[i].nlen, old[i].key + old[i].nlen,
+		    old[i].idlen);
+		if (e != NULL)
+			*e = old[i];
+		else
+			c->memo_count--;	/* a cache: it may forget */
+	}
 	free(old);
 }
 
@@ -522,10 +557,10 @@ rules_classify_with(struct classifier *c, const char *name, size_t nlen, const c
 		id = "";
 		idlen = 0;
 	}
-	h = strmap_hash(name, nlen) * 0x9e3779b97f4a7c15ULL ^ strmap_hash(id, idlen);
+	h = memo_hash(name, nlen) * 0x9e3779b97f4a7c15ULL ^ memo_hash(id, idlen);
 	if (c->memo_cap > 0) {
 		e = memo_slot(c, h, name, nlen, id, idlen);
-		if (e->key != NULL) {
+		if (e != NULL && e->key != NULL) {
 			*out = e->rule;
 			return 0;
 		}
@@ -548,9 +583,11 @@ rules_classify_with(struct classifier *c, const char *name, size_t nlen, const c
 		buf_add(&c->key, name, nlen);
 		buf_add(&c->key, id, idlen);
 		e = memo_slot(c, h, name, nlen, id, idlen);
-		*e = (struct memo_entry){ h, arena_strndup(&c->keys, c->key.data ? c->key.data : "",
-		    c->key.len), nlen, idlen, *out };
-		c->memo_count++;
+		if (e != NULL) {
+			*e = (struct memo_entry){ h, arena_strndup(&c->keys,
+			    c->key.data ? c->key.data : "", c->key.len), nlen, idlen, *out };
+			c->memo_count++;
+		}
 	}
 	return 0;
 }
