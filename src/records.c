@@ -67,6 +67,15 @@ struct records {
 	size_t fptr_cap;
 	size_t *dpos;		/* delimiters of the line scan_line read */
 	size_t ndpos, dpos_cap;
+	/*
+	 * A line with quotes that fast_line measured for split_quoted: where
+	 * it ends, its last quote, the number of delimiters before its first
+	 * quote (dpos[0..pre_nd0)); all its delimiters are in dpos. Only
+	 * while pre.
+	 */
+	bool pre;
+	bool pre_high;
+	size_t pre_end, pre_term, pre_q2, pre_nd0;
 };
 
 /*
@@ -410,6 +419,58 @@ split_quoted(struct records *r, size_t start, size_t stop, size_t *from)
 	return 1;
 }
 
+/* Keeps the fields between the delimiters dpos[a..b) (from..., ...to). */
+static void
+fields_at(struct records *r, size_t from, size_t a, size_t b, size_t to, bool ascii)
+{
+	for (size_t k = a; k <= b; k++) {
+		size_t e = k < b ? r->dpos[k] : to;
+		const char *f = r->buf + from;
+		size_t n = text_trim(&f, e - from);
+
+		field_keep(r, f, n, true, ascii, false);
+		from = e + 1;
+	}
+}
+
+/*
+ * split_quoted for a line fast_line measured (r->pre): the same steps on
+ * the same bytes, with the quotes and delimiters already found. There is
+ * no NUL byte in the line.
+ */
+static int
+split_quoted_pre(struct records *r, size_t start, size_t stop, size_t *from)
+{
+	size_t nd0 = r->pre_nd0, q2 = r->pre_q2, dl = SIZE_MAX, k, fs, len, n;
+
+	for (k = nd0; k < r->ndpos; k++)
+		if (r->dpos[k] > q2) {
+			dl = r->dpos[k];
+			break;
+		}
+	record_begin(r, start);
+	if (nd0 > 0)
+		fields_at(r, start, 0, nd0 - 1, r->dpos[nd0 - 1], !r->pre_high);
+	fs = nd0 > 0 ? r->dpos[nd0 - 1] + 1 : start;
+	*from = fs;
+	if (dl == SIZE_MAX) {
+		fields_detach(r);
+		return 0;
+	}
+	len = dl + 1 - fs;
+	n = csv_parse(&r->csv, r->buf + fs, len, on_field, on_row, r);
+	if (n < len)
+		return -1;
+	*from += len;
+	if (r->csv.pstate != CSV_STATE_FIELD_NOT_BEGUN) {
+		fields_detach(r);
+		return 0;
+	}
+	parser_reset(r);
+	fields_at(r, dl + 1, k + 1, r->ndpos, stop, !r->pre_high);
+	return 1;
+}
+
 /* Chooses among , ; and tab by their count outside quotes in the header. */
 static char
 detect_delimiter(const char *s, size_t n)
@@ -585,6 +646,95 @@ fields_ascii(struct records *r, size_t start, size_t stop)
 }
 
 /*
+ * The rest of a line after its first quote, from pos: notes every
+ * delimiter (inside quotes too) and the last quote (*q2), and stops at
+ * the first line end or NUL byte, whose offset it returns (lim when none).
+ */
+static size_t
+scan_rest(struct records *r, size_t pos, size_t lim, size_t *q2, bool *high)
+{
+	const char *b = r->buf;
+	size_t i = pos;
+	unsigned hi = 0;
+
+#if defined(__SSE2__)
+	{
+		const __m128i nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+		const __m128i qu = _mm_set1_epi8('"'), zero = _mm_setzero_si128();
+		const __m128i de = _mm_set1_epi8(r->delim);
+
+		for (; i + 16 <= lim; i += 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+			unsigned stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			    _mm_or_si128(_mm_cmpeq_epi8(v, nl), _mm_cmpeq_epi8(v, cr)),
+			    _mm_cmpeq_epi8(v, zero)));
+			unsigned dm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, de));
+			unsigned qm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, qu));
+
+			hi |= (unsigned)_mm_movemask_epi8(v);
+			if (stop != 0) {
+				unsigned below = (1u << __builtin_ctz(stop)) - 1;
+
+				dm &= below;
+				qm &= below;
+			}
+			if (qm != 0)
+				*q2 = i + 31 - (size_t)__builtin_clz(qm);
+			for (; dm != 0; dm &= dm - 1)
+				dpos_push(r, i + (size_t)__builtin_ctz(dm));
+			if (stop != 0) {
+				*high = *high || hi != 0;
+				return i + (size_t)__builtin_ctz(stop);
+			}
+		}
+	}
+#endif
+	for (; i < lim; i++) {
+		unsigned char c = (unsigned char)b[i];
+
+		hi |= c & 0x80;
+		if (c == '\n' || c == '\r' || c == '\0')
+			break;
+		if (c == '"')
+			*q2 = i;
+		else if (c == (unsigned char)r->delim)
+			dpos_push(r, i);
+	}
+	*high = *high || hi != 0;
+	return i;
+}
+
+/*
+ * A line whose scan stopped at a quote (q1): measures the rest of it for
+ * split_quoted_pre, through r->pre. Leaves r->pre false when the line
+ * does not end inside the buffer or holds a NUL byte (the general path
+ * then finds out what it is).
+ */
+static void
+quoted_line(struct records *r, size_t q1, size_t lim, bool high)
+{
+	size_t q2 = q1, nd0 = r->ndpos, e = scan_rest(r, q1 + 1, lim, &q2, &high);
+	char c;
+
+	if (e == lim)
+		return;
+	c = r->buf[e];
+	if (c == '\n') {
+		r->pre_end = e + 1;
+		r->pre_term = 1;
+	} else if (c == '\r' && e + 1 < r->len) {
+		r->pre_term = r->buf[e + 1] == '\n' ? 2 : 1;
+		r->pre_end = e + r->pre_term;
+	} else {
+		return;
+	}
+	r->pre = true;
+	r->pre_high = high;
+	r->pre_q2 = q2;
+	r->pre_nd0 = nd0;
+}
+
+/*
  * The common case in one pass: at a record's start, a line with no quote
  * and no NUL byte that ends (LF, CRLF or CR) inside the buffer. Its fields
  * are exactly what split_plain would make of it. Returns 1 with *out
@@ -602,6 +752,10 @@ fast_line(struct records *r, struct record **out)
 	if (stop == lim)
 		return 0;
 	c = r->buf[stop];
+	if (c == '"') {
+		quoted_line(r, stop, lim, high);
+		return 0;
+	}
 	if (c == '\n')
 		end = stop + 1;
 	else if (c == '\r' && stop + 1 < r->len)
@@ -791,7 +945,10 @@ records_next(struct records *r, struct record **out, struct diag *d)
 			if (k == 2)
 				continue;
 		}
-		if (segment(r, &end, &term) != 0) {
+		if (r->pre) {
+			end = r->pre_end;
+			term = r->pre_term;
+		} else if (segment(r, &end, &term) != 0) {
 			if (fill(r, d) != 0)
 				return -1;
 			continue;
@@ -805,7 +962,8 @@ records_next(struct records *r, struct record **out, struct diag *d)
 			}
 			continue;
 		}
-		if (!r->in_record && !r->libcsv_only && (term > 0 || (end == r->len && r->eof)) &&
+		if (!r->pre && !r->in_record && !r->libcsv_only &&
+		    (term > 0 || (end == r->len && r->eof)) &&
 		    memchr(r->buf + r->pos, '"', end - term - r->pos) == NULL) {
 			bool any = split_plain(r, r->pos, end - term);
 
@@ -819,7 +977,10 @@ records_next(struct records *r, struct record **out, struct diag *d)
 		}
 		from = r->pos;
 		if (!r->in_record && !r->libcsv_only && (term > 0 || (end == r->len && r->eof))) {
-			int k = split_quoted(r, r->pos, end - term, &from);
+			int k = r->pre ? split_quoted_pre(r, r->pos, end - term, &from) :
+			    split_quoted(r, r->pos, end - term, &from);
+
+			r->pre = false;
 
 			if (k > 0) {
 				r->pos = end;
