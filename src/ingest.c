@@ -698,21 +698,42 @@ out:
 	return rc;
 }
 
-/* Cuts map[from, n) into chunks that end just after a line feed. */
+/*
+ * Where the first line feed at or after `at` is in the file (n bytes),
+ * plus one; n when there is none. Read with pread rather than through the
+ * mapping: the kernel maps whole large pages of the page cache around any
+ * byte touched, which would count megabytes per cut as skuscan's memory.
+ */
 static size_t
-chunks_plan(const char *map, size_t from, size_t n, size_t size, struct chunk **out)
+cut_after(int fd, size_t at, size_t n)
+{
+	char buf[4096];
+
+	while (at < n) {
+		size_t want = n - at < sizeof(buf) ? n - at : sizeof(buf);
+		ssize_t k = pread(fd, buf, want, (off_t)at);
+		const char *nl;
+
+		if (k <= 0)
+			return n;	/* the mapping stays right: the chunk just grows */
+		nl = memchr(buf, '\n', (size_t)k);
+		if (nl != NULL)
+			return at + (size_t)(nl - buf) + 1;
+		at += (size_t)k;
+	}
+	return n;
+}
+
+/* Cuts the file's bytes [from, n) into chunks that end just after a line feed. */
+static size_t
+chunks_plan(int fd, size_t from, size_t n, size_t size, struct chunk **out)
 {
 	struct chunk *c = NULL;
 	size_t count = 0, cap = 0;
 
 	while (from < n) {
-		size_t end = from + size < n ? from + size : n;
-		const char *nl;
+		size_t end = from + size < n ? cut_after(fd, from + size, n) : n;
 
-		if (end < n) {
-			nl = memchr(map + end, '\n', n - end);
-			end = nl ? (size_t)(nl - map) + 1 : n;
-		}
 		mem_grow((void **)&c, &cap, count + 1, sizeof(*c));
 		memset(&c[count], 0, sizeof(*c));
 		c[count].start = from;
@@ -793,13 +814,9 @@ read_mapped(struct reader *r, const struct records_opts *ro, int threads, size_t
 		crc = crc_update(0, map, data);
 		p.ro = &cro;
 		p.map = map;
-		p.nchunks = chunks_plan(map, data, n, chunk ? chunk : CHUNK_SIZE, &p.chunk);
-		/*
-		 * Planning touched a page at every cut, and the kernel maps a
-		 * piece of the page cache around each: memory counted as ours
-		 * long before its chunk is read. Unmapped again here (the data
-		 * stays in the page cache).
-		 */
+		p.nchunks = chunks_plan(input_fd(r->in), data, n, chunk ? chunk : CHUNK_SIZE,
+		    &p.chunk);
+		/* What reading the header mapped: unmapped (it stays in the page cache). */
 		madvise((void *)map, n, MADV_DONTNEED);
 		pthread_mutex_init(&p.mu, NULL);
 		pthread_cond_init(&p.cv, NULL);
