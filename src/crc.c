@@ -8,6 +8,7 @@
 #include "crc.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
 #include <immintrin.h>
 
 /*
@@ -92,8 +93,16 @@ crc_have_clmul(void)
 {
 	static int have = -1;
 
-	if (have < 0)
-		have = __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1");
+	/*
+	 * One CPUID leaf, not __builtin_cpu_supports: that links libgcc's
+	 * start-up probe of every feature, dozens of CPUID instructions, each
+	 * a trap to the hypervisor on a virtual machine.
+	 */
+	if (have < 0) {
+		unsigned a, b, c, d;
+
+		have = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_PCLMUL) && (c & bit_SSE4_1);
+	}
 	return have;
 }
 #endif

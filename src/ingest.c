@@ -33,6 +33,7 @@
 #define REASON_VALUE_MAX 120
 
 /* Files smaller than this are read by one thread. */
+#define BACKGROUND_MIN (1u << 20)	/* ...and this, without a reading thread */
 #define PARALLEL_MIN (16u << 20)
 #define CHUNK_SIZE (4u << 20)
 #define CHUNKS_AHEAD 3
@@ -948,7 +949,9 @@ ingest_file(struct ingest *g, struct file_stats *st, struct diag *d)
 	if (m < 0)
 		goto out;
 	if (m > 0) {
-		if (g->opts->threads > 1)
+		/* A small file is read before a thread would have started. */
+		if (g->opts->threads > 1 &&
+		    (input_size(r.in) == 0 || input_size(r.in) >= BACKGROUND_MIN))
 			input_background(r.in);
 		if (records_open(&r.rd, r.in, st->path, &ro, d) != 0 ||
 		    read_header(&r, kind, d) != 0 || read_serial(&r, kind, d) != 0)

@@ -69,6 +69,8 @@ struct csvw {
 };
 
 #define CSVW_BUF (1u << 20)
+/* Rows of replacements.csv from which it is written on a thread of its own. */
+#define REPLACEMENTS_THREAD_MIN 4096
 #define CSVW_DIRECT_ALIGN 4096u	/* a multiple of any disk's logical block */
 
 struct report {
@@ -938,7 +940,8 @@ report_write(struct report *rep, const struct ledger_summary *s,
 		/* replacements.csv, the largest, on a thread of its own. */
 		struct replacements_job job = { rep, s, ctx };
 		pthread_t tid;
-		bool threaded = pthread_create(&tid, NULL, replacements_thread, &job) == 0;
+		bool threaded = s->nsubs >= REPLACEMENTS_THREAD_MIN &&
+		    pthread_create(&tid, NULL, replacements_thread, &job) == 0;
 		int html_rc = 0;
 
 		if (!threaded)
