@@ -65,7 +65,7 @@ struct records {
 	struct record rec;
 	const char **fptr;
 	size_t fptr_cap;
-	size_t *dpos;		/* delimiters of the line scan_line read */
+	size_t *dpos;		/* delimiters of the line scan read */
 	size_t ndpos, dpos_cap;
 	/*
 	 * A line with quotes that fast_line measured for split_quoted: where
@@ -560,98 +560,14 @@ dpos_push(struct records *r, size_t at)
 }
 
 /*
- * One pass over buf[pos, lim): notes every delimiter and stops at the
- * first line end, quote or NUL byte, whose offset it returns (lim when
- * none). *high says some byte had its high bit set.
+ * One pass over buf[pos, lim): appends every delimiter to dpos and stops
+ * at the first line end or NUL byte, and with quote_stops at the first
+ * quote too, returning its offset (lim when none). Without quote_stops,
+ * *q2 becomes the last quote passed. *high is set when some byte has its
+ * high bit set.
  */
 static size_t
-scan_line(struct records *r, size_t pos, size_t lim, bool *high)
-{
-	const char *b = r->buf;
-	size_t i = pos;
-	unsigned hi = 0;
-
-	r->ndpos = 0;
-#if defined(__SSE2__)
-	{
-		const __m128i nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
-		const __m128i qu = _mm_set1_epi8('"'), zero = _mm_setzero_si128();
-		const __m128i de = _mm_set1_epi8(r->delim);
-
-		for (; i + 16 <= lim; i += 16) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
-			unsigned stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-			    _mm_or_si128(_mm_cmpeq_epi8(v, nl), _mm_cmpeq_epi8(v, cr)),
-			    _mm_or_si128(_mm_cmpeq_epi8(v, qu), _mm_cmpeq_epi8(v, zero))));
-			unsigned dm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, de));
-
-			hi |= (unsigned)_mm_movemask_epi8(v);
-			if (stop != 0)
-				dm &= (1u << __builtin_ctz(stop)) - 1;
-			for (; dm != 0; dm &= dm - 1)
-				dpos_push(r, i + (size_t)__builtin_ctz(dm));
-			if (stop != 0) {
-				*high = hi != 0;
-				return i + (size_t)__builtin_ctz(stop);
-			}
-		}
-	}
-#endif
-	for (; i < lim; i++) {
-		unsigned char c = (unsigned char)b[i];
-
-		hi |= c & 0x80;
-		if (c == '\n' || c == '\r' || c == '"' || c == '\0')
-			break;
-		if (c == (unsigned char)r->delim)
-			dpos_push(r, i);
-	}
-	*high = hi != 0;
-	return i;
-}
-
-/*
- * field_keep for every field of an ASCII line without quotes or NUL bytes,
- * shorter than the field limit: nothing to check or convert, only trimming
- * (spaces and tabs, as text_trim) and noting where each field is.
- */
-static void
-fields_ascii(struct records *r, size_t start, size_t stop)
-{
-	struct record *rec = &r->rec;
-	size_t nf = r->ndpos + 1, keep = r->max_kept && r->max_kept < nf ? r->max_kept : nf;
-	size_t from = start;
-
-	if (keep > r->fcap) {
-		size_t cap = r->fcap;
-
-		mem_grow((void **)&r->foff, &r->fcap, keep, sizeof(size_t));
-		r->flen = mem_realloc(r->flen, r->fcap * sizeof(size_t));
-		mem_grow((void **)&r->fsrc, &cap, keep, sizeof(bool));
-	}
-	for (size_t k = 0; k < keep; k++) {
-		size_t a = from, b = k < r->ndpos ? r->dpos[k] : stop;
-
-		from = b + 1;
-		while (a < b && (r->buf[a] == ' ' || r->buf[a] == '\t'))
-			a++;
-		while (b > a && (r->buf[b - 1] == ' ' || r->buf[b - 1] == '\t'))
-			b--;
-		r->foff[k] = a;
-		r->flen[k] = b - a;
-		r->fsrc[k] = true;
-	}
-	rec->nfields = nf;
-	rec->kept = keep;
-}
-
-/*
- * The rest of a line after its first quote, from pos: notes every
- * delimiter (inside quotes too) and the last quote (*q2), and stops at
- * the first line end or NUL byte, whose offset it returns (lim when none).
- */
-static size_t
-scan_rest(struct records *r, size_t pos, size_t lim, size_t *q2, bool *high)
+scan(struct records *r, size_t pos, size_t lim, bool quote_stops, size_t *q2, bool *high)
 {
 	const char *b = r->buf;
 	size_t i = pos;
@@ -668,17 +584,19 @@ scan_rest(struct records *r, size_t pos, size_t lim, size_t *q2, bool *high)
 			unsigned stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(
 			    _mm_or_si128(_mm_cmpeq_epi8(v, nl), _mm_cmpeq_epi8(v, cr)),
 			    _mm_cmpeq_epi8(v, zero)));
-			unsigned dm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, de));
 			unsigned qm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, qu));
+			unsigned dm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, de));
 
 			hi |= (unsigned)_mm_movemask_epi8(v);
+			if (quote_stops)
+				stop |= qm;
 			if (stop != 0) {
 				unsigned below = (1u << __builtin_ctz(stop)) - 1;
 
 				dm &= below;
 				qm &= below;
 			}
-			if (qm != 0)
+			if (!quote_stops && qm != 0)
 				*q2 = i + 31 - (size_t)__builtin_clz(qm);
 			for (; dm != 0; dm &= dm - 1)
 				dpos_push(r, i + (size_t)__builtin_ctz(dm));
@@ -693,7 +611,7 @@ scan_rest(struct records *r, size_t pos, size_t lim, size_t *q2, bool *high)
 		unsigned char c = (unsigned char)b[i];
 
 		hi |= c & 0x80;
-		if (c == '\n' || c == '\r' || c == '\0')
+		if (c == '\n' || c == '\r' || c == '\0' || (c == '"' && quote_stops))
 			break;
 		if (c == '"')
 			*q2 = i;
@@ -705,6 +623,38 @@ scan_rest(struct records *r, size_t pos, size_t lim, size_t *q2, bool *high)
 }
 
 /*
+ * field_keep for every field of an ASCII line without quotes or NUL bytes,
+ * shorter than the field limit: nothing to check or convert, only trimming
+ * and noting where each field is.
+ */
+static void
+fields_ascii(struct records *r, size_t start, size_t stop)
+{
+	struct record *rec = &r->rec;
+	size_t nf = r->ndpos + 1, keep = r->max_kept && r->max_kept < nf ? r->max_kept : nf;
+	size_t from = start;
+
+	if (keep > r->fcap) {
+		size_t cap = r->fcap;
+
+		mem_grow((void **)&r->foff, &r->fcap, keep, sizeof(size_t));
+		r->flen = mem_realloc(r->flen, r->fcap * sizeof(size_t));
+		mem_grow((void **)&r->fsrc, &cap, keep, sizeof(bool));
+	}
+	for (size_t k = 0; k < keep; k++) {
+		size_t e = k < r->ndpos ? r->dpos[k] : stop;
+		const char *f = r->buf + from;
+
+		r->flen[k] = text_trim(&f, e - from);
+		r->foff[k] = (size_t)(f - r->buf);
+		r->fsrc[k] = true;
+		from = e + 1;
+	}
+	rec->nfields = nf;
+	rec->kept = keep;
+}
+
+/*
  * A line whose scan stopped at a quote (q1): measures the rest of it for
  * split_quoted_pre, through r->pre. Leaves r->pre false when the line
  * does not end inside the buffer or holds a NUL byte (the general path
@@ -713,7 +663,7 @@ scan_rest(struct records *r, size_t pos, size_t lim, size_t *q2, bool *high)
 static void
 quoted_line(struct records *r, size_t q1, size_t lim, bool high)
 {
-	size_t q2 = q1, nd0 = r->ndpos, e = scan_rest(r, q1 + 1, lim, &q2, &high);
+	size_t q2 = q1, nd0 = r->ndpos, e = scan(r, q1 + 1, lim, false, &q2, &high);
 	char c;
 
 	if (e == lim)
@@ -745,10 +695,11 @@ fast_line(struct records *r, struct record **out)
 {
 	size_t lim = r->len - r->pos > SEG_MAX ? r->pos + SEG_MAX : r->len;
 	size_t start = r->pos, stop, end, from;
-	bool high;
+	bool high = false;
 	char c;
 
-	stop = scan_line(r, start, lim, &high);
+	r->ndpos = 0;
+	stop = scan(r, start, lim, true, NULL, &high);
 	if (stop == lim)
 		return 0;
 	c = r->buf[stop];

@@ -13,6 +13,20 @@ bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 no_temps() { ! ls -a "$1" 2>/dev/null | grep -q '^\.skuscan-'; }
 good_run() { "$bin" -s "$top/samples/subscriptions.csv" --as-of 2019-01-01 -q -o "$1"; }
 
+# full_disk LABEL INPUT OUT: a run on INPUT fills the disk under OUT; it must
+# fail with ENOSPC and leave the last good reports as they were, no temporaries.
+full_disk() {
+	local label=$1 input=$2 out=$3 sum1 st
+	good_run "$out"
+	sum1=$(cat "$out/"*.csv | md5sum)
+	"$bin" -s "$input" --as-of 2019-01-01 -q -o "$out" 2>"$tmp/err"
+	st=$?
+	[ $st -eq 1 ] && ok || bad "$label: exit $st, expected 1"
+	grep -q "No space left on device" "$tmp/err" && ok || bad "$label: message: $(cat "$tmp/err")"
+	[ "$(cat "$out/"*.csv | md5sum)" = "$sum1" ] && ok || bad "$label: the last good reports changed"
+	no_temps "$out" && ok || bad "$label: temporary files left"
+}
+
 # Retired subscriptions enough for replacements.csv to outgrow a small disk.
 {
 	echo "CustomerId,SubscriptionId,OfferName,Quantity"
@@ -24,15 +38,7 @@ good_run() { "$bin" -s "$top/samples/subscriptions.csv" --as-of 2019-01-01 -q -o
 # 1. A full disk while the reports are written.
 mkdir -p "$tmp/full"
 if mount -t tmpfs -o size=48k tmpfs "$tmp/full" 2>/dev/null; then
-	good_run "$tmp/full/out"
-	sum1=$(cat "$tmp/full/out/"*.csv | md5sum)
-	"$bin" -s "$tmp/big.csv" --as-of 2019-01-01 -q -o "$tmp/full/out" 2>"$tmp/err"
-	st=$?
-	[ $st -eq 1 ] && ok || bad "full disk: exit $st, expected 1"
-	grep -q "No space left on device" "$tmp/err" && ok || bad "full disk: message: $(cat "$tmp/err")"
-	[ "$(cat "$tmp/full/out/"*.csv | md5sum)" = "$sum1" ] && ok ||
-		bad "full disk: the last good reports changed"
-	no_temps "$tmp/full/out" && ok || bad "full disk: temporary files left"
+	full_disk "full disk" "$tmp/big.csv" "$tmp/full/out"
 	umount "$tmp/full"
 else
 	skip=$((skip + 1))
@@ -57,16 +63,7 @@ if mount -t tmpfs -o size=64m tmpfs "$tmp/big-fs" 2>/dev/null; then
 		bad "large reports: tmpfs and disk differ"
 	umount "$tmp/big-fs"
 	mount -t tmpfs -o size=3m tmpfs "$tmp/big-fs"
-	good_run "$tmp/big-fs/out"
-	sum1=$(cat "$tmp/big-fs/out/"*.csv | md5sum)
-	"$bin" -s "$tmp/large.csv" --as-of 2019-01-01 -q -o "$tmp/big-fs/out" 2>"$tmp/err"
-	st=$?
-	[ $st -eq 1 ] && ok || bad "full disk, large reports: exit $st, expected 1"
-	grep -q "No space left on device" "$tmp/err" && ok ||
-		bad "full disk, large reports: message: $(cat "$tmp/err")"
-	[ "$(cat "$tmp/big-fs/out/"*.csv | md5sum)" = "$sum1" ] && ok ||
-		bad "full disk, large reports: the last good reports changed"
-	no_temps "$tmp/big-fs/out" && ok || bad "full disk, large reports: temporary files left"
+	full_disk "full disk, large reports" "$tmp/large.csv" "$tmp/big-fs/out"
 	umount "$tmp/big-fs"
 else
 	skip=$((skip + 1))
