@@ -209,16 +209,23 @@ record_finish(struct records *r, size_t end)
 /*
  * Keeps a field over the limit from growing libcsv's buffer: the record is
  * already rejected, so its bytes are dropped while parsing goes on to find
- * where the record ends. This resets libcsv's public entry_pos to the
- * smallest value its state allows (libcsv later subtracts the trailing
- * spaces, and for a possibly closed quoted field the quote as well).
+ * where the record ends. libcsv's public entry_pos still holds the spaces
+ * after an unquoted field, and after a possibly closed quoted field those
+ * and the quote: they are not the field's (libcsv drops them when the
+ * field ends), so they do not count against the limit. The reset leaves
+ * entry_pos at the smallest value the state allows.
  */
 static void
 field_limit(struct records *r)
 {
 	struct csv_parser *p = &r->csv;
+	size_t n = p->entry_pos;
 
-	if (r->max_field == 0 || p->entry_pos <= r->max_field)
+	if (p->pstate == CSV_STATE_FIELD_MIGHT_HAVE_ENDED)
+		n -= p->spaces + 1;
+	else if (p->pstate == CSV_STATE_FIELD_BEGUN && !p->quoted)
+		n -= p->spaces;
+	if (r->max_field == 0 || n <= r->max_field)
 		return;
 	if (r->rec.problem == RECORD_OK) {
 		r->rec.problem = RECORD_TOO_LONG;

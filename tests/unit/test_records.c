@@ -317,6 +317,37 @@ test_problems(void)
 		free(s);
 	}
 
+	/*
+	 * The limit measures a field as CSV reads it: without the spaces
+	 * around an unquoted field or after a closing quote, also when the
+	 * record is still open at the end of a piece of input (the last line
+	 * without a line end), through libcsv alone and the fast path alike.
+	 */
+	for (int only = 0; only < 2; only++) {
+		struct records_opts o = { 0, 8, true, 0, only == 1 };
+		static const char *const fit[] = {
+			"h1,h2\n\"q\",12345678   ", "h1,h2\n\"q\",\"12345678\"  \t",
+			"h1,h2\nq,12345678 \t ", "h1,h2\n\"q\",\"1234567\"\"\"  ",
+		};
+		static const char *const over[] = {
+			"h1,h2\n\"q\",123456789   ", "h1,h2\n\"q\",\"123456789\"  ",
+			"h1,h2\nq,123456789 \t ",
+		};
+
+		for (size_t i = 0; i < sizeof(fit) / sizeof(fit[0]); i++) {
+			read_all(r, fit[i], strlen(fit[i]), &o);
+			CHECK_INT_EQ(r->n, 2);
+			CHECK_INT_EQ(r->rec[1].problem, RECORD_OK);
+		}
+		CHECK_STR_EQ(r->rec[1].fields, "q|1234567\"");
+		for (size_t i = 0; i < sizeof(over) / sizeof(over[0]); i++) {
+			read_all(r, over[i], strlen(over[i]), &o);
+			CHECK_INT_EQ(r->n, 2);
+			CHECK_INT_EQ(r->rec[1].problem, RECORD_TOO_LONG);
+			CHECK_INT_EQ(r->rec[1].long_field, 1);
+		}
+	}
+
 	/* Windows-1252 fields are converted and counted. */
 	read_str(r, "name,city\nM\xfcller,K\xf6ln\nM\xc3\xbcller,Paris\n\x80 5,x\n");
 	CHECK_INT_EQ(r->n, 4);
