@@ -166,7 +166,8 @@ totals_compute(struct totals *t, const struct ledger_summary *s, const struct re
 		t->status[status_index(report_audit_status(c))]++;
 	}
 	for (size_t i = 0; i < s->nsubs; i++) {
-		struct sub_row row = ledger_sub_row(s, i);
+		char idbuf[LEDGER_ID_BUF];
+		struct sub_row row = ledger_sub_row(s, i, idbuf);
 
 		totals_add_sub(t, &row, ctx);
 	}

@@ -9,19 +9,37 @@
 #include "text.h"
 #include "values.h"
 
+/*
+ * How a subscription's id is kept. Most are GUIDs in one case: those are
+ * packed into 16 bytes (and spelled again, in their case, when written);
+ * any other id is kept as text in the ledger's arena.
+ */
+enum { ID_TEXT, ID_GUID_LOWER, ID_GUID_UPPER };
+
+/*
+ * A subscription: 48 bytes, as a ledger holds hundreds of thousands.
+ * Texts and customers are indexes into the ledger's tables.
+ */
 struct sub {
-	char *id;		/* as read (in the ledger's arena) */
-	size_t id_len;
-	const char *offer, *status;	/* interned */
-	struct customer *customer;
-	int rule;
-	int auto_renew;
+	union {
+		unsigned char guid[16];
+		struct {
+			const char *text;	/* as read, NUL-terminated */
+			uint32_t len;
+		} t;
+	} id;
 	int64_t quantity;
+	uint32_t customer;	/* index of ledger.cust, the customer's seq */
+	uint32_t offer, status;	/* indexes of ledger.text: interned */
 	int32_t end_date, status_date;
-	uint32_t seq;		/* the customer's: ranks are looked up without a pointer chase */
-	bool live;
-	bool active, suspended;	/* what the status says */
+	uint32_t rule : 24;	/* rules_load allows no more than RULES_MAX */
+	uint32_t id_form : 2;
+	uint32_t auto_renew : 2;	/* auto_renew + 1: 0 unknown, 1 false, 2 true */
+	uint32_t live : 1;
+	uint32_t active : 1, suspended : 1;	/* what the status says */
 };
+
+_Static_assert(sizeof(void *) > 8 || sizeof(struct sub) <= 48, "struct sub grew");
 
 struct customer {
 	const char *key;	/* the map's copy */
@@ -36,7 +54,7 @@ struct customer {
 /* One customer's seats and users of one family (a row of license_counts). */
 struct famcount {
 	int64_t purchased;
-	uint64_t assigned;
+	uint32_t assigned;	/* stays at UINT32_MAX once there */
 	bool used;		/* some subscription or user counted here */
 };
 
@@ -56,9 +74,13 @@ struct ledger {
 	size_t seen_bits, seen_count;
 	struct strmap customers;	/* key -> struct customer */
 	struct strmap users;		/* key \0 family \0 user, and key \0 user */
-	struct strmap texts;		/* interned offers and statuses */
-	struct arena ids;		/* the subscriptions' ids as read */
-	const char *last_offer, *last_status;
+	struct customer **cust;		/* by seq */
+	size_t cust_cap;
+	struct strmap texts;		/* interned offers and statuses -> index + 1 */
+	const char **text;		/* by index: the map's copies */
+	size_t ntext, text_cap;
+	struct arena ids;		/* the ids that are not packed GUIDs */
+	uint32_t last_offer, last_status;	/* indexes + 1, 0 for none */
 	bool last_active, last_suspended;	/* what last_status says */
 	uint32_t *rank_of;		/* by customer seq, while summarizing */
 	struct customer *last_customer;
@@ -104,6 +126,8 @@ ledger_free(struct ledger *l)
 	free(l->rank_of);
 	free(l->seen);
 	free(l->idx);
+	free(l->cust);
+	free((void *)l->text);
 	strmap_each(&l->customers, free_customer, NULL);
 	strmap_free(&l->customers);
 	strmap_free(&l->users);
@@ -131,6 +155,8 @@ customer_get(struct ledger *l, const char *key, bool create)
 		c->key = e->key;
 		c->seq = (uint32_t)(l->customers.count - 1);
 		e->value = c;
+		mem_grow((void **)&l->cust, &l->cust_cap, l->customers.count, sizeof(*l->cust));
+		l->cust[c->seq] = c;
 	}
 	return e->value;
 }
@@ -173,6 +199,125 @@ seen_set(struct ledger *l, uint64_t h)
 	l->seen[(h ^ h >> 29) & (l->seen_bits / 64 - 1)] |= seen_bits_of(h);
 }
 
+/* The text of a packed id, in its case: 36 bytes and a NUL into out. */
+static void
+guid_text(const struct sub *s, char out[LEDGER_ID_BUF])
+{
+	const char *digits = s->id_form == ID_GUID_UPPER ? "0123456789ABCDEF" :
+	    "0123456789abcdef";
+	size_t k = 0;
+
+	for (size_t i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[k++] = '-';
+		out[k++] = digits[s->id.guid[i] >> 4];
+		out[k++] = digits[s->id.guid[i] & 15];
+	}
+	out[k] = '\0';
+}
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Packs id when it is a GUID (8-4-4-4-12 hex digits) into g. Returns
+ * ID_TEXT when it is not, ID_GUID_UPPER when its letters are upper case,
+ * ID_GUID_LOWER when they are lower case (or it has none), and -1 when
+ * they mix cases: such an id is kept as text, to be written as read.
+ */
+static int
+guid_pack(const char *id, size_t len, unsigned char g[16])
+{
+	bool lower = false, upper = false;
+	size_t k = 0;
+
+	if (len != 36)
+		return ID_TEXT;
+	for (size_t i = 0; i < 36; i++) {
+		int v;
+
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (id[i] != '-')
+				return ID_TEXT;
+			continue;
+		}
+		if ((v = hex_value(id[i])) < 0)
+			return ID_TEXT;
+		lower |= id[i] >= 'a';
+		upper |= id[i] >= 'A' && id[i] <= 'F';
+		if (k % 2 == 0)
+			g[k / 2] = (unsigned char)(v << 4);
+		else
+			g[k / 2] |= (unsigned char)v;
+		k++;
+	}
+	return lower && upper ? -1 : upper ? ID_GUID_UPPER : ID_GUID_LOWER;
+}
+
+/* s's id as text: its own, or spelled into buf. */
+static const char *
+sub_id(const struct sub *s, char buf[LEDGER_ID_BUF])
+{
+	if (s->id_form == ID_TEXT)
+		return s->id.t.text;
+	guid_text(s, buf);
+	return buf;
+}
+
+static uint64_t
+sub_id_hash(const struct sub *s)
+{
+	char buf[LEDGER_ID_BUF];
+
+	if (s->id_form == ID_TEXT)
+		return strmap_hash_lower(s->id.t.text, s->id.t.len);
+	guid_text(s, buf);
+	return strmap_hash_lower(buf, 36);
+}
+
+/*
+ * An id looked up in the index: its text, and (packed on first need)
+ * whether it is a GUID of any case and its bytes.
+ */
+struct id_key {
+	const char *s;
+	size_t len;
+	int form;		/* -2: not yet packed */
+	unsigned char g[16];
+};
+
+/* Whether s has key's id, ignoring case. */
+static bool
+sub_id_is(const struct sub *s, struct id_key *key)
+{
+	if (s->id_form == ID_TEXT)
+		return s->id.t.len == key->len && text_ieq(key->s, key->len, s->id.t.text);
+	if (key->form == -2)
+		key->form = guid_pack(key->s, key->len, key->g);
+	return key->form != ID_TEXT && memcmp(s->id.guid, key->g, 16) == 0;
+}
+
+/* Byte order of two subscriptions' ids as read (strcmp's). */
+static int
+sub_id_cmp(const struct sub *a, const struct sub *b)
+{
+	char x[LEDGER_ID_BUF], y[LEDGER_ID_BUF];
+
+	/* Hex digits sort as their values in either case. */
+	if (a->id_form != ID_TEXT && a->id_form == b->id_form)
+		return memcmp(a->id.guid, b->id.guid, 16);
+	return strcmp(sub_id(a, x), sub_id(b, y));
+}
+
 static void
 seen_add(struct ledger *l, uint64_t h)
 {
@@ -182,41 +327,55 @@ seen_add(struct ledger *l, uint64_t h)
 		free(l->seen);
 		l->seen = mem_calloc(l->seen_bits / 64, sizeof(*l->seen));
 		for (size_t i = 0; i < l->nsubs; i++)
-			seen_set(l, strmap_hash_lower(l->subs[i].id, l->subs[i].id_len));
+			seen_set(l, sub_id_hash(&l->subs[i]));
 	}
 	seen_set(l, h);
 }
 
 /*
- * The one copy of a text that many subscriptions share (offer names and
- * statuses: a few dozen distinct ones among thousands of subscriptions).
+ * The index + 1 of the one copy of a text that many subscriptions share
+ * (offer names and statuses: a few dozen distinct ones among thousands of
+ * subscriptions).
  */
-static const char *
-intern(struct ledger *l, const char *s, size_t n, const char **last)
+static uint32_t
+intern(struct ledger *l, const char *s, size_t n, uint32_t *last)
 {
+	struct strmap_entry *e;
+	int created;
+
 	/* Consecutive records mostly repeat the last text: no hashing then. */
-	if (*last != NULL && strncmp(*last, s, n) == 0 && (*last)[n] == '\0')
-		return *last;
-	return *last = strmap_put(&l->texts, s, n, NULL)->key;
+	if (*last != 0) {
+		const char *t = l->text[*last - 1];
+
+		if (strncmp(t, s, n) == 0 && t[n] == '\0')
+			return *last;
+	}
+	e = strmap_put(&l->texts, s, n, &created);
+	if (created) {
+		if (l->ntext >= UINT32_MAX)
+			mem_fail();
+		mem_grow((void **)&l->text, &l->text_cap, l->ntext + 1, sizeof(*l->text));
+		l->text[l->ntext++] = e->key;
+		e->value = (void *)(uintptr_t)l->ntext;
+	}
+	return *last = (uint32_t)(uintptr_t)e->value;
 }
 
-/* The id index's slot for id: its subscription's, or the empty one to take. */
+/* The id index's slot for key: its subscription's, or the empty one to take. */
 static uint64_t *
-idx_slot(const struct ledger *l, const char *id, size_t len, uint64_t h)
+idx_slot(const struct ledger *l, struct id_key *key, uint64_t h)
 {
 	size_t mask = l->idx_cap - 1;
 	uint64_t tag = h >> 32 << 32;
 
 	for (size_t i = h & mask;; i = (i + 1) & mask) {
 		uint64_t v = l->idx[i];
-		const struct sub *s;
 
 		if (v == 0)
 			return &l->idx[i];
 		if ((v & ~(uint64_t)UINT32_MAX) != tag)
 			continue;
-		s = &l->subs[(v & UINT32_MAX) - 1];
-		if (s->id_len == len && text_ieq(id, len, s->id))
+		if (sub_id_is(&l->subs[(v & UINT32_MAX) - 1], key))
 			return &l->idx[i];
 	}
 }
@@ -229,11 +388,35 @@ idx_grow(struct ledger *l)
 	l->idx_cap = l->idx_cap ? l->idx_cap * 2 : 1024;
 	l->idx = mem_calloc(l->idx_cap, sizeof(*l->idx));
 	for (size_t i = 0; i < l->nsubs; i++) {
-		const struct sub *s = &l->subs[i];
-		uint64_t h = strmap_hash_lower(s->id, s->id_len);
+		uint64_t h = sub_id_hash(&l->subs[i]), *slot = &l->idx[h & (l->idx_cap - 1)];
 
-		*idx_slot(l, s->id, s->id_len, h) = (h >> 32 << 32) | (i + 1);
+		/* The ids are distinct: the first empty slot is the one. */
+		while (*slot != 0)
+			slot = slot + 1 == l->idx + l->idx_cap ? l->idx : slot + 1;
+		*slot = (h >> 32 << 32) | (i + 1);
 	}
+}
+
+/* Sets s's id to id as read (the last record's spelling wins). */
+static void
+sub_set_id(struct ledger *l, struct sub *s, const char *id, size_t len)
+{
+	unsigned char g[16];
+	int form = guid_pack(id, len, g);
+
+	if (form == ID_GUID_LOWER || form == ID_GUID_UPPER) {
+		memcpy(s->id.guid, g, 16);
+		s->id_form = (uint32_t)form & 3;
+		return;
+	}
+	if (s->id_form == ID_TEXT && s->id.t.text != NULL && s->id.t.len == len &&
+	    memcmp(s->id.t.text, id, len) == 0)
+		return;
+	if (len > UINT32_MAX)
+		mem_fail();
+	s->id.t.text = arena_strndup(&l->ids, id, len);
+	s->id.t.len = (uint32_t)len;
+	s->id_form = ID_TEXT;
 }
 
 void
@@ -242,12 +425,14 @@ ledger_add_sub(struct ledger *l, const struct sub_in *in)
 	struct sub *s;
 	size_t li = strlen(in->id);
 	uint64_t h = in->id_hash ? in->id_hash : strmap_hash_lower(in->id, li), *slot;
+	struct id_key key = { in->id, li, -2, { 0 } };
+	struct customer *c;
 
-	if ((l->nsubs + 1) * 2 > l->idx_cap)
+	if ((l->nsubs + 1) * 5 > l->idx_cap * 4)
 		idx_grow(l);
 	if (l->nsubs >= UINT32_MAX)
 		mem_fail();
-	slot = idx_slot(l, in->id, li, h);
+	slot = idx_slot(l, &key, h);
 	if (*slot == 0) {
 		seen_add(l, h);
 		mem_grow((void **)&l->subs, &l->cap, l->nsubs + 1, sizeof(*l->subs));
@@ -255,35 +440,34 @@ ledger_add_sub(struct ledger *l, const struct sub_in *in)
 		memset(&l->subs[l->nsubs - 1], 0, sizeof(*s));
 	}
 	s = &l->subs[(*slot & UINT32_MAX) - 1];
-	if (s->id == NULL || strcmp(s->id, in->id) != 0) {
-		s->id = arena_strndup(&l->ids, in->id, li);
-		s->id_len = li;
-	}
-	s->offer = intern(l, in->offer, strlen(in->offer), &l->last_offer);
+	sub_set_id(l, s, in->id, li);
+	s->offer = intern(l, in->offer, strlen(in->offer), &l->last_offer) - 1;
 	text_lower(&l->tmp, in->status, strlen(in->status));
 	{
-		const char *was = l->last_status;
+		uint32_t was = l->last_status;
+		const char *st;
 
-		s->status = intern(l, l->tmp.data, l->tmp.len, &l->last_status);
-		if (s->status != was || was == NULL) {
-			l->last_active = values_status_active(s->status, strlen(s->status));
-			l->last_suspended = strcmp(s->status, "suspended") == 0;
+		s->status = intern(l, l->tmp.data, l->tmp.len, &l->last_status) - 1;
+		st = l->text[s->status];
+		if (s->status + 1 != was) {
+			l->last_active = values_status_active(st, strlen(st));
+			l->last_suspended = strcmp(st, "suspended") == 0;
 		}
 		s->active = l->last_active;
 		s->suspended = l->last_suspended;
 	}
 	if (l->last_customer == NULL || strcmp(l->last_customer->key, in->customer_key) != 0)
 		l->last_customer = customer_get(l, in->customer_key, true);
-	s->customer = l->last_customer;
-	s->seq = s->customer->seq;
-	keep_last(&s->customer->name, in->customer_name);
-	keep_last(&s->customer->domain, in->customer_domain);
-	s->rule = in->rule;
-	s->auto_renew = in->auto_renew;
+	c = l->last_customer;
+	s->customer = c->seq;
+	keep_last(&c->name, in->customer_name);
+	keep_last(&c->domain, in->customer_domain);
+	s->rule = (uint32_t)in->rule & 0xffffff;
+	s->auto_renew = (uint32_t)(in->auto_renew + 1) & 3;
 	s->quantity = in->quantity;
 	s->end_date = in->end_date;
 	s->status_date = in->status_date;
-	s->live = true;
+	s->live = 1;
 }
 
 void
@@ -295,13 +479,14 @@ ledger_drop_sub(struct ledger *l, const char *id, size_t len)
 void
 ledger_drop_sub_hashed(struct ledger *l, const char *id, size_t len, uint64_t hash)
 {
+	struct id_key key = { id, len, -2, { 0 } };
 	uint64_t v;
 
 	if (!seen_has(l, hash))
 		return;
-	v = *idx_slot(l, id, len, hash);
+	v = *idx_slot(l, &key, hash);
 	if (v != 0)
-		l->subs[(v & UINT32_MAX) - 1].live = false;
+		l->subs[(v & UINT32_MAX) - 1].live = 0;
 }
 
 /* Keeps the smallest key for name in m. */
@@ -322,7 +507,7 @@ joins_build(struct ledger *l)
 
 	l->joins_ready = true;
 	for (size_t i = 0; i < l->nsubs; i++) {
-		struct customer *c = l->subs[i].customer;
+		struct customer *c = l->cust[l->subs[i].customer];
 		const char *dot;
 
 		if (!l->subs[i].live || c->domain == NULL)
@@ -440,7 +625,9 @@ ledger_add_license(struct ledger *l, const char *key, const char *user, size_t u
 	if (user_new(l, key, fam, user, ulen)) {
 		struct customer *k = c ? c : customer_get(l, key, true);
 
-		famcount_get(l, k, r->family_index)->assigned++;
+		struct famcount *f = famcount_get(l, k, r->family_index);
+
+		f->assigned += f->assigned < UINT32_MAX;
 	}
 	if (r->kind == RULE_RETIRED) {
 		if (user_new(l, key, NULL, user, ulen) && c != NULL)
@@ -450,33 +637,43 @@ ledger_add_license(struct ledger *l, const char *key, const char *user, size_t u
 	}
 }
 
+static const struct sub *sort_subs;	/* for cmp_sub_id, while sorting */
+
 static int
 cmp_sub_id(const void *a, const void *b)
 {
-	return strcmp((*(const struct sub *const *)a)->id, (*(const struct sub *const *)b)->id);
+	return sub_id_cmp(&sort_subs[*(const uint32_t *)a], &sort_subs[*(const uint32_t *)b]);
 }
 
 /*
- * The live subscriptions into out, by customer rank then id; returns how
- * many. Ranks are dense, so a counting sort places every subscription in
- * its customer's run in one pass; only the runs (a few subscriptions
- * each) are then sorted by id.
+ * The indexes of the live subscriptions into out, by customer rank then
+ * id; returns how many, and in *nretired how many of them are retired.
+ * Ranks are dense, so a counting sort places every subscription in its
+ * customer's run in one pass; only the runs (a few subscriptions each)
+ * are then sorted by id.
  */
 static size_t
-sort_live(struct ledger *l, struct sub **out)
+sort_live(struct ledger *l, uint32_t *out, size_t *nretired)
 {
 	size_t nc = l->customers.count, *at = mem_calloc(nc + 1, sizeof(*at)), n;
 
-	for (size_t i = 0; i < l->nsubs; i++)
-		if (l->subs[i].live)
-			at[l->rank_of[l->subs[i].seq] + 1]++;
+	*nretired = 0;
+	for (size_t i = 0; i < l->nsubs; i++) {
+		const struct sub *s = &l->subs[i];
+
+		if (!s->live)
+			continue;
+		at[l->rank_of[s->customer] + 1]++;
+		*nretired += rules_get(l->rules, s->rule)->kind == RULE_RETIRED;
+	}
 	for (size_t k = 0; k < nc; k++)
 		at[k + 1] += at[k];
 	n = at[nc];
 	for (size_t i = 0; i < l->nsubs; i++)
 		if (l->subs[i].live)
-			out[at[l->rank_of[l->subs[i].seq]]++] = &l->subs[i];
+			out[at[l->rank_of[l->subs[i].customer]]++] = (uint32_t)i;
 	/* at[k] is now where run k ends. */
+	sort_subs = l->subs;
 	for (size_t k = 0, from = 0; k < nc; from = at[k++]) {
 		size_t len = at[k] - from;
 
@@ -485,14 +682,15 @@ sort_live(struct ledger *l, struct sub **out)
 			continue;
 		}
 		for (size_t i = from + 1; i < at[k]; i++) {
-			struct sub *x = out[i];
+			uint32_t x = out[i];
 			size_t j = i;
 
-			for (; j > from && strcmp(out[j - 1]->id, x->id) > 0; j--)
+			for (; j > from && sub_id_cmp(&l->subs[out[j - 1]], &l->subs[x]) > 0; j--)
 				out[j] = out[j - 1];
 			out[j] = x;
 		}
 	}
+	sort_subs = NULL;
 	free(at);
 	return n;
 }
@@ -503,14 +701,6 @@ cmp_customer(const void *a, const void *b)
 	return strcmp((*(struct customer *const *)a)->key, (*(struct customer *const *)b)->key);
 }
 
-static void
-collect_customer(struct strmap_entry *e, void *arg)
-{
-	struct customer ***p = arg;
-
-	*(*p)++ = e->value;
-}
-
 /*
  * Ranks the customers in key order (rank_of, by seq: subscriptions then
  * sort by rank) and returns them in that order; the caller frees the array.
@@ -518,9 +708,10 @@ collect_customer(struct strmap_entry *e, void *arg)
 static struct customer **
 rank_customers(struct ledger *l)
 {
-	struct customer **v = mem_calloc(l->customers.count + 1, sizeof(*v)), **p = v;
+	struct customer **v = mem_calloc(l->customers.count + 1, sizeof(*v));
 
-	strmap_each(&l->customers, collect_customer, &p);
+	if (l->customers.count > 0)
+		memcpy(v, l->cust, l->customers.count * sizeof(*v));
 	qsort(v, l->customers.count, sizeof(*v), cmp_customer);
 	free(l->rank_of);
 	l->rank_of = mem_calloc(l->customers.count + 1, sizeof(*l->rank_of));
@@ -538,49 +729,49 @@ cmp_family_name(const void *a, const void *b)
 	    rules_family(family_rules, *(const size_t *)b));
 }
 
-/* license_counts' rows: by customer key, then family name. */
-static void
-family_rows(struct ledger *l, struct customer **by_key, struct ledger_summary *out)
+/* The family indexes in license_counts' order: by family name. */
+static size_t *
+family_order(const struct rules *rules)
 {
-	size_t nfam = rules_family_count(l->rules), n = 0;
-	size_t *order = mem_calloc(nfam + 1, sizeof(*order));
+	size_t nfam = rules_family_count(rules), *order = mem_calloc(nfam + 1, sizeof(*order));
 
 	for (size_t k = 0; k < nfam; k++)
 		order[k] = k;
-	family_rules = l->rules;
+	family_rules = rules;
 	qsort(order, nfam, sizeof(*order), cmp_family_name);
 	family_rules = NULL;
-	for (size_t i = 0; i < l->customers.count; i++)
-		for (size_t k = 0; by_key[i]->fam != NULL && k < nfam; k++)
-			n += by_key[i]->fam[k].used;
-	out->families = mem_calloc(n + 1, sizeof(*out->families));
-	for (size_t i = 0; i < l->customers.count; i++) {
-		const struct customer *c = by_key[i];
+	return order;
+}
 
-		for (size_t k = 0; c->fam != NULL && k < nfam; k++) {
-			const struct famcount *f = &c->fam[order[k]];
+size_t
+ledger_family_rows(const struct ledger_summary *s, size_t i, struct family_row *rows)
+{
+	const struct customer *c = s->fam_customers[i];
+	size_t nfam = rules_family_count(s->rules), n = 0;
 
-			if (f->used)
-				out->families[out->nfamilies++] = (struct family_row){
-					.customer_key = c->key, .family = order[k],
-					.purchased = f->purchased, .assigned = f->assigned,
-				};
-		}
+	for (size_t k = 0; c->fam != NULL && k < nfam; k++) {
+		const struct famcount *f = &c->fam[s->fam_order[k]];
+
+		if (f->used)
+			rows[n++] = (struct family_row){
+				.customer_key = c->key, .family = s->fam_order[k],
+				.purchased = f->purchased, .assigned = f->assigned,
+			};
 	}
-	free(order);
+	return n;
 }
 
 /*
- * One customer's retired and replacement subscriptions, s[0..n), in one
- * pass: its family counts, its row, and its retired subscriptions
+ * One customer's retired and replacement subscriptions, v[0..n) (indexes),
+ * in one pass: its family counts, its row, and its retired subscriptions
  * appended to out->subs.
  */
 static void
-summarize_customer(struct ledger *l, struct sub **s, size_t n, struct ledger_summary *out,
+summarize_customer(struct ledger *l, const uint32_t *v, size_t n, struct ledger_summary *out,
     bool *suggested, bool *bought)
 {
 	size_t nrules = rules_count(l->rules);
-	struct customer *c = s[0]->customer;
+	struct customer *c = l->cust[l->subs[v[0]].customer];
 	struct customer_row row = { 0 };
 
 	row.key = c->key;
@@ -588,33 +779,34 @@ summarize_customer(struct ledger *l, struct sub **s, size_t n, struct ledger_sum
 	row.earliest_end = DATE_NONE;
 	row.deprovision = DATE_NONE;
 	for (size_t i = 0; i < n; i++) {
-		const struct rule *r = rules_get(l->rules, (size_t)s[i]->rule);
+		const struct sub *s = &l->subs[v[i]];
+		const struct rule *r = rules_get(l->rules, s->rule);
 		struct famcount *f = famcount_get(l, c, r->family_index);
-		bool active = s[i]->active;
+		bool active = s->active;
 
-		if (active && __builtin_add_overflow(f->purchased, s[i]->quantity, &f->purchased))
+		if (active && __builtin_add_overflow(f->purchased, s->quantity, &f->purchased))
 			f->purchased = INT64_MAX;
 		if (r->kind == RULE_REPLACEMENT) {
 			if (active)
-				bought[s[i]->rule] = true;
+				bought[s->rule] = true;
 			continue;
 		}
-		out->subs[out->nsubs++] = s[i];
+		out->subs[out->nsubs++] = v[i];
 		row.retired++;
 		for (size_t k = 0; k < r->nsuggest; k++)
 			suggested[r->suggest[k]] = true;
-		if (s[i]->suspended && s[i]->status_date != DATE_NONE &&
-		    (row.deprovision == DATE_NONE || s[i]->status_date + 120 > row.deprovision))
-			row.deprovision = s[i]->status_date + 120;
+		if (s->suspended && s->status_date != DATE_NONE &&
+		    (row.deprovision == DATE_NONE || s->status_date + 120 > row.deprovision))
+			row.deprovision = s->status_date + 120;
 		if (!active)
 			continue;
 		row.any_active = true;
 		row.active_retired++;
-		if (__builtin_add_overflow(row.retired_seats, s[i]->quantity, &row.retired_seats))
+		if (__builtin_add_overflow(row.retired_seats, s->quantity, &row.retired_seats))
 			row.retired_seats = INT64_MAX;
-		if (s[i]->end_date != DATE_NONE &&
-		    (row.earliest_end == DATE_NONE || s[i]->end_date < row.earliest_end))
-			row.earliest_end = s[i]->end_date;
+		if (s->end_date != DATE_NONE &&
+		    (row.earliest_end == DATE_NONE || s->end_date < row.earliest_end))
+			row.earliest_end = s->end_date;
 	}
 	for (size_t k = 0; k < nrules; k++)
 		if (suggested[k] && bought[k])
@@ -653,23 +845,27 @@ ledger_done_reading(struct ledger *l)
 void
 ledger_summarize(struct ledger *l, struct ledger_summary *out)
 {
-	struct sub **live = mem_calloc(l->nsubs + 1, sizeof(*live));
-	size_t nlive = 0, nfam = rules_family_count(l->rules);
+	uint32_t *live = mem_calloc(l->nsubs + 1, sizeof(*live));
+	size_t nlive, nretired, nfam = rules_family_count(l->rules);
 	bool *suggested, *bought;
-	struct customer **by_key;
 
 	memset(out, 0, sizeof(*out));
 	out->rules = l->rules;
-	by_key = rank_customers(l);
+	out->ledger = l;
+	out->fam_customers = rank_customers(l);
+	out->nfam_customers = l->customers.count;
+	out->fam_order = family_order(l->rules);
 	for (size_t i = 0; i < l->customers.count; i++)
-		for (size_t k = 0; by_key[i]->fam != NULL && k < nfam; k++)
-			by_key[i]->fam[k].purchased = 0;
-	nlive = sort_live(l, live);
-	out->subs = mem_calloc(nlive + 1, sizeof(*out->subs));
+		for (size_t k = 0; l->cust[i]->fam != NULL && k < nfam; k++)
+			l->cust[i]->fam[k].purchased = 0;
+	nlive = sort_live(l, live, &nretired);
+	out->subs = mem_calloc(nretired + 1, sizeof(*out->subs));
 	suggested = mem_calloc(rules_count(l->rules), sizeof(*suggested));
 	bought = mem_calloc(rules_count(l->rules), sizeof(*bought));
 	for (size_t i = 0, j; i < nlive; i = j) {
-		for (j = i + 1; j < nlive && live[j]->customer == live[i]->customer; j++)
+		uint32_t c = l->subs[live[i]].customer;
+
+		for (j = i + 1; j < nlive && l->subs[live[j]].customer == c; j++)
 			;
 		summarize_customer(l, live + i, j - i, out, suggested, bought);
 	}
@@ -678,14 +874,14 @@ ledger_summarize(struct ledger *l, struct ledger_summary *out)
 	free(live);
 	free(l->rank_of);
 	l->rank_of = NULL;
-	family_rows(l, by_key, out);
-	free(by_key);
 }
 
 struct sub_row
-ledger_sub_row(const struct ledger_summary *s, size_t i)
+ledger_sub_row(const struct ledger_summary *s, size_t i, char idbuf[LEDGER_ID_BUF])
 {
-	const struct sub *x = s->subs[i];
+	const struct ledger *l = s->ledger;
+	const struct sub *x = &l->subs[s->subs[i]];
+	const struct customer *c = l->cust[x->customer];
 
 	/*
 	 * Rows are asked for in order, and the subscriptions lie anywhere in
@@ -693,14 +889,14 @@ ledger_sub_row(const struct ledger_summary *s, size_t i)
 	 * into the cache meanwhile.
 	 */
 	if (i + 16 < s->nsubs)
-		__builtin_prefetch(s->subs[i + 16]);
+		__builtin_prefetch(&l->subs[s->subs[i + 16]]);
 	if (i + 8 < s->nsubs)
-		__builtin_prefetch(s->subs[i + 8]->customer);
+		__builtin_prefetch(l->cust[l->subs[s->subs[i + 8]].customer]);
 	return (struct sub_row){
-		.customer_key = x->customer->key,
-		.customer_name = x->customer->name ? x->customer->name : "",
-		.id = x->id, .offer = x->offer, .status = x->status,
-		.rule = rules_get(s->rules, (size_t)x->rule), .auto_renew = x->auto_renew,
+		.customer_key = c->key,
+		.customer_name = c->name ? c->name : "",
+		.id = sub_id(x, idbuf), .offer = l->text[x->offer], .status = l->text[x->status],
+		.rule = rules_get(s->rules, x->rule), .auto_renew = (int)x->auto_renew - 1,
 		.quantity = x->quantity, .end_date = x->end_date,
 	};
 }
@@ -709,7 +905,8 @@ void
 ledger_summary_free(struct ledger_summary *s)
 {
 	free(s->customers);
-	free((void *)s->subs);
-	free(s->families);
+	free(s->subs);
+	free(s->fam_customers);
+	free(s->fam_order);
 	memset(s, 0, sizeof(*s));
 }

@@ -89,18 +89,26 @@ struct family_row {
 	uint64_t assigned;
 };
 
-struct sub;
+struct customer;
 
 struct ledger_summary {
 	struct customer_row *customers;	/* affected customers, by key */
 	size_t ncustomers, customers_cap;
-	/* Retired subscriptions in report order: read them with ledger_sub_row. */
-	const struct sub **subs;
+	/*
+	 * Retired subscriptions in report order, as indexes of the ledger's:
+	 * read them with ledger_sub_row.
+	 */
+	uint32_t *subs;
 	size_t nsubs;
+	const struct ledger *ledger;
 	struct rules *rules;
-	struct family_row *families;
-	size_t nfamilies;
-	uint64_t unmatched_users;
+	/*
+	 * license_counts' rows, made on demand customer by customer (in key
+	 * order) by ledger_family_rows: nfam_customers customers.
+	 */
+	struct customer **fam_customers;
+	size_t nfam_customers;
+	size_t *fam_order;		/* family indexes by family name */
 };
 
 /*
@@ -111,10 +119,20 @@ void ledger_done_reading(struct ledger *l);
 /* Builds the rows of the reports (as often as wished). */
 void ledger_summarize(struct ledger *l, struct ledger_summary *out);
 void ledger_summary_free(struct ledger_summary *s);
+/* Room for the text of a packed subscription id (a GUID) and its NUL. */
+#define LEDGER_ID_BUF 37
+
 /*
  * Row i of s->subs. Made on demand from the ledger's own record, so that
- * the summary holds a pointer per subscription rather than a copy.
+ * the summary holds an index per subscription rather than a copy; an id
+ * the ledger keeps packed is spelled into idbuf, which row.id may point to.
  */
-struct sub_row ledger_sub_row(const struct ledger_summary *s, size_t i);
+struct sub_row ledger_sub_row(const struct ledger_summary *s, size_t i,
+    char idbuf[LEDGER_ID_BUF]);
+/*
+ * The license_counts rows of customer i of s->fam_customers, by family
+ * name, into rows (room for rules_family_count); returns how many.
+ */
+size_t ledger_family_rows(const struct ledger_summary *s, size_t i, struct family_row *rows);
 
 #endif

@@ -698,7 +698,8 @@ write_replacements(struct report *rep, const struct ledger_summary *s,
 		piece_build(w, &tail[k], f, 2);
 	}
 	for (size_t i = 0; i < s->nsubs; i++) {
-		const struct sub_row row = ledger_sub_row(s, i), *r = &row;
+		char idbuf[LEDGER_ID_BUF];
+		const struct sub_row row = ledger_sub_row(s, i, idbuf), *r = &row;
 
 		if (r->customer_key != last_key) {
 			const char *f[2] = { r->customer_key, r->customer_name };
@@ -746,19 +747,23 @@ static void
 write_licenses(struct report *rep, const struct ledger_summary *s, const struct report_ctx *ctx)
 {
 	struct csvw *w = &rep->w[R_LICENSES];
+	struct family_row *rows = mem_calloc(rules_family_count(ctx->rules) + 1, sizeof(*rows));
 
-	for (size_t i = 0; i < s->nfamilies; i++) {
-		const struct family_row *f = &s->families[i];
+	for (size_t i = 0; i < s->nfam_customers; i++) {
+		size_t n = ledger_family_rows(s, i, rows);
 
-		put_str(w, f->customer_key);
-		put_str(w, rules_family(ctx->rules, f->family));
-		put_str(w, rules_family_kind(ctx->rules, f->family) == RULE_RETIRED ?
-		    "retired" : "replacement");
-		put_int(w, f->purchased);
-		put_int(w, (int64_t)f->assigned);
-		put_int(w, f->purchased - (int64_t)f->assigned);
-		end_row(w);
+		for (const struct family_row *f = rows; f < rows + n; f++) {
+			put_str(w, f->customer_key);
+			put_str(w, rules_family(ctx->rules, f->family));
+			put_str(w, rules_family_kind(ctx->rules, f->family) == RULE_RETIRED ?
+			    "retired" : "replacement");
+			put_int(w, f->purchased);
+			put_int(w, (int64_t)f->assigned);
+			put_int(w, f->purchased - (int64_t)f->assigned);
+			end_row(w);
+		}
 	}
+	free(rows);
 }
 
 void

@@ -203,6 +203,11 @@ rule_make(struct rules *r, const struct record *rec, const char *const *v, const
 		diag_set(d, r->source, rec->line, "rule '%s': duplicate id", v[RC_ID]);
 		return -1;
 	}
+	if (r->n >= RULES_MAX) {
+		diag_set(d, r->source, rec->line, "rule '%s': more than %d rules", v[RC_ID],
+		    RULES_MAX);
+		return -1;
+	}
 	r->v = mem_realloc(r->v, (r->n + 1) * sizeof(*r->v));
 	r->c = mem_realloc(r->c, (r->n + 1) * sizeof(*r->c));
 	*suggest_text = NULL;

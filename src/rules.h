@@ -42,6 +42,9 @@ void rules_free(struct rules *r);
 /* The built-in rules as a rules CSV (what --print-rules writes). */
 const char *rules_builtin_text(size_t *len);
 
+/* At most this many rules (the ledger keeps a rule's index in 24 bits). */
+#define RULES_MAX 16777215
+
 size_t rules_count(const struct rules *r);
 const struct rule *rules_get(const struct rules *r, size_t i);
 /* Distinct families, in order of first appearance. */

@@ -117,7 +117,8 @@ strmap_put(struct strmap *m, const void *key, size_t len, int *created)
 	uint64_t h = strmap_hash(key, len);
 	struct strmap_entry *e;
 
-	if ((m->count + 1) * 4 > m->cap * 3)
+	/* At most 4/5 full: linear probing stays short, and tables stay small. */
+	if ((m->count + 1) * 5 > m->cap * 4)
 		strmap_rehash(m);
 	e = strmap_slot(m, key, len, h);
 	if (created)

@@ -50,13 +50,36 @@ customer(const struct ledger_summary *s, const char *key)
 	return NULL;
 }
 
+/* Where ledger_sub_row spells a packed id. */
+static char idbuf[LEDGER_ID_BUF];
+
+/* Every license_counts row of s, in order, into fams (as many as fit). */
+static struct family_row fams[64];
+
+static size_t
+families(const struct ledger_summary *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nfam_customers; i++) {
+		struct family_row rows[16];
+		size_t k = ledger_family_rows(s, i, rows);
+
+		for (size_t j = 0; j < k && n < 64; j++)
+			fams[n++] = rows[j];
+	}
+	return n;
+}
+
 static const struct family_row *
 family(const struct ledger_summary *s, struct rules *r, const char *key, const char *fam)
 {
-	for (size_t i = 0; i < s->nfamilies; i++)
-		if (strcmp(s->families[i].customer_key, key) == 0 &&
-		    strcmp(rules_family(r, s->families[i].family), fam) == 0)
-			return &s->families[i];
+	size_t n = families(s);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(fams[i].customer_key, key) == 0 &&
+		    strcmp(rules_family(r, fams[i].family), fam) == 0)
+			return &fams[i];
 	return NULL;
 }
 
@@ -82,12 +105,12 @@ test_subs(struct rules *r)
 	ledger_summarize(l, &s);
 	CHECK_INT_EQ(s.nsubs, 2);
 	if (s.nsubs == 2) {
-		CHECK_STR_EQ(ledger_sub_row(&s, 0).id, "aaaa-1");
-		CHECK_STR_EQ(ledger_sub_row(&s, 0).rule->id, "cep-basic-qo");
-		CHECK_STR_EQ(ledger_sub_row(&s, 0).status, "suspended");	/* lower case */
-		CHECK_INT_EQ(ledger_sub_row(&s, 0).quantity, 7);
-		CHECK_STR_EQ(ledger_sub_row(&s, 1).id, "bbbb-2");
-		CHECK_STR_EQ(ledger_sub_row(&s, 1).status, "active");
+		CHECK_STR_EQ(ledger_sub_row(&s, 0, idbuf).id, "aaaa-1");
+		CHECK_STR_EQ(ledger_sub_row(&s, 0, idbuf).rule->id, "cep-basic-qo");
+		CHECK_STR_EQ(ledger_sub_row(&s, 0, idbuf).status, "suspended");	/* lower case */
+		CHECK_INT_EQ(ledger_sub_row(&s, 0, idbuf).quantity, 7);
+		CHECK_STR_EQ(ledger_sub_row(&s, 1, idbuf).id, "bbbb-2");
+		CHECK_STR_EQ(ledger_sub_row(&s, 1, idbuf).status, "active");
 	}
 	c = customer(&s, "c1");
 	CHECK(c != NULL);
@@ -190,7 +213,7 @@ test_subs(struct rules *r)
 	}
 	/* Subscription rows carry the customer's name. */
 	for (size_t i = 0; i < s.nsubs; i++)
-		CHECK_STR_EQ(ledger_sub_row(&s, i).customer_name, "Second Name");
+		CHECK_STR_EQ(ledger_sub_row(&s, i, idbuf).customer_name, "Second Name");
 	ledger_summary_free(&s);
 	/* A second summary counts the seats once, also after reading is done. */
 	ledger_done_reading(l);
@@ -229,16 +252,16 @@ test_order(struct rules *r)
 	}
 	CHECK_INT_EQ(s.nsubs, 4);
 	if (s.nsubs == 4) {
-		CHECK_STR_EQ(ledger_sub_row(&s, 0).customer_key, "Alpha");
-		CHECK_STR_EQ(ledger_sub_row(&s, 1).customer_key, "alpha");
-		CHECK_STR_EQ(ledger_sub_row(&s, 1).id, "m-sub");
-		CHECK_STR_EQ(ledger_sub_row(&s, 2).id, "a-sub");
-		CHECK_STR_EQ(ledger_sub_row(&s, 3).id, "z-sub");
-		CHECK_INT_EQ(ledger_sub_row(&s, 3).end_date, day("2019-01-10"));
+		CHECK_STR_EQ(ledger_sub_row(&s, 0, idbuf).customer_key, "Alpha");
+		CHECK_STR_EQ(ledger_sub_row(&s, 1, idbuf).customer_key, "alpha");
+		CHECK_STR_EQ(ledger_sub_row(&s, 1, idbuf).id, "m-sub");
+		CHECK_STR_EQ(ledger_sub_row(&s, 2, idbuf).id, "a-sub");
+		CHECK_STR_EQ(ledger_sub_row(&s, 3, idbuf).id, "z-sub");
+		CHECK_INT_EQ(ledger_sub_row(&s, 3, idbuf).end_date, day("2019-01-10"));
 	}
 	/* Families: by customer key, then family name. */
-	CHECK_INT_EQ(s.nfamilies, 6);
-	if (s.nfamilies == 6) {
+	CHECK_INT_EQ(families(&s), 6);
+	if (families(&s) == 6) {
 		static const char *want[6][2] = {
 			{ "Alpha", SALES_QO },
 			{ "alpha", CEP_QO },
@@ -249,10 +272,10 @@ test_order(struct rules *r)
 		};
 
 		for (int i = 0; i < 6; i++) {
-			CHECK_STR_EQ(s.families[i].customer_key, want[i][0]);
-			CHECK_STR_EQ(rules_family(r, s.families[i].family), want[i][1]);
+			CHECK_STR_EQ(fams[i].customer_key, want[i][0]);
+			CHECK_STR_EQ(rules_family(r, fams[i].family), want[i][1]);
 		}
-		CHECK_INT_EQ(s.families[5].purchased, 5);
+		CHECK_INT_EQ(fams[5].purchased, 5);
 	}
 	ledger_summary_free(&s);
 	ledger_free(l);
@@ -498,6 +521,76 @@ test_joins(struct rules *r)
 	ledger_free(l);
 }
 
+/*
+ * GUID ids are kept packed: they must read back as written, in their
+ * case, match case-insensitively (also against a GUID kept as text, as
+ * one of mixed case is), and sort as their text.
+ */
+static void
+test_guid_ids(struct rules *r)
+{
+	struct ledger *l = ledger_new(r);
+	struct ledger_summary s;
+	static const char *const want[] = {
+		"0000000A-0000-0000-0000-000000000000",	/* upper: packed */
+		"0000000a-0000-0000-0000-00000000000b",	/* lower: packed */
+		"0000000a-0000-0000-0000-00000000000c",
+		"0000000a-0000-0000-0000-00000000000d",
+		"0000000b-Aaaa-0000-0000-000000000000",	/* mixed: text */
+		"99999999-9999-9999-9999-999999999999",	/* digits only */
+		"9999999g-0000-0000-0000-000000000000",	/* not hex: text */
+		"c0000000-0000-0000-0000-00000000000",	/* 35 bytes */
+		"{0000000a-0000-0000-0000-000000000000}",
+	};
+	/* In byte order ('A' < 'a'), with the spellings that won. */
+	static const char *const sorted[] = {
+		"0000000A-0000-0000-0000-000000000000",
+		"0000000A-0000-0000-0000-00000000000C",
+		"0000000a-0000-0000-0000-00000000000b",
+		"0000000a-0000-0000-0000-00000000000d",
+		"0000000b-Aaaa-0000-0000-000000000000",
+		"99999999-9999-9999-9999-999999999999",
+		"9999999g-0000-0000-0000-000000000000",
+		"c0000000-0000-0000-0000-00000000000",
+		"{0000000a-0000-0000-0000-000000000000}",
+	};
+	size_t n = sizeof(want) / sizeof(want[0]);
+
+	/* Added out of order, some in another case first. */
+	for (size_t i = n; i-- > 0;)
+		add(l, r, want[i], "c1", "sales-basic-qo", "active", 1, NULL);
+	add(l, r, "0000000A-0000-0000-0000-00000000000B", "c1", "sales-basic-qo", "active", 1,
+	    NULL);
+	add(l, r, "0000000a-0000-0000-0000-00000000000b", "c1", "sales-basic-qo", "active", 2,
+	    NULL);	/* the last spelling wins */
+	add(l, r, "0000000B-AAAA-0000-0000-000000000000", "c1", "sales-basic-qo", "active", 1,
+	    NULL);
+	add(l, r, "0000000b-Aaaa-0000-0000-000000000000", "c1", "sales-basic-qo", "active", 3,
+	    NULL);
+	add(l, r, "0000000a-0000-0000-0000-00000000000c", "c1", "sales-basic-qo", "active", 1,
+	    NULL);
+	add(l, r, "0000000A-0000-0000-0000-00000000000C", "c1", "sales-basic-qo", "active", 4,
+	    NULL);
+	ledger_drop_sub(l, "0000000A-0000-0000-0000-00000000000d", 36);
+	add(l, r, "0000000a-0000-0000-0000-00000000000D", "c2", "sales-basic-qo", "active", 1,
+	    NULL);
+	ledger_drop_sub(l, "0000000a-0000-0000-0000-00000000000D", 36);
+	add(l, r, "0000000a-0000-0000-0000-00000000000d", "c1", "sales-basic-qo", "active", 1,
+	    NULL);
+	ledger_summarize(l, &s);
+	CHECK_INT_EQ(s.nsubs, n);
+	for (size_t i = 0; i < n && i < s.nsubs; i++)
+		CHECK_STR_EQ(ledger_sub_row(&s, i, idbuf).id, sorted[i]);
+	if (s.nsubs == n) {
+		CHECK_INT_EQ(ledger_sub_row(&s, 1, idbuf).quantity, 4);
+		CHECK_INT_EQ(ledger_sub_row(&s, 2, idbuf).quantity, 2);
+		CHECK_INT_EQ(ledger_sub_row(&s, 4, idbuf).quantity, 3);
+		CHECK_STR_EQ(ledger_sub_row(&s, 3, idbuf).customer_key, "c1");
+	}
+	ledger_summary_free(&s);
+	ledger_free(l);
+}
+
 void
 test_ledger(void)
 {
@@ -507,6 +600,7 @@ test_ledger(void)
 	if (!CHECK(rules_load(&r, NULL, &d) == 0))
 		return;
 	test_subs(r);
+	test_guid_ids(r);
 	test_order(r);
 	test_audit(r);
 	test_suggested_only();
