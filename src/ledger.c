@@ -216,51 +216,53 @@ guid_text(const struct sub *s, char out[LEDGER_ID_BUF])
 	out[k] = '\0';
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+/*
+ * A byte as a hex digit: its value, 0x10 when it is one, and 0x20 for a
+ * lower-case letter, 0x40 for an upper-case one.
+ */
+#define HEX_DIGIT(c, v) [c] = 0x10 | (v)
+#define HEX_LOWER(c, v) [c] = 0x30 | (v)
+#define HEX_UPPER(c, v) [c] = 0x50 | (v)
+static const unsigned char hex_class[256] = {
+	HEX_DIGIT('0', 0), HEX_DIGIT('1', 1), HEX_DIGIT('2', 2), HEX_DIGIT('3', 3),
+	HEX_DIGIT('4', 4), HEX_DIGIT('5', 5), HEX_DIGIT('6', 6), HEX_DIGIT('7', 7),
+	HEX_DIGIT('8', 8), HEX_DIGIT('9', 9),
+	HEX_LOWER('a', 10), HEX_LOWER('b', 11), HEX_LOWER('c', 12), HEX_LOWER('d', 13),
+	HEX_LOWER('e', 14), HEX_LOWER('f', 15),
+	HEX_UPPER('A', 10), HEX_UPPER('B', 11), HEX_UPPER('C', 12), HEX_UPPER('D', 13),
+	HEX_UPPER('E', 14), HEX_UPPER('F', 15),
+};
+
+/* Where a GUID's 16 bytes begin in its text (two hex digits each). */
+static const unsigned char guid_at[16] = {
+	0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34,
+};
 
 /*
  * Packs id when it is a GUID (8-4-4-4-12 hex digits) into g. Returns
  * ID_TEXT when it is not, ID_GUID_UPPER when its letters are upper case,
  * ID_GUID_LOWER when they are lower case (or it has none), and -1 when
  * they mix cases: such an id is kept as text, to be written as read.
+ * Its digits are random: a table, not branches, classifies them.
  */
 static int
 guid_pack(const char *id, size_t len, unsigned char g[16])
 {
-	bool lower = false, upper = false;
-	size_t k = 0;
+	const unsigned char *u = (const unsigned char *)id;
+	unsigned all = 0x10, any = 0;
 
-	if (len != 36)
+	if (len != 36 || u[8] != '-' || u[13] != '-' || u[18] != '-' || u[23] != '-')
 		return ID_TEXT;
-	for (size_t i = 0; i < 36; i++) {
-		int v;
+	for (size_t i = 0; i < 16; i++) {
+		unsigned hi = hex_class[u[guid_at[i]]], lo = hex_class[u[guid_at[i] + 1]];
 
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (id[i] != '-')
-				return ID_TEXT;
-			continue;
-		}
-		if ((v = hex_value(id[i])) < 0)
-			return ID_TEXT;
-		lower |= id[i] >= 'a';
-		upper |= id[i] >= 'A' && id[i] <= 'F';
-		if (k % 2 == 0)
-			g[k / 2] = (unsigned char)(v << 4);
-		else
-			g[k / 2] |= (unsigned char)v;
-		k++;
+		all &= hi & lo;
+		any |= hi | lo;
+		g[i] = (unsigned char)((hi & 15) << 4 | (lo & 15));
 	}
-	return lower && upper ? -1 : upper ? ID_GUID_UPPER : ID_GUID_LOWER;
+	if (all == 0)
+		return ID_TEXT;
+	return (any & 0x60) == 0x60 ? -1 : (any & 0x40) ? ID_GUID_UPPER : ID_GUID_LOWER;
 }
 
 /* s's id as text: its own, or spelled into buf. */
