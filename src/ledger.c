@@ -594,23 +594,24 @@ famcount_get(struct ledger *l, struct customer *c, size_t family)
 	return &c->fam[family];
 }
 
-/* Adds key \0 [family \0] user to the users set; true when it was new. */
+/*
+ * Adds (customer, family, user) to the users set, family being an index
+ * + 1 or 0 for "any retired family"; true when it was new. The set's key
+ * is the two numbers' 8 bytes and the user in lower case.
+ */
 static bool
-user_new(struct ledger *l, const char *key, const char *fam, const char *user, size_t ulen)
+user_new(struct ledger *l, const struct customer *c, uint32_t family, const char *user,
+    size_t ulen)
 {
+	uint32_t head[2] = { c->seq, family };
 	int created;
 
 	l->tmp.len = 0;
-	buf_adds(&l->tmp, key);
-	buf_addc(&l->tmp, '\0');
-	if (fam != NULL) {
-		buf_adds(&l->tmp, fam);
-		buf_addc(&l->tmp, '\0');
-	}
+	buf_add(&l->tmp, head, sizeof(head));
 	for (size_t i = 0; i < ulen; i++) {
-		char c = user[i];
+		char ch = user[i];
 
-		buf_addc(&l->tmp, (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c);
+		buf_addc(&l->tmp, (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch);
 	}
 	strmap_put(&l->users, l->tmp.data, l->tmp.len, &created);
 	return created;
@@ -621,18 +622,18 @@ ledger_add_license(struct ledger *l, const char *key, const char *user, size_t u
 {
 	const struct rule *r = rules_get(l->rules, (size_t)rule);
 	struct customer *c = customer_get(l, key, false);
-	char fam[32];
+	/* A key no subscription has still gets its counts: it becomes a customer. */
+	struct customer *k = c ? c : customer_get(l, key, true);
 
-	snprintf(fam, sizeof(fam), "%zu", r->family_index);
-	if (user_new(l, key, fam, user, ulen)) {
-		struct customer *k = c ? c : customer_get(l, key, true);
-
+	if (r->family_index >= UINT32_MAX)
+		mem_fail();
+	if (user_new(l, k, (uint32_t)r->family_index + 1, user, ulen)) {
 		struct famcount *f = famcount_get(l, k, r->family_index);
 
 		f->assigned += f->assigned < UINT32_MAX;
 	}
 	if (r->kind == RULE_RETIRED) {
-		if (user_new(l, key, NULL, user, ulen) && c != NULL)
+		if (user_new(l, k, 0, user, ulen) && c != NULL)
 			c->users_on_retired++;
 	} else if (c != NULL) {
 		c->replacement_user = true;
