@@ -73,7 +73,7 @@ struct ledger {
 	uint64_t *seen;			/* Bloom filter of the ids kept */
 	size_t seen_bits, seen_count;
 	struct strmap customers;	/* key -> struct customer */
-	struct strmap users;		/* key \0 family \0 user, and key \0 user */
+	struct strmap users;		/* users seen: see user_new */
 	struct customer **cust;		/* by seq */
 	size_t cust_cap;
 	struct strmap texts;		/* interned offers and statuses -> index + 1 */
