@@ -382,13 +382,11 @@ idx_slot(const struct ledger *l, struct id_key *key, uint64_t h)
 	}
 }
 
-/* Twice the slots (at least 1024), every subscription placed again. */
+/* Every subscription placed again in an emptied index. */
 static void
-idx_grow(struct ledger *l)
+idx_place_all(struct ledger *l)
 {
-	free(l->idx);
-	l->idx_cap = l->idx_cap ? l->idx_cap * 2 : 1024;
-	l->idx = mem_calloc(l->idx_cap, sizeof(*l->idx));
+	memset(l->idx, 0, l->idx_cap * sizeof(*l->idx));
 	for (size_t i = 0; i < l->nsubs; i++) {
 		uint64_t h = sub_id_hash(&l->subs[i]), *slot = &l->idx[h & (l->idx_cap - 1)];
 
@@ -397,6 +395,16 @@ idx_grow(struct ledger *l)
 			slot = slot + 1 == l->idx + l->idx_cap ? l->idx : slot + 1;
 		*slot = (h >> 32 << 32) | (i + 1);
 	}
+}
+
+/* Twice the slots (at least 1024). */
+static void
+idx_grow(struct ledger *l)
+{
+	free(l->idx);
+	l->idx_cap = l->idx_cap ? l->idx_cap * 2 : 1024;
+	l->idx = mem_alloc(l->idx_cap * sizeof(*l->idx));
+	idx_place_all(l);
 }
 
 /* Sets s's id to id as read (the last record's spelling wins). */
@@ -640,25 +648,54 @@ ledger_add_license(struct ledger *l, const char *key, const char *user, size_t u
 	}
 }
 
-static const struct sub *sort_subs;	/* for cmp_sub_id, while sorting */
-
 static int
 cmp_sub_id(const void *a, const void *b)
 {
-	return sub_id_cmp(&sort_subs[*(const uint32_t *)a], &sort_subs[*(const uint32_t *)b]);
+	return sub_id_cmp(a, b);
+}
+
+/* Moves every subscription to from[its place]'s place: from is a permutation. */
+static void
+permute_subs(struct sub *v, const uint32_t *from, size_t n)
+{
+	uint64_t *done = mem_calloc(n / 64 + 1, sizeof(*done));
+
+	for (size_t i = 0; i < n; i++) {
+		struct sub first;
+		size_t j = i;
+
+		if (done[i / 64] >> (i % 64) & 1)
+			continue;
+		first = v[i];
+		for (;;) {
+			size_t k = from[j];
+
+			done[j / 64] |= (uint64_t)1 << (j % 64);
+			if (k == i) {
+				v[j] = first;
+				break;
+			}
+			v[j] = v[k];
+			j = k;
+		}
+	}
+	free(done);
 }
 
 /*
- * The indexes of the live subscriptions into out, by customer rank then
- * id; returns how many, and in *nretired how many of them are retired.
- * Ranks are dense, so a counting sort places every subscription in its
- * customer's run in one pass; only the runs (a few subscriptions each)
- * are then sorted by id.
+ * Puts the live subscriptions first, in report order (by customer rank,
+ * then id), and drops the others: summarizing and writing then read them
+ * in memory order instead of jumping around the array for each. Ranks
+ * are dense, so a counting sort places every subscription in its
+ * customer's run in one pass, and the array is permuted in place; only
+ * the runs (a few subscriptions each) are then sorted by id. Returns how
+ * many are live, and in *nretired how many of them are retired.
  */
 static size_t
-sort_live(struct ledger *l, uint32_t *out, size_t *nretired)
+order_subs(struct ledger *l, size_t *nretired)
 {
-	size_t nc = l->customers.count, *at = mem_calloc(nc + 1, sizeof(*at)), n;
+	size_t nc = l->customers.count, *at = mem_calloc(nc + 1, sizeof(*at)), n, dead;
+	uint32_t *from = mem_calloc(l->nsubs + 1, sizeof(*from));
 
 	*nretired = 0;
 	for (size_t i = 0; i < l->nsubs; i++) {
@@ -671,30 +708,38 @@ sort_live(struct ledger *l, uint32_t *out, size_t *nretired)
 	}
 	for (size_t k = 0; k < nc; k++)
 		at[k + 1] += at[k];
-	n = at[nc];
-	for (size_t i = 0; i < l->nsubs; i++)
+	n = dead = at[nc];
+	for (size_t i = 0; i < l->nsubs; i++) {
 		if (l->subs[i].live)
-			out[at[l->rank_of[l->subs[i].customer]]++] = (uint32_t)i;
+			from[at[l->rank_of[l->subs[i].customer]]++] = (uint32_t)i;
+		else
+			from[dead++] = (uint32_t)i;
+	}
+	permute_subs(l->subs, from, l->nsubs);
+	free(from);
+	l->nsubs = n;
 	/* at[k] is now where run k ends. */
-	sort_subs = l->subs;
-	for (size_t k = 0, from = 0; k < nc; from = at[k++]) {
-		size_t len = at[k] - from;
+	for (size_t k = 0, start = 0; k < nc; start = at[k++]) {
+		struct sub *v = l->subs + start;
+		size_t len = at[k] - start;
 
 		if (len > 32) {
-			qsort(out + from, len, sizeof(*out), cmp_sub_id);
+			qsort(v, len, sizeof(*v), cmp_sub_id);
 			continue;
 		}
-		for (size_t i = from + 1; i < at[k]; i++) {
-			uint32_t x = out[i];
+		for (size_t i = 1; i < len; i++) {
+			struct sub x = v[i];
 			size_t j = i;
 
-			for (; j > from && sub_id_cmp(&l->subs[out[j - 1]], &l->subs[x]) > 0; j--)
-				out[j] = out[j - 1];
-			out[j] = x;
+			for (; j > 0 && sub_id_cmp(&v[j - 1], &x) > 0; j--)
+				v[j] = v[j - 1];
+			v[j] = x;
 		}
 	}
-	sort_subs = NULL;
 	free(at);
+	/* Summarized while still reading (the unit tests do): re-index. */
+	if (l->idx != NULL)
+		idx_place_all(l);
 	return n;
 }
 
@@ -765,24 +810,24 @@ ledger_family_rows(const struct ledger_summary *s, size_t i, struct family_row *
 }
 
 /*
- * One customer's retired and replacement subscriptions, v[0..n) (indexes),
- * in one pass: its family counts, its row, and its retired subscriptions
- * appended to out->subs.
+ * One customer's retired and replacement subscriptions, l->subs[first ..
+ * first + n), in one pass: its family counts, its row, and its retired
+ * subscriptions appended to out->subs.
  */
 static void
-summarize_customer(struct ledger *l, const uint32_t *v, size_t n, struct ledger_summary *out,
+summarize_customer(struct ledger *l, size_t first, size_t n, struct ledger_summary *out,
     bool *suggested, bool *bought)
 {
 	size_t nrules = rules_count(l->rules);
-	struct customer *c = l->cust[l->subs[v[0]].customer];
+	struct customer *c = l->cust[l->subs[first].customer];
 	struct customer_row row = { 0 };
 
 	row.key = c->key;
 	row.name = c->name ? c->name : "";
 	row.earliest_end = DATE_NONE;
 	row.deprovision = DATE_NONE;
-	for (size_t i = 0; i < n; i++) {
-		const struct sub *s = &l->subs[v[i]];
+	for (size_t i = first; i < first + n; i++) {
+		const struct sub *s = &l->subs[i];
 		const struct rule *r = rules_get(l->rules, s->rule);
 		struct famcount *f = famcount_get(l, c, r->family_index);
 		bool active = s->active;
@@ -794,7 +839,7 @@ summarize_customer(struct ledger *l, const uint32_t *v, size_t n, struct ledger_
 				bought[s->rule] = true;
 			continue;
 		}
-		out->subs[out->nsubs++] = v[i];
+		out->subs[out->nsubs++] = (uint32_t)i;
 		row.retired++;
 		for (size_t k = 0; k < r->nsuggest; k++)
 			suggested[r->suggest[k]] = true;
@@ -848,7 +893,6 @@ ledger_done_reading(struct ledger *l)
 void
 ledger_summarize(struct ledger *l, struct ledger_summary *out)
 {
-	uint32_t *live = mem_calloc(l->nsubs + 1, sizeof(*live));
 	size_t nlive, nretired, nfam = rules_family_count(l->rules);
 	bool *suggested, *bought;
 
@@ -861,20 +905,19 @@ ledger_summarize(struct ledger *l, struct ledger_summary *out)
 	for (size_t i = 0; i < l->customers.count; i++)
 		for (size_t k = 0; l->cust[i]->fam != NULL && k < nfam; k++)
 			l->cust[i]->fam[k].purchased = 0;
-	nlive = sort_live(l, live, &nretired);
+	nlive = order_subs(l, &nretired);
 	out->subs = mem_calloc(nretired + 1, sizeof(*out->subs));
 	suggested = mem_calloc(rules_count(l->rules), sizeof(*suggested));
 	bought = mem_calloc(rules_count(l->rules), sizeof(*bought));
 	for (size_t i = 0, j; i < nlive; i = j) {
-		uint32_t c = l->subs[live[i]].customer;
+		uint32_t c = l->subs[i].customer;
 
-		for (j = i + 1; j < nlive && l->subs[live[j]].customer == c; j++)
+		for (j = i + 1; j < nlive && l->subs[j].customer == c; j++)
 			;
-		summarize_customer(l, live + i, j - i, out, suggested, bought);
+		summarize_customer(l, i, j - i, out, suggested, bought);
 	}
 	free(suggested);
 	free(bought);
-	free(live);
 	free(l->rank_of);
 	l->rank_of = NULL;
 }
