@@ -70,8 +70,10 @@ struct ledger {
 	 */
 	uint64_t *idx;
 	size_t idx_cap;
+	unsigned idx_bits;		/* idx_cap is 1 << idx_bits */
 	uint64_t *seen;			/* Bloom filter of the ids kept */
 	size_t seen_bits, seen_count;
+	unsigned seen_wbits;		/* seen_bits / 64 is 1 << seen_wbits */
 	struct strmap customers;	/* key -> struct customer */
 	struct strmap users;		/* users seen: see user_new */
 	struct customer **cust;		/* by seq */
@@ -175,28 +177,43 @@ keep_last(char **field, const char *s)
  * A Bloom filter of the ids kept (16 bits per id, two probes in one 64-bit
  * word): most records that match no rule have an id never kept, and this
  * says so from a small bit array with one memory access, without looking
- * the id up.
+ * the id up. It uses only the top half of an id's hash, the tag the id
+ * index keeps: when it grows, it is set again from the index alone.
  */
 static uint64_t
-seen_bits_of(uint64_t h)
+seen_mix(uint64_t tag)
 {
-	return (uint64_t)1 << (h >> 52 & 63) | (uint64_t)1 << (h >> 58);
+	return tag * 0x9e3779b97f4a7c15ULL;
+}
+
+static uint64_t *
+seen_word(const struct ledger *l, uint64_t p)
+{
+	return &l->seen[p >> (64 - l->seen_wbits)];
+}
+
+static uint64_t
+seen_bits_of(uint64_t p)
+{
+	return (uint64_t)1 << (p & 63) | (uint64_t)1 << (p >> 6 & 63);
 }
 
 static bool
 seen_has(const struct ledger *l, uint64_t h)
 {
-	uint64_t b = seen_bits_of(h);
+	uint64_t p = seen_mix(h >> 32), b = seen_bits_of(p);
 
 	if (l->seen_bits == 0)
 		return false;
-	return (l->seen[(h ^ h >> 29) & (l->seen_bits / 64 - 1)] & b) == b;
+	return (*seen_word(l, p) & b) == b;
 }
 
 static void
-seen_set(struct ledger *l, uint64_t h)
+seen_set(struct ledger *l, uint64_t tag)
 {
-	l->seen[(h ^ h >> 29) & (l->seen_bits / 64 - 1)] |= seen_bits_of(h);
+	uint64_t p = seen_mix(tag);
+
+	*seen_word(l, p) |= seen_bits_of(p);
 }
 
 /* The text of a packed id, in its case: 36 bytes and a NUL into out. */
@@ -324,14 +341,16 @@ static void
 seen_add(struct ledger *l, uint64_t h)
 {
 	if (++l->seen_count * 16 > l->seen_bits) {
-		/* Twice the bits, set again from every id kept. */
+		/* Twice the bits, set again from every id kept: the index's tags. */
 		l->seen_bits = l->seen_bits ? l->seen_bits * 2 : 1 << 16;
+		l->seen_wbits = l->seen_wbits ? l->seen_wbits + 1 : 10;
 		free(l->seen);
 		l->seen = mem_calloc(l->seen_bits / 64, sizeof(*l->seen));
-		for (size_t i = 0; i < l->nsubs; i++)
-			seen_set(l, sub_id_hash(&l->subs[i]));
+		for (size_t i = 0; i < l->idx_cap; i++)
+			if (l->idx[i] != 0)
+				seen_set(l, l->idx[i] >> 32);
 	}
-	seen_set(l, h);
+	seen_set(l, h >> 32);
 }
 
 /*
@@ -363,6 +382,17 @@ intern(struct ledger *l, const char *s, size_t n, uint32_t *last)
 	return *last = (uint32_t)(uintptr_t)e->value;
 }
 
+/*
+ * Where the id index starts looking for a hash: its top bits, which the
+ * slot's tag keeps, so that the index grows without a subscription's id
+ * being looked at again.
+ */
+static size_t
+idx_home(const struct ledger *l, uint64_t tag)
+{
+	return (size_t)(tag >> (32 - l->idx_bits));
+}
+
 /* The id index's slot for key: its subscription's, or the empty one to take. */
 static uint64_t *
 idx_slot(const struct ledger *l, struct id_key *key, uint64_t h)
@@ -370,7 +400,7 @@ idx_slot(const struct ledger *l, struct id_key *key, uint64_t h)
 	size_t mask = l->idx_cap - 1;
 	uint64_t tag = h >> 32 << 32;
 
-	for (size_t i = h & mask;; i = (i + 1) & mask) {
+	for (size_t i = idx_home(l, h >> 32);; i = (i + 1) & mask) {
 		uint64_t v = l->idx[i];
 
 		if (v == 0)
@@ -382,29 +412,43 @@ idx_slot(const struct ledger *l, struct id_key *key, uint64_t h)
 	}
 }
 
-/* Every subscription placed again in an emptied index. */
+/* Puts slot value v (tag and index) in the first empty slot from its home. */
+static void
+idx_put(struct ledger *l, uint64_t v)
+{
+	size_t i = idx_home(l, v >> 32);
+
+	/* The ids are distinct: the first empty slot is the one. */
+	while (l->idx[i] != 0)
+		i = (i + 1) & (l->idx_cap - 1);
+	l->idx[i] = v;
+}
+
+/* Every subscription placed again in an emptied index (after they moved). */
 static void
 idx_place_all(struct ledger *l)
 {
 	memset(l->idx, 0, l->idx_cap * sizeof(*l->idx));
-	for (size_t i = 0; i < l->nsubs; i++) {
-		uint64_t h = sub_id_hash(&l->subs[i]), *slot = &l->idx[h & (l->idx_cap - 1)];
-
-		/* The ids are distinct: the first empty slot is the one. */
-		while (*slot != 0)
-			slot = slot + 1 == l->idx + l->idx_cap ? l->idx : slot + 1;
-		*slot = (h >> 32 << 32) | (i + 1);
-	}
+	for (size_t i = 0; i < l->nsubs; i++)
+		idx_put(l, sub_id_hash(&l->subs[i]) >> 32 << 32 | (i + 1));
 }
 
-/* Twice the slots (at least 1024). */
+/* Twice the slots (at least 1024), moved by their tags alone. */
 static void
 idx_grow(struct ledger *l)
 {
-	free(l->idx);
-	l->idx_cap = l->idx_cap ? l->idx_cap * 2 : 1024;
-	l->idx = mem_alloc(l->idx_cap * sizeof(*l->idx));
-	idx_place_all(l);
+	uint64_t *old = l->idx;
+	size_t old_cap = l->idx_cap;
+
+	if (l->idx_bits >= 32)
+		mem_fail();	/* idx_home takes its bits from a 32-bit tag */
+	l->idx_bits = l->idx_bits ? l->idx_bits + 1 : 10;
+	l->idx_cap = (size_t)1 << l->idx_bits;
+	l->idx = mem_calloc(l->idx_cap, sizeof(*l->idx));
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i] != 0)
+			idx_put(l, old[i]);
+	free(old);
 }
 
 /* Sets s's id to id as read (the last record's spelling wins). */
@@ -881,12 +925,14 @@ ledger_done_reading(struct ledger *l)
 	free(l->idx);
 	l->idx = NULL;
 	l->idx_cap = 0;
+	l->idx_bits = 0;
 	strmap_free(&l->users);
 	strmap_free(&l->by_domain);
 	strmap_free(&l->by_label);
 	free(l->seen);
 	l->seen = NULL;
 	l->seen_bits = l->seen_count = 0;
+	l->seen_wbits = 0;
 	l->joins_ready = false;
 }
 

@@ -591,6 +591,59 @@ test_guid_ids(struct rules *r)
 	ledger_free(l);
 }
 
+/*
+ * Enough subscriptions for the id index and its filter to grow many times
+ * (they are rebuilt from the index's tags): every one is still found,
+ * in either case, after the growth.
+ */
+static void
+test_many_ids(struct rules *r)
+{
+	struct ledger *l = ledger_new(r);
+	struct ledger_summary s;
+	enum { N = 60000 };
+	char id[64];
+	size_t live = 0;
+
+	for (int i = 0; i < N; i++) {
+		/* GUIDs (packed) and other ids (text), alternately. */
+		if (i % 2)
+			snprintf(id, sizeof(id), "%08x-1111-4111-8111-%012x", i * 2654435761u, i);
+		else
+			snprintf(id, sizeof(id), "sub-%d", i);
+		add(l, r, id, i % 7 ? "c1" : "c2", "sales-basic-qo", "active", 1, NULL);
+	}
+	/* Every third taken away, by its id in upper case. */
+	for (int i = 0; i < N; i += 3) {
+		if (i % 2)
+			snprintf(id, sizeof(id), "%08X-1111-4111-8111-%012X", i * 2654435761u, i);
+		else
+			snprintf(id, sizeof(id), "SUB-%d", i);
+		ledger_drop_sub(l, id, strlen(id));
+	}
+	/* The rest seen again (no new subscriptions), quantity 2. */
+	for (int i = 0; i < N; i++) {
+		if (i % 3 == 0)
+			continue;
+		if (i % 2)
+			snprintf(id, sizeof(id), "%08X-1111-4111-8111-%012x", i * 2654435761u, i);
+		else
+			snprintf(id, sizeof(id), "Sub-%d", i);
+		add(l, r, id, i % 7 ? "c1" : "c2", "sales-basic-qo", "active", 2, NULL);
+		live++;
+	}
+	ledger_done_reading(l);
+	ledger_summarize(l, &s);
+	CHECK_INT_EQ(s.nsubs, live);
+	if (CHECK(s.ncustomers == 2)) {
+		CHECK_INT_EQ(s.customers[0].retired + s.customers[1].retired, live);
+		CHECK_INT_EQ(s.customers[0].retired_seats + s.customers[1].retired_seats,
+		    2 * (int64_t)live);
+	}
+	ledger_summary_free(&s);
+	ledger_free(l);
+}
+
 void
 test_ledger(void)
 {
@@ -601,6 +654,7 @@ test_ledger(void)
 		return;
 	test_subs(r);
 	test_guid_ids(r);
+	test_many_ids(r);
 	test_order(r);
 	test_audit(r);
 	test_suggested_only();
