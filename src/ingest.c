@@ -52,14 +52,14 @@ struct ev_reject {
 };
 
 struct ev_sub {
-	uint64_t id_hash;	/* strmap_hash_lower of the id */
+	uint64_t id_hash;	/* ledger_id_hash of the id */
 	int64_t quantity;
 	int32_t rule, auto_renew, end_date, status_date;
 	uint32_t len[6];	/* then id, key, name, domain, offer, status, each \0-ended */
 };
 
 struct ev_drop {
-	uint64_t hash;		/* strmap_hash_lower of the id */
+	uint64_t hash;		/* ledger_id_hash of the id */
 	uint32_t len;		/* then the id */
 };
 
@@ -144,7 +144,7 @@ emit_drop(struct reader *r, const char *id, size_t n)
 	}
 	if (n > UINT32_MAX)
 		mem_fail();
-	e = (struct ev_drop){ strmap_hash_lower(id, n), (uint32_t)n };
+	e = (struct ev_drop){ ledger_id_hash(id, n), (uint32_t)n };
 	event_put(r->sink, EV_DROP, &e, sizeof(e), &id, &n, 1, false);
 }
 
@@ -169,7 +169,7 @@ emit_sub(struct reader *r, const struct sub_in *s)
 			mem_fail();
 		e.len[i] = (uint32_t)n[i];
 	}
-	e.id_hash = strmap_hash_lower(s->id, n[0]);
+	e.id_hash = ledger_id_hash(s->id, n[0]);
 	event_put(r->sink, EV_SUB, &e, sizeof(e), v, n, 6, true);
 }
 

@@ -64,7 +64,7 @@ struct ledger {
 	size_t nsubs, cap;
 	/*
 	 * The id index: open addressing over the subscriptions, each slot the
-	 * top half of the id's strmap_hash_lower and the index + 1 (0: empty).
+	 * top half of the id's ledger_id_hash and the index + 1 (0: empty).
 	 * It holds no copy of the ids: a candidate is compared with its
 	 * subscription's id, ignoring case.
 	 */
@@ -292,15 +292,36 @@ sub_id(const struct sub *s, char buf[LEDGER_ID_BUF])
 	return buf;
 }
 
+/* splitmix64's finalizer: every bit of x moves every bit of the result. */
+static uint64_t
+mix64(uint64_t x)
+{
+	x = (x ^ x >> 30) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ x >> 27) * 0x94d049bb133111ebULL;
+	return x ^ x >> 31;
+}
+
+/*
+ * strmap_hash_lower, mixed once more: its top half is the index's tag and
+ * gives the index's and the filter's positions, and strmap_hash_lower's
+ * top bits alone cluster for some ids (digits, in lengths that are
+ * multiples of 8), which made the index probe long runs.
+ */
+uint64_t
+ledger_id_hash(const char *id, size_t len)
+{
+	return mix64(strmap_hash_lower(id, len));
+}
+
 static uint64_t
 sub_id_hash(const struct sub *s)
 {
 	char buf[LEDGER_ID_BUF];
 
 	if (s->id_form == ID_TEXT)
-		return strmap_hash_lower(s->id.t.text, s->id.t.len);
+		return ledger_id_hash(s->id.t.text, s->id.t.len);
 	guid_text(s, buf);
-	return strmap_hash_lower(buf, 36);
+	return ledger_id_hash(buf, 36);
 }
 
 /*
@@ -433,6 +454,19 @@ idx_place_all(struct ledger *l)
 		idx_put(l, sub_id_hash(&l->subs[i]) >> 32 << 32 | (i + 1));
 }
 
+size_t
+ledger_index_longest_run(const struct ledger *l)
+{
+	size_t longest = 0, run = 0;
+
+	for (size_t i = 0; i < l->idx_cap; i++) {
+		run = l->idx[i] != 0 ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	return longest;
+}
+
 /* Twice the slots (at least 1024), moved by their tags alone. */
 static void
 idx_grow(struct ledger *l)
@@ -478,7 +512,7 @@ ledger_add_sub(struct ledger *l, const struct sub_in *in)
 {
 	struct sub *s;
 	size_t li = strlen(in->id);
-	uint64_t h = in->id_hash ? in->id_hash : strmap_hash_lower(in->id, li), *slot;
+	uint64_t h = in->id_hash ? in->id_hash : ledger_id_hash(in->id, li), *slot;
 	struct id_key key = { in->id, li, -2, { 0 } };
 	struct customer *c;
 
@@ -527,7 +561,7 @@ ledger_add_sub(struct ledger *l, const struct sub_in *in)
 void
 ledger_drop_sub(struct ledger *l, const char *id, size_t len)
 {
-	ledger_drop_sub_hashed(l, id, len, strmap_hash_lower(id, len));
+	ledger_drop_sub_hashed(l, id, len, ledger_id_hash(id, len));
 }
 
 void

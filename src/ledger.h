@@ -33,8 +33,16 @@ struct sub_in {
 	int64_t quantity;
 	int32_t end_date;		/* DATE_NONE when unknown */
 	int32_t status_date;
-	uint64_t id_hash;		/* strmap_hash_lower(id), or 0: not computed */
+	uint64_t id_hash;		/* ledger_id_hash(id), or 0: not computed */
 };
+
+/*
+ * The longest run of taken slots in the id index, which a lookup may
+ * have to walk (for the tests: it stays short for any kind of id).
+ */
+size_t ledger_index_longest_run(const struct ledger *l);
+/* The hash the ledger looks subscription ids up by (on any thread). */
+uint64_t ledger_id_hash(const char *id, size_t len);
 
 struct ledger *ledger_new(struct rules *rules);
 void ledger_free(struct ledger *l);
@@ -43,7 +51,7 @@ void ledger_free(struct ledger *l);
 void ledger_add_sub(struct ledger *l, const struct sub_in *s);
 /* A record that matched no rule: an earlier subscription of its id leaves. */
 void ledger_drop_sub(struct ledger *l, const char *id, size_t len);
-/* The same, given strmap_hash_lower(id, len) (computed on another thread). */
+/* The same, given ledger_id_hash(id, len) (computed on another thread). */
 void ledger_drop_sub_hashed(struct ledger *l, const char *id, size_t len, uint64_t hash);
 
 /*
@@ -116,7 +124,11 @@ struct ledger_summary {
  * the join indexes): the ledger takes no more records after this.
  */
 void ledger_done_reading(struct ledger *l);
-/* Builds the rows of the reports (as often as wished). */
+/*
+ * Builds the rows of the reports (as often as wished). It puts the
+ * ledger's subscriptions in report order: a summary built earlier is no
+ * longer valid, and must be freed first.
+ */
 void ledger_summarize(struct ledger *l, struct ledger_summary *out);
 void ledger_summary_free(struct ledger_summary *s);
 /* Room for the text of a packed subscription id (a GUID) and its NUL. */
