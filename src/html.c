@@ -139,7 +139,7 @@ totals_add_sub(struct totals *t, const struct sub_row *r, const struct report_ct
 {
 	int y, m, k;
 
-	if (!values_status_active(r->status, strlen(r->status)))
+	if (!r->active)
 		return;
 	k = urgency_index(urgency_of(r->end_date, ctx));
 	t->urgency_seats[k] = sat_add(t->urgency_seats[k], r->quantity);

@@ -1022,6 +1022,7 @@ ledger_sub_row(const struct ledger_summary *s, size_t i, char idbuf[LEDGER_ID_BU
 		.customer_key = c->key,
 		.customer_name = c->name ? c->name : "",
 		.id = sub_id(x, idbuf), .offer = l->text[x->offer], .status = l->text[x->status],
+		.active = x->active,
 		.rule = rules_get(s->rules, x->rule), .auto_renew = (int)x->auto_renew - 1,
 		.quantity = x->quantity, .end_date = x->end_date,
 	};

@@ -84,6 +84,7 @@ struct customer_row {
 
 struct sub_row {
 	const char *customer_key, *customer_name, *id, *offer, *status;
+	bool active;			/* what the status says */
 	const struct rule *rule;
 	int auto_renew;
 	int64_t quantity;

@@ -385,6 +385,29 @@ last_byte(const char *p, size_t n, char c)
 }
 
 /*
+ * The quoted middle of a line, buf[fs, fs + len) (through the delimiter
+ * after the last quote), through libcsv, for split_quoted and
+ * split_quoted_pre. Returns -1 on libcsv's error; 0 when libcsv is still
+ * inside a field there, the record going on through libcsv from *from;
+ * 1 when it stands between fields, the rest of the line to be split.
+ */
+static int
+split_quoted_middle(struct records *r, size_t fs, size_t len, size_t *from)
+{
+	size_t n = csv_parse(&r->csv, r->buf + fs, len, on_field, on_row, r);
+
+	if (n < len)
+		return -1;
+	*from += len;
+	if (r->csv.pstate != CSV_STATE_FIELD_NOT_BEGUN) {
+		fields_detach(r);
+		return 0;
+	}
+	parser_reset(r);
+	return 1;
+}
+
+/*
  * A whole line with quotes: libcsv parses from the field holding the
  * first quote; the quote-free fields before it are split directly, and so
  * are those after the delimiter that follows the last quote, once libcsv
@@ -402,7 +425,8 @@ split_quoted(struct records *r, size_t start, size_t stop, size_t *from)
 	const char *d0 = last_byte(line, (size_t)(q1 - line), r->delim);
 	const char *dl = memchr(q2 + 1, r->delim, (size_t)(end - q2 - 1));
 	const char *fs = d0 ? d0 + 1 : line;
-	size_t len, n;
+	size_t len;
+	int rc;
 
 	record_begin(r, start);
 	if (d0 != NULL)
@@ -413,15 +437,8 @@ split_quoted(struct records *r, size_t start, size_t stop, size_t *from)
 		return 0;
 	}
 	len = (size_t)(dl + 1 - fs);
-	n = csv_parse(&r->csv, fs, len, on_field, on_row, r);
-	if (n < len)
-		return -1;
-	*from += len;
-	if (r->csv.pstate != CSV_STATE_FIELD_NOT_BEGUN) {
-		fields_detach(r);
-		return 0;
-	}
-	parser_reset(r);
+	if ((rc = split_quoted_middle(r, (size_t)(fs - r->buf), len, from)) != 1)
+		return rc;
 	split_fields(r, dl + 1, end, false);
 	return 1;
 }
@@ -448,7 +465,8 @@ fields_at(struct records *r, size_t from, size_t a, size_t b, size_t to, bool as
 static int
 split_quoted_pre(struct records *r, size_t start, size_t stop, size_t *from)
 {
-	size_t nd0 = r->pre_nd0, q2 = r->pre_q2, dl = SIZE_MAX, k, fs, len, n;
+	size_t nd0 = r->pre_nd0, q2 = r->pre_q2, dl = SIZE_MAX, k, fs, len;
+	int rc;
 
 	for (k = nd0; k < r->ndpos; k++)
 		if (r->dpos[k] > q2) {
@@ -465,15 +483,8 @@ split_quoted_pre(struct records *r, size_t start, size_t stop, size_t *from)
 		return 0;
 	}
 	len = dl + 1 - fs;
-	n = csv_parse(&r->csv, r->buf + fs, len, on_field, on_row, r);
-	if (n < len)
-		return -1;
-	*from += len;
-	if (r->csv.pstate != CSV_STATE_FIELD_NOT_BEGUN) {
-		fields_detach(r);
-		return 0;
-	}
-	parser_reset(r);
+	if ((rc = split_quoted_middle(r, fs, len, from)) != 1)
+		return rc;
 	fields_at(r, dl + 1, k + 1, r->ndpos, stop, !r->pre_high);
 	return 1;
 }

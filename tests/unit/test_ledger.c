@@ -111,6 +111,8 @@ test_subs(struct rules *r)
 		CHECK_INT_EQ(ledger_sub_row(&s, 0, idbuf).quantity, 7);
 		CHECK_STR_EQ(ledger_sub_row(&s, 1, idbuf).id, "bbbb-2");
 		CHECK_STR_EQ(ledger_sub_row(&s, 1, idbuf).status, "active");
+		CHECK(!ledger_sub_row(&s, 0, idbuf).active);
+		CHECK(ledger_sub_row(&s, 1, idbuf).active);
 	}
 	c = customer(&s, "c1");
 	CHECK(c != NULL);
