@@ -166,8 +166,7 @@ totals_compute(struct totals *t, const struct ledger_summary *s, const struct re
 		t->status[status_index(report_audit_status(c))]++;
 	}
 	for (size_t i = 0; i < s->nsubs; i++) {
-		char idbuf[LEDGER_ID_BUF];
-		struct sub_row row = ledger_sub_row(s, i, idbuf);
+		struct sub_row row = ledger_sub_row(s, i, NULL);
 
 		totals_add_sub(t, &row, ctx);
 	}
@@ -591,7 +590,33 @@ cmp_seats(const void *a, const void *b)
 
 	if (x->retired_seats != y->retired_seats)
 		return x->retired_seats > y->retired_seats ? -1 : 1;
-	return strcmp(x->key, y->key);
+	/* The summary's rows are in key order: their places compare as their keys. */
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The first TOP_CUSTOMERS of the customers with active retired seats in
+ * cmp_seats order, into v; returns how many. One pass keeping the best
+ * so far in order, rather than sorting a hundred thousand customers.
+ */
+static size_t
+top_customers(const struct ledger_summary *s, const struct customer_row **v)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->ncustomers; i++) {
+		const struct customer_row *c = &s->customers[i];
+		size_t j;
+
+		if (c->retired_seats <= 0 ||
+		    (n == TOP_CUSTOMERS && cmp_seats(&c, &v[n - 1]) >= 0))
+			continue;
+		j = n < TOP_CUSTOMERS ? n++ : n - 1;
+		for (; j > 0 && cmp_seats(&c, &v[j - 1]) < 0; j--)
+			v[j] = v[j - 1];
+		v[j] = c;
+	}
+	return n;
 }
 
 /* One row of the bar list: name, bar, seats, next action, earliest end. */
@@ -634,18 +659,12 @@ top_row(struct page *p, const struct customer_row *c, size_t i, const struct axi
 static void
 chart_top(struct page *p)
 {
-	const struct customer_row **v = mem_calloc(p->s->ncustomers + 1, sizeof(*v));
+	const struct customer_row *v[TOP_CUSTOMERS];
 	const double x0 = TOP_X0, x1 = TOP_X1, top = TOP_Y0, row = TOP_ROW;
 	struct buf action = { 0 };
-	size_t n = 0;
+	size_t n = top_customers(p->s, v);
 	struct axis a;
 
-	for (size_t i = 0; i < p->s->ncustomers; i++)
-		if (p->s->customers[i].retired_seats > 0)
-			v[n++] = &p->s->customers[i];
-	qsort(v, n, sizeof(*v), cmp_seats);
-	if (n > TOP_CUSTOMERS)
-		n = TOP_CUSTOMERS;
 	fprintf(p->fp, "<section class=\"card\">\n<h2>Customers with the most active retired "
 	    "seats%s</h2>\n<p class=\"note key\">Bar colour: urgency of the earliest end."
 	    "<i class=\"k-expired\"></i>expired<i class=\"k-critical\"></i>critical"
@@ -653,7 +672,6 @@ chart_top(struct page *p)
 	    "<i class=\"k-unknown\"></i>unknown</p>\n", n == TOP_CUSTOMERS ? " (top 20)" : "");
 	if (n == 0) {
 		fputs("<p>No customer has active retired seats.</p>\n</section>\n", p->fp);
-		free(v);
 		return;
 	}
 	axis_fit(&a, v[0]->retired_seats);
@@ -671,7 +689,6 @@ chart_top(struct page *p)
 		top_row(p, v[i], i, &a, &action);
 	fputs("</svg>\n</section>\n", p->fp);
 	buf_free(&action);
-	free(v);
 }
 
 static void

@@ -43,7 +43,8 @@ _Static_assert(sizeof(void *) > 8 || sizeof(struct sub) <= 48, "struct sub grew"
 
 struct customer {
 	const char *key;	/* the map's copy */
-	char *name, *domain;
+	char *name, *domain;	/* in the ledger's arena, NULL until read */
+	uint32_t name_room, domain_room;	/* the bytes each may take, with its NUL */
 	uint32_t seq;		/* order of creation: index of ledger.rank_of */
 	struct famcount *fam;	/* by family index; NULL until one is counted */
 	bool covered;		/* some license row belongs to it */
@@ -82,6 +83,7 @@ struct ledger {
 	const char **text;		/* by index: the map's copies */
 	size_t ntext, text_cap;
 	struct arena ids;		/* the ids that are not packed GUIDs */
+	struct arena objs;		/* customers, their names and counts */
 	uint32_t last_offer, last_status;	/* indexes + 1, 0 for none */
 	bool last_active, last_suspended;	/* what last_status says */
 	uint32_t *rank_of;		/* by customer seq, while summarizing */
@@ -106,31 +108,19 @@ ledger_new(struct rules *rules)
 	return l;
 }
 
-static void
-free_customer(struct strmap_entry *e, void *arg)
-{
-	struct customer *c = e->value;
-
-	(void)arg;
-	free(c->name);
-	free(c->domain);
-	free(c->fam);
-	free(c);
-}
-
 void
 ledger_free(struct ledger *l)
 {
 	if (l == NULL)
 		return;
 	arena_free(&l->ids);
+	arena_free(&l->objs);
 	free(l->subs);
 	free(l->rank_of);
 	free(l->seen);
 	free(l->idx);
 	free(l->cust);
 	free((void *)l->text);
-	strmap_each(&l->customers, free_customer, NULL);
 	strmap_free(&l->customers);
 	strmap_free(&l->users);
 	strmap_free(&l->texts);
@@ -150,7 +140,7 @@ customer_get(struct ledger *l, const char *key, bool create)
 		return (e = strmap_find(&l->customers, key, strlen(key))) ? e->value : NULL;
 	e = strmap_put(&l->customers, key, strlen(key), &created);
 	if (created) {
-		struct customer *c = mem_calloc(1, sizeof(*c));
+		struct customer *c = arena_calloc(&l->objs, sizeof(*c));
 
 		if (l->customers.count > UINT32_MAX)
 			mem_fail();
@@ -163,14 +153,26 @@ customer_get(struct ledger *l, const char *key, bool create)
 	return e->value;
 }
 
-/* Replaces *field with a copy of s when s is not empty. */
+/*
+ * Replaces *field with a copy of s when s is not empty, in its place when
+ * it fits (*room bytes): a name that changes back and forth takes no more
+ * room than its longest spelling.
+ */
 static void
-keep_last(char **field, const char *s)
+keep_last(struct ledger *l, char **field, uint32_t *room, const char *s)
 {
+	size_t n;
+
 	if (s[0] == '\0' || (*field != NULL && strcmp(*field, s) == 0))
 		return;
-	free(*field);
-	*field = mem_strdup(s);
+	n = strlen(s) + 1;
+	if (n > *room) {
+		if (n > UINT32_MAX)
+			mem_fail();
+		*field = arena_alloc(&l->objs, n);
+		*room = (uint32_t)n;
+	}
+	memcpy(*field, s, n);
 }
 
 /*
@@ -548,8 +550,8 @@ ledger_add_sub(struct ledger *l, const struct sub_in *in)
 		l->last_customer = customer_get(l, in->customer_key, true);
 	c = l->last_customer;
 	s->customer = c->seq;
-	keep_last(&c->name, in->customer_name);
-	keep_last(&c->domain, in->customer_domain);
+	keep_last(l, &c->name, &c->name_room, in->customer_name);
+	keep_last(l, &c->domain, &c->domain_room, in->customer_domain);
 	s->rule = (uint32_t)in->rule & 0xffffff;
 	s->auto_renew = (uint32_t)(in->auto_renew + 1) & 3;
 	s->quantity = in->quantity;
@@ -675,7 +677,7 @@ static struct famcount *
 famcount_get(struct ledger *l, struct customer *c, size_t family)
 {
 	if (c->fam == NULL)
-		c->fam = mem_calloc(rules_family_count(l->rules), sizeof(*c->fam));
+		c->fam = arena_calloc(&l->objs, rules_family_count(l->rules) * sizeof(*c->fam));
 	c->fam[family].used = true;
 	return &c->fam[family];
 }
@@ -740,14 +742,23 @@ permute_subs(struct sub *v, const uint32_t *from, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		struct sub first;
-		size_t j = i;
+		size_t j = i, ahead = i;
 
 		if (done[i / 64] >> (i % 64) & 1)
 			continue;
 		first = v[i];
+		/*
+		 * Each move reads a subscription anywhere in the array: the one
+		 * eight moves on along the cycle (from[] is small enough to stay
+		 * in the cache) is fetched meanwhile.
+		 */
+		for (int a = 0; a < 8; a++)
+			ahead = from[ahead];
 		for (;;) {
 			size_t k = from[j];
 
+			__builtin_prefetch(&v[ahead]);
+			ahead = from[ahead];
 			done[j / 64] |= (uint64_t)1 << (j % 64);
 			if (k == i) {
 				v[j] = first;
@@ -992,6 +1003,12 @@ ledger_summarize(struct ledger *l, struct ledger_summary *out)
 	for (size_t i = 0, j; i < nlive; i = j) {
 		uint32_t c = l->subs[i].customer;
 
+		/* Customers lie anywhere: those of the runs a few ahead are fetched. */
+		if (i + 32 < nlive)
+			__builtin_prefetch(l->cust[l->subs[i + 32].customer]);
+		if (i + 16 < nlive)
+			__builtin_prefetch(l->cust[l->subs[i + 16].customer]->fam);
+
 		for (j = i + 1; j < nlive && l->subs[j].customer == c; j++)
 			;
 		summarize_customer(l, i, j - i, out, suggested, bought);
@@ -1021,7 +1038,7 @@ ledger_sub_row(const struct ledger_summary *s, size_t i, char idbuf[LEDGER_ID_BU
 	return (struct sub_row){
 		.customer_key = c->key,
 		.customer_name = c->name ? c->name : "",
-		.id = sub_id(x, idbuf), .offer = l->text[x->offer], .status = l->text[x->status],
+		.id = idbuf != NULL ? sub_id(x, idbuf) : NULL, .offer = l->text[x->offer], .status = l->text[x->status],
 		.active = x->active,
 		.rule = rules_get(s->rules, x->rule), .auto_renew = (int)x->auto_renew - 1,
 		.quantity = x->quantity, .end_date = x->end_date,

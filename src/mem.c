@@ -1,4 +1,5 @@
 /* mem: allocation that exits the run cleanly when memory runs out. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,30 +79,50 @@ mem_grow(void **v, size_t *cap, size_t need, size_t sz)
 	*cap = n;
 }
 
-char *
-arena_strndup(struct arena *a, const char *s, size_t n)
+/* n bytes from a, at an address that is a multiple of align (a power of two). */
+static void *
+arena_take(struct arena *a, size_t n, size_t align)
 {
 	char *p;
+	size_t pad = (size_t)(-(uintptr_t)a->cur & (align - 1));
 
-	if (n + 1 > a->left) {
-		size_t size = n + 1 > 65536 / 4 ? n + 1 : 65536;
+	if (n + pad > a->left) {
+		size_t size = n > 65536 / 4 ? n : 65536;
 
 		a->blocks = mem_realloc(a->blocks, (a->nblocks + 1) * sizeof(*a->blocks));
 		p = a->blocks[a->nblocks++] = mem_alloc(size);
-		if (n + 1 > 65536 / 4) {
-			/* A large string has a block of its own; the current one stays. */
-			memcpy(p, s, n);
-			p[n] = '\0';
+		/* A large object has a block of its own; the current one stays. */
+		if (n > 65536 / 4)
 			return p;
-		}
 		a->cur = p;
 		a->left = size;
+		pad = 0;
 	}
-	p = a->cur;
+	p = a->cur + pad;
+	a->cur += pad + n;
+	a->left -= pad + n;
+	return p;
+}
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	return arena_take(a, n, 8);
+}
+
+void *
+arena_calloc(struct arena *a, size_t n)
+{
+	return memset(arena_take(a, n, 8), 0, n);
+}
+
+char *
+arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_take(a, n + 1, 1);
+
 	memcpy(p, s, n);
 	p[n] = '\0';
-	a->cur += n + 1;
-	a->left -= n + 1;
 	return p;
 }
 

@@ -27,6 +27,10 @@ struct arena {
 	size_t nblocks;
 };
 
+/* n bytes from the arena, at an address that is a multiple of 8. */
+void *arena_alloc(struct arena *a, size_t n);
+/* The same, zeroed. */
+void *arena_calloc(struct arena *a, size_t n);
 /* A copy of the n bytes at s and a NUL, from the arena. */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 /* Frees every block; the arena can be used again. */

@@ -603,7 +603,8 @@ cmp_affected(const void *a, const void *b)
 		return xu ? 1 : -1;
 	if (!xu && x->earliest_end != y->earliest_end)
 		return x->earliest_end < y->earliest_end ? -1 : 1;
-	return strcmp(x->key, y->key);
+	/* The summary's rows are in key order: their places compare as their keys. */
+	return x < y ? -1 : x > y;
 }
 
 static void
@@ -747,22 +748,35 @@ static void
 write_licenses(struct report *rep, const struct ledger_summary *s, const struct report_ctx *ctx)
 {
 	struct csvw *w = &rep->w[R_LICENSES];
-	struct family_row *rows = mem_calloc(rules_family_count(ctx->rules) + 1, sizeof(*rows));
+	size_t nfam = rules_family_count(ctx->rules);
+	struct family_row *rows = mem_calloc(nfam + 1, sizeof(*rows));
+	/* Each family's "family,kind" and each customer's key, formatted once. */
+	struct buf *fam = mem_calloc(nfam + 1, sizeof(*fam)), key = { 0 };
 
+	for (size_t k = 0; k < nfam; k++) {
+		const char *f[2] = { rules_family(ctx->rules, k),
+			rules_family_kind(ctx->rules, k) == RULE_RETIRED ? "retired" : "replacement" };
+
+		piece_build(w, &fam[k], f, 2);
+	}
 	for (size_t i = 0; i < s->nfam_customers; i++) {
 		size_t n = ledger_family_rows(s, i, rows);
 
+		if (n > 0)
+			piece_build(w, &key, &rows[0].customer_key, 1);
 		for (const struct family_row *f = rows; f < rows + n; f++) {
-			put_str(w, f->customer_key);
-			put_str(w, rules_family(ctx->rules, f->family));
-			put_str(w, rules_family_kind(ctx->rules, f->family) == RULE_RETIRED ?
-			    "retired" : "replacement");
+			put_piece(w, &key);
+			put_piece(w, &fam[f->family]);
 			put_int(w, f->purchased);
 			put_int(w, (int64_t)f->assigned);
 			put_int(w, f->purchased - (int64_t)f->assigned);
 			end_row(w);
 		}
 	}
+	for (size_t k = 0; k < nfam; k++)
+		buf_free(&fam[k]);
+	free(fam);
+	buf_free(&key);
 	free(rows);
 }
 

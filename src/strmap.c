@@ -132,11 +132,3 @@ strmap_put(struct strmap *m, const void *key, size_t len, int *created)
 	}
 	return e;
 }
-
-void
-strmap_each(const struct strmap *m, void (*f)(struct strmap_entry *, void *), void *arg)
-{
-	for (size_t i = 0; i < m->cap; i++)
-		if (m->slots[i].key != NULL)
-			f(&m->slots[i], arg);
-}

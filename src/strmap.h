@@ -32,8 +32,6 @@ void strmap_free(struct strmap *m);
 struct strmap_entry *strmap_find(const struct strmap *m, const void *key, size_t len);
 /* The entry for key, created with value NULL if missing (*created says so). */
 struct strmap_entry *strmap_put(struct strmap *m, const void *key, size_t len, int *created);
-/* Calls f on each entry, in no particular order. */
-void strmap_each(const struct strmap *m, void (*f)(struct strmap_entry *, void *), void *arg);
 uint64_t strmap_hash(const void *key, size_t len);
 /* strmap_hash of the key with ASCII letters lower-cased, without a copy. */
 uint64_t strmap_hash_lower(const void *key, size_t len);

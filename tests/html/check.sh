@@ -146,6 +146,22 @@ while IFS= read -r line; do
 	check "samples: input $file listed" has "$page" "<td class=\"f\">$file</td>"
 done < <(tail -n +2 "$out/manifest.csv")
 
+# The bar list: the 20 customers with the most active retired seats, ties
+# by key, from 26 customers whose seats tie in threes (keys given out of
+# order, so that reading order is not key order).
+top_in="$tmp/top.csv"
+echo "CustomerId,CustomerName,SubscriptionId,OfferName,Quantity,Status" >"$top_in"
+for k in 17 04 22 09 13 01 25 06 19 11 02 24 15 08 20 03 26 12 07 18 05 23 10 16 14 21; do
+	echo "key-$k,Name $k,sub-$k,Dynamics 365 for Sales Enterprise Edition CRMOL Basic (Qualified Offer),$(( (10#$k % 9) * 10 + 5 )),Active"
+done >>"$top_in"
+"$bin" -q -s "$top_in" --as-of 2019-01-01 -o "$tmp/top"
+top_got=$(grep -o '<g><title>[^<]*' "$tmp/top/summary.html" | sed 's/.*(\(key-[0-9]*\))$/\1/' | tr '\n' ' ')
+top_want=$(tail -n +2 "$tmp/top/affected_customers.csv" | sort -t, -k5,5nr -k1,1 | head -n 20 |
+	cut -d, -f1 | tr '\n' ' ')
+check "top customers: 20, by seats then key ($top_got)" equal "top customers" "$top_got" \
+	"$top_want"
+check "top customers: 20 of 26" test "$(echo "$top_want" | wc -w)" -eq 20
+
 # ---- (c) headless Chromium: it loads, renders and shows the same numbers -
 chromium=${CHROMIUM:-/usr/bin/chromium}
 if [ -x "$chromium" ]; then

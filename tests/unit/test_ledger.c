@@ -113,6 +113,10 @@ test_subs(struct rules *r)
 		CHECK_STR_EQ(ledger_sub_row(&s, 1, idbuf).status, "active");
 		CHECK(!ledger_sub_row(&s, 0, idbuf).active);
 		CHECK(ledger_sub_row(&s, 1, idbuf).active);
+		/* Without a buffer: no id, the rest the same. */
+		CHECK(ledger_sub_row(&s, 1, NULL).id == NULL);
+		CHECK_INT_EQ(ledger_sub_row(&s, 1, NULL).quantity, 10);
+		CHECK_STR_EQ(ledger_sub_row(&s, 1, NULL).status, "active");
 	}
 	c = customer(&s, "c1");
 	CHECK(c != NULL);
