@@ -443,10 +443,72 @@ split_quoted(struct records *r, size_t start, size_t stop, size_t *from)
 	return 1;
 }
 
-/* Keeps the fields between the delimiters dpos[a..b) (from..., ...to). */
+/* The bytes text_trim drops. */
+static const unsigned char blank[256] = { [' '] = 1, ['\t'] = 1 };
+
+/*
+ * field_keep for the fields between the delimiters dpos[a..b] (from...,
+ * ...to) of a clean line: no NUL byte, valid UTF-8, no longer than the
+ * field limit. There is nothing to check or convert, only trimming and
+ * noting where each field is.
+ */
 static void
-fields_at(struct records *r, size_t from, size_t a, size_t b, size_t to, bool ascii)
+fields_clean(struct records *r, size_t from, size_t a, size_t b, size_t to)
 {
+	struct record *rec = &r->rec;
+	size_t nf = b - a + 1, keep = nf, base = rec->kept;
+
+	if (rec->problem != RECORD_OK)
+		keep = 0;
+	else if (r->max_kept && base + nf > r->max_kept)
+		keep = base < r->max_kept ? r->max_kept - base : 0;
+	if (base + keep > r->fcap) {
+		size_t cap = r->fcap;
+
+		mem_grow((void **)&r->foff, &r->fcap, base + keep, sizeof(size_t));
+		r->flen = mem_realloc(r->flen, r->fcap * sizeof(size_t));
+		mem_grow((void **)&r->fsrc, &cap, base + keep, sizeof(bool));
+	}
+	for (size_t k = 0; k < keep; k++) {
+		size_t e = a + k < b ? r->dpos[a + k] : to, n = e - from;
+		const char *f = r->buf + from;
+
+		/* Most fields have nothing to trim: two bytes say so. */
+		if (n > 0 && (blank[(unsigned char)f[0]] | blank[(unsigned char)f[n - 1]]))
+			n = text_trim(&f, n);
+		r->flen[base + k] = n;
+		r->foff[base + k] = (size_t)(f - r->buf);
+		r->fsrc[base + k] = true;
+		from = e + 1;
+	}
+	rec->nfields += nf;
+	rec->kept = base + keep;
+}
+
+/*
+ * Whether buf[start, stop), a line without NUL bytes, is clean for
+ * fields_clean: a line that is valid UTF-8 as a whole has valid UTF-8
+ * fields, since they are cut at ASCII bytes.
+ */
+static bool
+line_clean(const struct records *r, size_t start, size_t stop, bool high)
+{
+	return (r->max_field == 0 || stop - start <= r->max_field) &&
+	    (!high || text_utf8_valid(r->buf + start, stop - start));
+}
+
+/*
+ * Keeps the fields between the delimiters dpos[a..b] (from..., ...to) of
+ * a line without NUL bytes; clean as line_clean says.
+ */
+static void
+fields_at(struct records *r, size_t from, size_t a, size_t b, size_t to, bool ascii,
+    bool clean)
+{
+	if (clean) {
+		fields_clean(r, from, a, b, to);
+		return;
+	}
 	for (size_t k = a; k <= b; k++) {
 		size_t e = k < b ? r->dpos[k] : to;
 		const char *f = r->buf + from;
@@ -466,6 +528,7 @@ static int
 split_quoted_pre(struct records *r, size_t start, size_t stop, size_t *from)
 {
 	size_t nd0 = r->pre_nd0, q2 = r->pre_q2, dl = SIZE_MAX, k, fs, len;
+	bool clean;
 	int rc;
 
 	for (k = nd0; k < r->ndpos; k++)
@@ -473,9 +536,10 @@ split_quoted_pre(struct records *r, size_t start, size_t stop, size_t *from)
 			dl = r->dpos[k];
 			break;
 		}
+	clean = line_clean(r, start, stop, r->pre_high);
 	record_begin(r, start);
 	if (nd0 > 0)
-		fields_at(r, start, 0, nd0 - 1, r->dpos[nd0 - 1], !r->pre_high);
+		fields_at(r, start, 0, nd0 - 1, r->dpos[nd0 - 1], !r->pre_high, clean);
 	fs = nd0 > 0 ? r->dpos[nd0 - 1] + 1 : start;
 	*from = fs;
 	if (dl == SIZE_MAX) {
@@ -485,7 +549,7 @@ split_quoted_pre(struct records *r, size_t start, size_t stop, size_t *from)
 	len = dl + 1 - fs;
 	if ((rc = split_quoted_middle(r, fs, len, from)) != 1)
 		return rc;
-	fields_at(r, dl + 1, k + 1, r->ndpos, stop, !r->pre_high);
+	fields_at(r, dl + 1, k + 1, r->ndpos, stop, !r->pre_high, clean);
 	return 1;
 }
 
@@ -588,7 +652,7 @@ static size_t
 scan(struct records *r, size_t pos, size_t lim, bool quote_stops, size_t *q2, bool *high)
 {
 	const char *b = r->buf;
-	size_t i = pos;
+	size_t i = pos, nd = r->ndpos, *dp = r->dpos;
 	unsigned hi = 0;
 
 #if defined(__SSE2__)
@@ -616,15 +680,23 @@ scan(struct records *r, size_t pos, size_t lim, bool quote_stops, size_t *q2, bo
 			}
 			if (!quote_stops && qm != 0)
 				*q2 = i + 31 - (size_t)__builtin_clz(qm);
+			/* Room for a whole block's delimiters, so none is checked alone. */
+			if (r->dpos_cap - nd < 16) {
+				r->ndpos = nd;
+				mem_grow((void **)&r->dpos, &r->dpos_cap, nd + 16, sizeof(*r->dpos));
+				dp = r->dpos;
+			}
 			for (; dm != 0; dm &= dm - 1)
-				dpos_push(r, i + (size_t)__builtin_ctz(dm));
+				dp[nd++] = i + (size_t)__builtin_ctz(dm);
 			if (stop != 0) {
+				r->ndpos = nd;
 				*high = *high || hi != 0;
 				return i + (size_t)__builtin_ctz(stop);
 			}
 		}
 	}
 #endif
+	r->ndpos = nd;
 	for (; i < lim; i++) {
 		unsigned char c = (unsigned char)b[i];
 
@@ -640,37 +712,6 @@ scan(struct records *r, size_t pos, size_t lim, bool quote_stops, size_t *q2, bo
 	return i;
 }
 
-/*
- * field_keep for every field of an ASCII line without quotes or NUL bytes,
- * shorter than the field limit: nothing to check or convert, only trimming
- * and noting where each field is.
- */
-static void
-fields_ascii(struct records *r, size_t start, size_t stop)
-{
-	struct record *rec = &r->rec;
-	size_t nf = r->ndpos + 1, keep = r->max_kept && r->max_kept < nf ? r->max_kept : nf;
-	size_t from = start;
-
-	if (keep > r->fcap) {
-		size_t cap = r->fcap;
-
-		mem_grow((void **)&r->foff, &r->fcap, keep, sizeof(size_t));
-		r->flen = mem_realloc(r->flen, r->fcap * sizeof(size_t));
-		mem_grow((void **)&r->fsrc, &cap, keep, sizeof(bool));
-	}
-	for (size_t k = 0; k < keep; k++) {
-		size_t e = k < r->ndpos ? r->dpos[k] : stop;
-		const char *f = r->buf + from;
-
-		r->flen[k] = text_trim(&f, e - from);
-		r->foff[k] = (size_t)(f - r->buf);
-		r->fsrc[k] = true;
-		from = e + 1;
-	}
-	rec->nfields = nf;
-	rec->kept = keep;
-}
 
 /*
  * A line whose scan stopped at a quote (q1): measures the rest of it for
@@ -744,7 +785,7 @@ fast_line(struct records *r, struct record **out)
 		}
 	}
 	record_begin(r, start);
-	if (high || (r->max_field != 0 && stop - start > r->max_field)) {
+	if (!line_clean(r, start, stop, high)) {
 		from = start;
 		for (size_t k = 0; k <= r->ndpos; k++) {
 			size_t to = k < r->ndpos ? r->dpos[k] : stop;
@@ -755,7 +796,7 @@ fast_line(struct records *r, struct record **out)
 			from = to + 1;
 		}
 	} else {
-		fields_ascii(r, start, stop);
+		fields_clean(r, start, 0, r->ndpos, stop);
 	}
 	r->pos = end;
 	r->line++;

@@ -110,7 +110,16 @@ text_utf8_valid(const char *s, size_t n)
 
 	while (i < n) {
 		size_t k;
+		uint64_t w;
 
+		/* Mostly ASCII: eight bytes at a time up to the next high byte. */
+		if (i + 8 <= n) {
+			memcpy(&w, p + i, 8);
+			if ((w & 0x8080808080808080ULL) == 0) {
+				i += 8;
+				continue;
+			}
+		}
 		if (p[i] < 0x80) {
 			i++;
 			continue;

@@ -357,6 +357,33 @@ test_problems(void)
 	CHECK_INT_EQ(r->cp1252, 3);
 	/* The raw text is kept as read. */
 	CHECK_STR_EQ(r->rec[1].raw, "M\xfcller,K\xf6ln");
+	/*
+	 * A line that is valid UTF-8 as a whole is taken field by field without
+	 * a check; one that is not is checked field by field, with or without
+	 * quotes, and only its bad fields are converted.
+	 */
+	read_str(r, "a,b,c\n M\xc3\xbcller ,K\xf6ln,\t\xc3\xa9\t\n"
+	    " M\xc3\xbcller ,\"x, \xc3\xa9\"\"\" ,\tz\t\n"
+	    "K\xf6ln,\"a\"\"b\",M\xc3\xbc\n"
+	    "\xc3\xa9,\"\xf6\",\xc3\n");
+	CHECK_INT_EQ(r->n, 5);
+	CHECK_STR_EQ(r->rec[1].fields, "M\xc3\xbcller|K\xc3\xb6ln|\xc3\xa9");
+	CHECK_STR_EQ(r->rec[2].fields, "M\xc3\xbcller|x, \xc3\xa9\"|z");
+	CHECK_STR_EQ(r->rec[3].fields, "K\xc3\xb6ln|a\"b|M\xc3\xbc");
+	CHECK_STR_EQ(r->rec[4].fields, "\xc3\xa9|\xc3\xb6|\xc3\x83");
+	CHECK_INT_EQ(r->cp1252, 4);
+	/* A quoted line's fields past max_kept_fields are counted, not kept. */
+	{
+		struct records_opts o = { 0, 0, true, 2, false };
+		const char *q = "a,b,c,d\n\xc3\xa9,\"2,x\",3,\"4\"\n1,\"2\",3,4\n";
+
+		read_all(r, q, strlen(q), &o);
+		CHECK_INT_EQ(r->n, 3);
+		CHECK_INT_EQ(r->rec[1].nfields, 4);
+		CHECK_STR_EQ(r->rec[1].fields, "\xc3\xa9|2,x");
+		CHECK_INT_EQ(r->rec[2].nfields, 4);
+		CHECK_STR_EQ(r->rec[2].fields, "1|2");
+	}
 
 	/* max_kept_fields bounds what is kept, not what is counted. */
 	{
