@@ -932,7 +932,7 @@ ingest_file(struct ingest *g, struct file_stats *st, struct diag *d)
 {
 	struct records_opts ro = { .delimiter = g->opts->delimiter,
 	    .max_field_bytes = g->opts->max_field_bytes, .type_line = true,
-	    .libcsv_only = g->opts->libcsv_only };
+	    .libcsv_only = g->opts->libcsv_only, .vector_bytes = g->opts->vector_bytes };
 	struct reader r = { 0 };
 	enum header_kind kind = st->kind == FILE_SUBSCRIPTIONS ? HEADER_SUBSCRIPTIONS :
 	    HEADER_LICENSES;

@@ -10,7 +10,9 @@
 #include <csv.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__)
+#if defined(__x86_64__)
+#include <immintrin.h>
+#elif defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
@@ -44,6 +46,7 @@ struct records {
 	bool borrowed;		/* buf is the caller's range: never grown or freed */
 	bool partial;		/* the range may end inside a record */
 	bool libcsv_only;	/* no quote-free fast path (to compare both) */
+	unsigned vector_bytes;	/* the line scan's block: 32 (AVX2) or 16 */
 	bool ended_inside;	/* the range ended inside a record */
 
 	uint64_t line;		/* current physical line, 1-based */
@@ -627,6 +630,7 @@ records_new(const char *name, const struct records_opts *o)
 	r->max_field = o->max_field_bytes;
 	r->max_kept = o->max_kept_fields;
 	r->libcsv_only = o->libcsv_only;
+	r->vector_bytes = records_vector_bytes(o->vector_bytes);
 	r->raw_keep = RAW_KEEP;
 	r->line = 1;
 	return r;
@@ -642,74 +646,155 @@ dpos_push(struct records *r, size_t at)
 }
 
 /*
- * One pass over buf[pos, lim): appends every delimiter to dpos and stops
- * at the first line end or NUL byte, and with quote_stops at the first
- * quote too, returning its offset (lim when none). Without quote_stops,
- * *q2 becomes the last quote passed. *high is set when some byte has its
- * high bit set.
+ * What one block of the line scan found, bit k standing for the block's
+ * byte k: line ends and NUL bytes (stop), quotes, delimiters, high bytes.
  */
-static size_t
-scan(struct records *r, size_t pos, size_t lim, bool quote_stops, size_t *q2, bool *high)
+struct scan_block {
+	uint64_t stop, quote, delim, high;
+};
+
+/*
+ * Takes one block at offset i for scan: notes its delimiters up to where
+ * the scan stops, the last quote passed, and high bytes. Returns true
+ * when the scan stops in the block, at *at. dpos has room for the
+ * block's delimiters.
+ */
+static inline __attribute__((always_inline)) bool
+scan_take(struct records *r, size_t i, struct scan_block m, bool quote_stops, size_t *q2,
+    bool *high, size_t *at)
 {
-	const char *b = r->buf;
-	size_t i = pos, nd = r->ndpos, *dp = r->dpos;
-	unsigned hi = 0;
+	uint64_t stop = quote_stops ? m.stop | m.quote : m.stop, dm = m.delim, qm = m.quote;
+	size_t nd = r->ndpos, *dp = r->dpos;
 
-#if defined(__SSE2__)
-	{
-		const __m128i nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
-		const __m128i qu = _mm_set1_epi8('"'), zero = _mm_setzero_si128();
-		const __m128i de = _mm_set1_epi8(r->delim);
+	if (stop != 0) {
+		uint64_t below = (stop & (0 - stop)) - 1;
 
-		for (; i + 16 <= lim; i += 16) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
-			unsigned stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-			    _mm_or_si128(_mm_cmpeq_epi8(v, nl), _mm_cmpeq_epi8(v, cr)),
-			    _mm_cmpeq_epi8(v, zero)));
-			unsigned qm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, qu));
-			unsigned dm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, de));
-
-			hi |= (unsigned)_mm_movemask_epi8(v);
-			if (quote_stops)
-				stop |= qm;
-			if (stop != 0) {
-				unsigned below = (1u << __builtin_ctz(stop)) - 1;
-
-				dm &= below;
-				qm &= below;
-			}
-			if (!quote_stops && qm != 0)
-				*q2 = i + 31 - (size_t)__builtin_clz(qm);
-			/* Room for a whole block's delimiters, so none is checked alone. */
-			if (r->dpos_cap - nd < 16) {
-				r->ndpos = nd;
-				mem_grow((void **)&r->dpos, &r->dpos_cap, nd + 16, sizeof(*r->dpos));
-				dp = r->dpos;
-			}
-			for (; dm != 0; dm &= dm - 1)
-				dp[nd++] = i + (size_t)__builtin_ctz(dm);
-			if (stop != 0) {
-				r->ndpos = nd;
-				*high = *high || hi != 0;
-				return i + (size_t)__builtin_ctz(stop);
-			}
-		}
+		dm &= below;
+		qm &= below;
+		m.high &= below;
 	}
-#endif
+	if (!quote_stops && qm != 0)
+		*q2 = i + 63 - (size_t)__builtin_clzll(qm);
+	*high = *high || m.high != 0;
+	for (; dm != 0; dm &= dm - 1)
+		dp[nd++] = i + (size_t)__builtin_ctzll(dm);
 	r->ndpos = nd;
-	for (; i < lim; i++) {
-		unsigned char c = (unsigned char)b[i];
+	if (stop == 0)
+		return false;
+	*at = i + (size_t)__builtin_ctzll(stop);
+	return true;
+}
 
-		hi |= c & 0x80;
+/* Room in dpos for n more delimiters, so that a block's are stored unchecked. */
+static inline void
+dpos_room(struct records *r, size_t n)
+{
+	if (r->dpos_cap - r->ndpos < n)
+		mem_grow((void **)&r->dpos, &r->dpos_cap, r->ndpos + n, sizeof(*r->dpos));
+}
+
+/* The bytes from i on that no whole block of scan covers, one by one. */
+static size_t
+scan_rest(struct records *r, size_t i, size_t lim, bool quote_stops, size_t *q2, bool *high)
+{
+	for (; i < lim; i++) {
+		unsigned char c = (unsigned char)r->buf[i];
+
 		if (c == '\n' || c == '\r' || c == '\0' || (c == '"' && quote_stops))
 			break;
+		*high = *high || c >= 0x80;
 		if (c == '"')
 			*q2 = i;
 		else if (c == (unsigned char)r->delim)
 			dpos_push(r, i);
 	}
-	*high = *high || hi != 0;
 	return i;
+}
+
+#if defined(__x86_64__)
+/* scan with 32-byte blocks, on processors that have AVX2. */
+__attribute__((target("avx2"))) static size_t
+scan_avx2(struct records *r, size_t pos, size_t lim, bool quote_stops, size_t *q2, bool *high)
+{
+	const __m256i nl = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
+	const __m256i qu = _mm256_set1_epi8('"'), zero = _mm256_setzero_si256();
+	const __m256i de = _mm256_set1_epi8(r->delim);
+	size_t i = pos, at;
+
+	for (; i + 32 <= lim; i += 32) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(r->buf + i));
+		struct scan_block m = {
+			.stop = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(
+			    _mm256_cmpeq_epi8(v, nl), _mm256_cmpeq_epi8(v, cr)),
+			    _mm256_cmpeq_epi8(v, zero))),
+			.quote = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, qu)),
+			.delim = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, de)),
+			.high = (uint32_t)_mm256_movemask_epi8(v),
+		};
+
+		dpos_room(r, 32);
+		if (scan_take(r, i, m, quote_stops, q2, high, &at))
+			return at;
+	}
+	return scan_rest(r, i, lim, quote_stops, q2, high);
+}
+#endif
+
+/* scan with 16-byte blocks (SSE2, which every x86-64 has), or bytes. */
+static size_t
+scan_sse2(struct records *r, size_t pos, size_t lim, bool quote_stops, size_t *q2, bool *high)
+{
+	size_t i = pos;
+#if defined(__SSE2__)
+	const __m128i nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+	const __m128i qu = _mm_set1_epi8('"'), zero = _mm_setzero_si128();
+	const __m128i de = _mm_set1_epi8(r->delim);
+	size_t at;
+
+	for (; i + 16 <= lim; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(r->buf + i));
+		struct scan_block m = {
+			.stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+			    _mm_cmpeq_epi8(v, nl), _mm_cmpeq_epi8(v, cr)), _mm_cmpeq_epi8(v, zero))),
+			.quote = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, qu)),
+			.delim = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, de)),
+			.high = (unsigned)_mm_movemask_epi8(v),
+		};
+
+		dpos_room(r, 16);
+		if (scan_take(r, i, m, quote_stops, q2, high, &at))
+			return at;
+	}
+#endif
+	return scan_rest(r, i, lim, quote_stops, q2, high);
+}
+
+unsigned
+records_vector_bytes(unsigned want)
+{
+#if defined(__x86_64__)
+	if (want != 16 && __builtin_cpu_supports("avx2"))
+		return 32;
+#endif
+	(void)want;
+	return 16;
+}
+
+/*
+ * One pass over buf[pos, lim): appends every delimiter to dpos and stops
+ * at the first line end or NUL byte, and with quote_stops at the first
+ * quote too, returning its offset (lim when none). Without quote_stops,
+ * *q2 becomes the last quote passed. *high is set when some byte before
+ * the stop has its high bit set.
+ */
+static size_t
+scan(struct records *r, size_t pos, size_t lim, bool quote_stops, size_t *q2, bool *high)
+{
+#if defined(__x86_64__)
+	if (r->vector_bytes >= 32)
+		return scan_avx2(r, pos, lim, quote_stops, q2, high);
+#endif
+	return scan_sse2(r, pos, lim, quote_stops, q2, high);
 }
 
 

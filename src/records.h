@@ -47,6 +47,8 @@ struct records_opts {
 					   binary data (NUL bytes in the first line) */
 	size_t max_kept_fields;		/* keep at most this many fields (0: all) */
 	bool libcsv_only;		/* every line through libcsv, no fast path */
+	unsigned vector_bytes;		/* the line scan's block: 0 the widest the
+					   processor takes, 16 the narrower (tests) */
 };
 
 struct records;
@@ -72,6 +74,8 @@ void records_keep_fields(struct records *r, size_t max_kept_fields);
 int records_next(struct records *r, struct record **rec, struct diag *d);
 /* The delimiter in use. */
 char records_delimiter(const struct records *r);
+/* The line scan's block in bytes for a wish as in records_opts.vector_bytes. */
+unsigned records_vector_bytes(unsigned want);
 /* Fields converted from Windows-1252 so far. */
 uint64_t records_cp1252_fields(const struct records *r);
 /* Physical lines read so far. */

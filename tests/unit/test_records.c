@@ -9,6 +9,9 @@
 
 #define MAXREC 16
 
+/* The line scan's block for this pass over the tests (see test_records). */
+static unsigned vector;
+
 /* A copy of one record, as the test keeps it after records_next moves on. */
 struct rec_copy {
 	uint64_t line;
@@ -76,7 +79,7 @@ read_all(struct run *out, const char *data, size_t len, const struct records_opt
 static void
 read_str(struct run *out, const char *data)
 {
-	struct records_opts o = { 0, 0, true, 0, false };
+	struct records_opts o = { 0, 0, true, 0, false, vector };
 
 	read_all(out, data, strlen(data), &o);
 }
@@ -119,7 +122,7 @@ test_delimiter(void)
 
 	/* A forced delimiter wins. */
 	{
-		struct records_opts o = { '|', 0, true, 0, false };
+		struct records_opts o = { '|', 0, true, 0, false, vector };
 		const char *s = "a,b|c\n1,2|3\n";
 
 		read_all(r, s, strlen(s), &o);
@@ -161,7 +164,7 @@ test_lines(void)
 
 	/* Without type_line the #TYPE line is a record. */
 	{
-		struct records_opts o = { 0, 0, false, 0, false };
+		struct records_opts o = { 0, 0, false, 0, false, vector };
 		const char *s = "#TYPE X\nId,Name\n";
 
 		read_all(r, s, strlen(s), &o);
@@ -279,7 +282,7 @@ test_problems(void)
 
 	/* A field over the limit rejects its record only. */
 	{
-		struct records_opts o = { 0, 8, true, 0, false };
+		struct records_opts o = { 0, 8, true, 0, false, vector };
 		const char *s = "h1,h2,h3\n1,abcdefghijklmnop,3\n2,12345678,4\n\"0123456789\",x,y\n";
 
 		read_all(r, s, strlen(s), &o);
@@ -298,7 +301,7 @@ test_problems(void)
 	}
 	/* A long field (longer than libcsv's block) under a small limit. */
 	{
-		struct records_opts o = { 0, 16, true, 0, false };
+		struct records_opts o = { 0, 16, true, 0, false, vector };
 		size_t big = 300000;
 		char *s = malloc(big + 64);
 		size_t k = 0;
@@ -324,7 +327,7 @@ test_problems(void)
 	 * without a line end), through libcsv alone and the fast path alike.
 	 */
 	for (int only = 0; only < 2; only++) {
-		struct records_opts o = { 0, 8, true, 0, only == 1 };
+		struct records_opts o = { 0, 8, true, 0, only == 1, vector };
 		static const char *const fit[] = {
 			"h1,h2\n\"q\",12345678   ", "h1,h2\n\"q\",\"12345678\"  \t",
 			"h1,h2\nq,12345678 \t ", "h1,h2\n\"q\",\"1234567\"\"\"  ",
@@ -374,7 +377,7 @@ test_problems(void)
 	CHECK_INT_EQ(r->cp1252, 4);
 	/* A quoted line's fields past max_kept_fields are counted, not kept. */
 	{
-		struct records_opts o = { 0, 0, true, 2, false };
+		struct records_opts o = { 0, 0, true, 2, false, vector };
 		const char *q = "a,b,c,d\n\xc3\xa9,\"2,x\",3,\"4\"\n1,\"2\",3,4\n";
 
 		read_all(r, q, strlen(q), &o);
@@ -387,7 +390,7 @@ test_problems(void)
 
 	/* max_kept_fields bounds what is kept, not what is counted. */
 	{
-		struct records_opts o = { 0, 0, true, 2, false };
+		struct records_opts o = { 0, 0, true, 2, false, vector };
 		const char *s = "a,b,c,d\n1,2,3,4\n";
 
 		read_all(r, s, strlen(s), &o);
@@ -400,7 +403,17 @@ test_problems(void)
 void
 test_records(void)
 {
-	test_delimiter();
-	test_lines();
-	test_problems();
+	/* Every test with the widest line scan this processor takes, and with 16 bytes. */
+	unsigned widths[2] = { 0, 16 };
+
+	CHECK(records_vector_bytes(16) == 16);
+	CHECK(records_vector_bytes(0) >= 16);
+	for (int i = 0; i < 2; i++) {
+		if (i > 0 && records_vector_bytes(0) == 16)
+			break;	/* the same scan twice */
+		vector = widths[i];
+		test_delimiter();
+		test_lines();
+		test_problems();
+	}
 }
