@@ -37,6 +37,7 @@
 #define PARALLEL_MIN (16u << 20)
 #define CHUNK_SIZE (4u << 20)
 #define CHUNKS_AHEAD 3
+#define CRC_AHEAD (128u << 10)	/* checksummed ahead of the parser, at most */
 
 enum event_kind { EV_REJECT, EV_SUB, EV_DROP };
 
@@ -596,21 +597,38 @@ chunk_parse(struct pool *p, struct reader *r, struct chunk *c)
 	uint64_t line;
 	int k;
 
-	c->crc = crc_update(0, p->map + c->start, c->end - c->start);
+	size_t n = c->end - c->start, crc_done = 0;
+
+	c->crc = 0;
 	r->sink = c;
-	if (records_open_range(&r->rd, p->map + c->start, c->end - c->start, r->st->path,
-	    p->ro, 1, true, &c->d) != 0) {
+	if (records_open_range(&r->rd, p->map + c->start, n, r->st->path, p->ro, 1, true,
+	    &c->d) != 0) {
 		c->failed = 1;
 		return;
 	}
 	records_keep_fields(r->rd, r->ncols);
-	while ((k = records_next(r->rd, &rec, &c->d)) == 1) {
+	for (;;) {
+		/*
+		 * The checksum runs a little ahead of the parsing: it is the
+		 * first to read the mapped bytes, and leaves them in the cache
+		 * for the parser, which a whole chunk would not fit.
+		 */
+		if (crc_done < n && records_offset(r->rd) + CRC_AHEAD / 2 >= crc_done) {
+			size_t piece = n - crc_done < CRC_AHEAD ? n - crc_done : CRC_AHEAD;
+
+			c->crc = crc_update(c->crc, p->map + c->start + crc_done, piece);
+			crc_done += piece;
+		}
+		if ((k = records_next(r->rd, &rec, &c->d)) != 1)
+			break;
 		c->records++;
 		if (subscription_record(r, rec, &c->d) != 0) {
 			c->failed = 1;
 			break;
 		}
 	}
+	if (crc_done < n)
+		c->crc = crc_update(c->crc, p->map + c->start + crc_done, n - crc_done);
 	if (k < 0)
 		c->failed = 1;
 	c->lines = records_lines(r->rd) - 1;
