@@ -37,37 +37,57 @@
 #define PARALLEL_MIN (16u << 20)
 #define CHUNK_SIZE (4u << 20)
 #define CHUNKS_AHEAD 3
+#define PREFETCH_FAR 8		/* see chunk_apply */
+#define PREFETCH_NEAR 4
+#define PREFETCH_DROPS 16
 #define CRC_AHEAD (128u << 10)	/* checksummed ahead of the parser, at most */
 
-enum event_kind { EV_REJECT, EV_SUB, EV_DROP };
+enum event_kind { EV_REJECT, EV_SUB };
 
 /*
- * Events are stored one after another in their chunk's byte stream: the
- * kind (one byte), its fixed part, then its strings. A chunk holds tens
- * of thousands of them, most of them drops, so each takes little more
- * than its text.
+ * A chunk's rejects and matched subscriptions are stored one after
+ * another in its event stream: the kind (one byte), its fixed part, then
+ * its strings. Its drops (records that matched no rule, most of the
+ * records) are kept apart, as the hashes of their ids and where those
+ * ids are: the applying thread then reads 8 bytes for most of them, and
+ * their ids only when the ledger may hold one. Each event counts the
+ * drops made before it, which go first.
  */
 struct ev_reject {
+	uint64_t drops;
 	uint64_t line;
 	uint32_t reason_len, raw_len;	/* then reason \0 raw */
 };
 
 struct ev_sub {
+	uint64_t drops;
 	uint64_t id_hash;	/* ledger_id_hash of the id */
+	uint64_t customer_hash;	/* ledger_customer_hash of the key */
 	int64_t quantity;
 	int32_t rule, auto_renew, end_date, status_date;
 	uint32_t len[6];	/* then id, key, name, domain, offer, status, each \0-ended */
 };
 
-struct ev_drop {
-	uint64_t hash;		/* ledger_id_hash of the id */
-	uint32_t len;		/* then the id */
+/* Where a drop's id is: in the mapping, or in the chunk's drop_text. */
+struct drop_at {
+	uint64_t at;		/* offset in the mapping or drop_text */
+	uint32_t len;
+	uint32_t in_text;
+};
+
+/* What a worker makes of a chunk, kept for reuse by later chunks. */
+struct chunk_bufs {
+	struct buf ev;		/* the events, as above */
+	struct buf drop_hash;	/* uint64_t: ledger_id_hash of each drop's id */
+	struct buf drop_at;	/* struct drop_at: each drop's id */
+	struct buf drop_text;	/* the ids that are not in the mapping */
 };
 
 /* A piece of a mapped file and the events a worker made of it. */
 struct chunk {
 	size_t start, end;	/* offsets in the mapping */
-	struct buf ev;		/* the events, as above */
+	const char *map;	/* the mapping */
+	struct chunk_bufs b;
 	uint64_t records, lines, cp1252;
 	bool ended_inside;	/* the last record goes on past end */
 	size_t open_at;		/* then: where it starts in the mapping */
@@ -102,17 +122,32 @@ reader_free_bufs(struct reader *r)
 		buf_free(&r->z[i]);
 }
 
-/* Appends one event: its kind, fixed part and n strings. */
+static void
+chunk_bufs_free(struct chunk_bufs *b)
+{
+	buf_free(&b->ev);
+	buf_free(&b->drop_hash);
+	buf_free(&b->drop_at);
+	buf_free(&b->drop_text);
+}
+
+/* The drops chunk c holds so far. */
+static uint64_t
+chunk_drops(const struct chunk *c)
+{
+	return c->b.drop_hash.len / sizeof(uint64_t);
+}
+
+/* Appends one event: its kind, fixed part and n strings, each NUL-ended. */
 static void
 event_put(struct chunk *c, enum event_kind kind, const void *fixed, size_t size,
-    const char *const *str, const size_t *len, size_t n, bool nul)
+    const char *const *str, const size_t *len, size_t n)
 {
-	buf_addc(&c->ev, (char)kind);
-	buf_add(&c->ev, fixed, size);
+	buf_addc(&c->b.ev, (char)kind);
+	buf_add(&c->b.ev, fixed, size);
 	for (size_t i = 0; i < n; i++) {
-		buf_add(&c->ev, str[i], len[i]);
-		if (nul)
-			buf_addc(&c->ev, '\0');
+		buf_add(&c->b.ev, str[i], len[i]);
+		buf_addc(&c->b.ev, '\0');
 	}
 }
 
@@ -130,23 +165,37 @@ emit_reject(struct reader *r, uint64_t line, const char *reason, const char *raw
 	}
 	if (len > UINT32_MAX || n[0] > UINT32_MAX)
 		mem_fail();
-	e = (struct ev_reject){ line, (uint32_t)n[0], (uint32_t)len };
-	event_put(r->sink, EV_REJECT, &e, sizeof(e), str, n, 2, true);
+	e = (struct ev_reject){ chunk_drops(r->sink), line, (uint32_t)n[0], (uint32_t)len };
+	event_put(r->sink, EV_REJECT, &e, sizeof(e), str, n, 2);
 }
 
 static void
 emit_drop(struct reader *r, const char *id, size_t n)
 {
-	struct ev_drop e;
+	struct chunk *c = r->sink;
+	uint64_t h;
+	struct drop_at w;
+	uintptr_t v = (uintptr_t)id, from, to;
 
-	if (r->sink == NULL) {
+	if (c == NULL) {
 		ledger_drop_sub(r->g->ledger, id, n);
 		return;
 	}
 	if (n > UINT32_MAX)
 		mem_fail();
-	e = (struct ev_drop){ ledger_id_hash(id, n), (uint32_t)n };
-	event_put(r->sink, EV_DROP, &e, sizeof(e), &id, &n, 1, false);
+	h = ledger_id_hash(id, n);
+	buf_add(&c->b.drop_hash, &h, sizeof(h));
+	/* Addresses as numbers: the id may lie in another object than the mapping. */
+	from = (uintptr_t)(c->map + c->start);
+	to = (uintptr_t)(c->map + c->end);
+	if (v >= from && v <= to && n <= to - v) {
+		w = (struct drop_at){ (uint64_t)(id - c->map), (uint32_t)n, 0 };
+	} else {
+		/* Unquoted, or converted: the id is not as it stands in the file. */
+		w = (struct drop_at){ c->b.drop_text.len, (uint32_t)n, 1 };
+		buf_add(&c->b.drop_text, id, n);
+	}
+	buf_add(&c->b.drop_at, &w, sizeof(w));
 }
 
 static void
@@ -161,7 +210,7 @@ emit_sub(struct reader *r, const struct sub_in *s)
 		ledger_add_sub(r->g->ledger, s);
 		return;
 	}
-	e = (struct ev_sub){ .quantity = s->quantity, .rule = s->rule,
+	e = (struct ev_sub){ .drops = chunk_drops(r->sink), .quantity = s->quantity, .rule = s->rule,
 		.auto_renew = s->auto_renew, .end_date = s->end_date,
 		.status_date = s->status_date };
 	for (int i = 0; i < 6; i++) {
@@ -171,42 +220,64 @@ emit_sub(struct reader *r, const struct sub_in *s)
 		e.len[i] = (uint32_t)n[i];
 	}
 	e.id_hash = ledger_id_hash(s->id, n[0]);
-	event_put(r->sink, EV_SUB, &e, sizeof(e), v, n, 6, true);
+	e.customer_hash = ledger_customer_hash(s->customer_key, n[1]);
+	event_put(r->sink, EV_SUB, &e, sizeof(e), v, n, 6);
 }
 
 /*
- * Applies the event at *at of chunk c and moves *at past it; lines in
+ * Applies the drops of chunk c from *next up to number upto. Most ids
+ * were never kept: the filter says so from the hash alone, and the id
+ * itself is read only when the ledger may hold it.
+ */
+static void
+drops_apply(struct ledger *l, const struct chunk *c, uint64_t *next, uint64_t upto)
+{
+	const uint64_t *hash = (const uint64_t *)(const void *)c->b.drop_hash.data;
+	uint64_t n = chunk_drops(c);
+
+	for (uint64_t i = *next; i < upto; i++) {
+		struct drop_at w;
+
+		if (i + PREFETCH_DROPS < n)
+			ledger_prefetch(l, hash[i + PREFETCH_DROPS], 0, 0);
+		if (!ledger_may_hold(l, hash[i]))
+			continue;
+		memcpy(&w, c->b.drop_at.data + i * sizeof(w), sizeof(w));
+		ledger_drop_sub_hashed(l, (w.in_text ? c->b.drop_text.data : c->map) + w.at,
+		    w.len, hash[i]);
+	}
+	*next = upto;
+}
+
+/*
+ * Applies the event at *at of chunk c, after the drops made before it
+ * (*drops: the next one not applied), and moves *at past it; lines in
  * chunks count from line_base.
  */
 static void
 event_apply(struct ingest *g, struct file_stats *st, const struct chunk *c, size_t *at,
-    uint64_t line_base)
+    uint64_t *drops, uint64_t line_base)
 {
-	const char *t = c->ev.data + *at + 1;
+	const char *t = c->b.ev.data + *at + 1;
 	struct ev_reject rj;
 	struct ev_sub sb;
-	struct ev_drop dr;
 	struct sub_in s;
 	const char *v[6];
 
-	switch ((enum event_kind)c->ev.data[*at]) {
+	switch ((enum event_kind)c->b.ev.data[*at]) {
 	case EV_REJECT:
 		memcpy(&rj, t, sizeof(rj));
 		t += sizeof(rj);
+		drops_apply(g->ledger, c, drops, rj.drops);
 		st->rejected++;
 		g->reject(g->reject_arg, st->path, line_base + rj.line - 1, t,
 		    t + rj.reason_len + 1, rj.raw_len);
 		t += rj.reason_len + 1 + rj.raw_len + 1;
 		break;
-	case EV_DROP:
-		memcpy(&dr, t, sizeof(dr));
-		t += sizeof(dr);
-		ledger_drop_sub_hashed(g->ledger, t, dr.len, dr.hash);
-		t += dr.len;
-		break;
 	case EV_SUB:
 		memcpy(&sb, t, sizeof(sb));
 		t += sizeof(sb);
+		drops_apply(g->ledger, c, drops, sb.drops);
 		for (int i = 0; i < 6; i++) {
 			v[i] = t;
 			t += sb.len[i] + 1;
@@ -215,11 +286,61 @@ event_apply(struct ingest *g, struct file_stats *st, const struct chunk *c, size
 			.customer_domain = v[3], .offer = v[4], .status = v[5], .rule = sb.rule,
 			.auto_renew = sb.auto_renew, .quantity = sb.quantity,
 			.end_date = sb.end_date, .status_date = sb.status_date,
-			.id_hash = sb.id_hash };
+			.id_hash = sb.id_hash, .customer_hash = sb.customer_hash };
 		ledger_add_sub(g->ledger, &s);
 		break;
 	}
-	*at = (size_t)(t - c->ev.data);
+	*at = (size_t)(t - c->b.ev.data);
+}
+
+/*
+ * Hints the ledger about the event at at of chunk c (step as for
+ * ledger_prefetch) and returns where the next one starts.
+ */
+static size_t
+event_prefetch(const struct ledger *l, const struct chunk *c, size_t at, int step)
+{
+	const char *t = c->b.ev.data + at + 1;
+	struct ev_reject rj;
+	struct ev_sub sb;
+
+	if ((enum event_kind)c->b.ev.data[at] == EV_REJECT) {
+		memcpy(&rj, t, sizeof(rj));
+		return at + 1 + sizeof(rj) + rj.reason_len + 1 + rj.raw_len + 1;
+	}
+	memcpy(&sb, t, sizeof(sb));
+	ledger_prefetch(l, sb.id_hash, sb.customer_hash, step);
+	at += 1 + sizeof(sb);
+	for (int i = 0; i < 6; i++)
+		at += sb.len[i] + 1;
+	return at;
+}
+
+/*
+ * Applies chunk c's events and drops in order. The ledger's lookups land
+ * anywhere in its tables: a cursor PREFETCH_FAR events ahead has the
+ * processor fetch where each starts, and one PREFETCH_NEAR ahead what
+ * those places point to, so that most are in the cache by the time the
+ * event is applied; drops_apply does the same for the filter.
+ */
+static void
+chunk_apply(struct ingest *g, struct file_stats *st, const struct chunk *c, uint64_t line_base)
+{
+	size_t at = 0, a0 = 0, a1 = 0, n = c->b.ev.len;
+	uint64_t drops = 0;
+
+	for (int i = 0; i < PREFETCH_FAR && a0 < n; i++)
+		a0 = event_prefetch(g->ledger, c, a0, 0);
+	for (int i = 0; i < PREFETCH_NEAR && a1 < n; i++)
+		a1 = event_prefetch(g->ledger, c, a1, 1);
+	while (at < n) {
+		if (a0 < n)
+			a0 = event_prefetch(g->ledger, c, a0, 0);
+		if (a1 < n)
+			a1 = event_prefetch(g->ledger, c, a1, 1);
+		event_apply(g, st, c, &at, &drops, line_base);
+	}
+	drops_apply(g->ledger, c, &drops, chunk_drops(c));
 }
 
 static void
@@ -582,7 +703,7 @@ struct pool {
 	 * Event buffers of applied chunks, for the next chunks to reuse:
 	 * fresh memory for every chunk would be paged in and zeroed again.
 	 */
-	struct buf spare[CHUNKS_AHEAD + 8];
+	struct chunk_bufs spare[CHUNKS_AHEAD + 8];
 	size_t nspare;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -664,9 +785,13 @@ worker(void *arg)
 			break;
 		}
 		k = p->next++;
+		p->chunk[k].map = p->map;
 		if (p->nspare > 0) {
-			p->chunk[k].ev = p->spare[--p->nspare];
-			p->chunk[k].ev.len = 0;
+			p->chunk[k].b = p->spare[--p->nspare];
+			p->chunk[k].b.ev.len = 0;
+			p->chunk[k].b.drop_hash.len = 0;
+			p->chunk[k].b.drop_at.len = 0;
+			p->chunk[k].b.drop_text.len = 0;
 		}
 		pthread_mutex_unlock(&p->mu);
 		chunk_parse(p, &r, &p->chunk[k]);
@@ -891,8 +1016,7 @@ read_mapped(struct reader *r, const struct records_opts *ro, int threads, size_t
 				d->line += line - 1;
 				goto joined;
 			} else {
-				for (size_t at = 0; at < c->ev.len;)
-					event_apply(r->g, r->st, c, &at, line);
+				chunk_apply(r->g, r->st, c, line);
 				r->st->records += c->records;
 				r->st->cp1252 += c->cp1252;
 				if (c->ended_inside) {
@@ -904,11 +1028,11 @@ read_mapped(struct reader *r, const struct records_opts *ro, int threads, size_t
 			}
 			chunk_release(map, c);
 			pthread_mutex_lock(&p.mu);
-			if (p.nspare < sizeof(p.spare) / sizeof(p.spare[0]) && c->ev.data != NULL)
-				p.spare[p.nspare++] = c->ev;
+			if (p.nspare < sizeof(p.spare) / sizeof(p.spare[0]))
+				p.spare[p.nspare++] = c->b;
 			else
-				buf_free(&c->ev);
-			memset(&c->ev, 0, sizeof(c->ev));
+				chunk_bufs_free(&c->b);
+			memset(&c->b, 0, sizeof(c->b));
 			p.applied++;
 			pthread_cond_broadcast(&p.cv);
 			pthread_mutex_unlock(&p.mu);
@@ -927,11 +1051,10 @@ joined:
 		pthread_mutex_unlock(&p.mu);
 		for (int t = 0; t < started; t++)
 			pthread_join(tid[t], NULL);
-		for (size_t i = 0; i < p.nchunks; i++) {
-			buf_free(&p.chunk[i].ev);
+		for (size_t i = 0; i < p.nchunks; i++)
+			chunk_bufs_free(&p.chunk[i].b);
 		for (size_t i = 0; i < p.nspare; i++)
-			buf_free(&p.spare[i]);
-		}
+			chunk_bufs_free(&p.spare[i]);
 		free(p.chunk);
 		pthread_mutex_destroy(&p.mu);
 		pthread_cond_destroy(&p.cv);

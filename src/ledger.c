@@ -88,6 +88,7 @@ struct ledger {
 	bool last_active, last_suspended;	/* what last_status says */
 	uint32_t *rank_of;		/* by customer seq, while summarizing */
 	struct customer *last_customer;
+	uint64_t last_customer_hash;	/* its sub_in.customer_hash */
 	bool joins_ready;
 	struct strmap by_domain;	/* lower-case domain -> smallest key */
 	struct strmap by_label;		/* its first label -> smallest key */
@@ -130,15 +131,17 @@ ledger_free(struct ledger *l)
 	free(l);
 }
 
+/* The customer of key; with create, made when new, h being its hash or 0. */
 static struct customer *
-customer_get(struct ledger *l, const char *key, bool create)
+customer_get_hashed(struct ledger *l, const char *key, bool create, uint64_t h)
 {
 	struct strmap_entry *e;
+	size_t len = strlen(key);
 	int created;
 
 	if (!create)
-		return (e = strmap_find(&l->customers, key, strlen(key))) ? e->value : NULL;
-	e = strmap_put(&l->customers, key, strlen(key), &created);
+		return (e = strmap_find(&l->customers, key, len)) ? e->value : NULL;
+	e = strmap_put_hashed(&l->customers, key, len, h ? h : strmap_hash(key, len), &created);
 	if (created) {
 		struct customer *c = arena_calloc(&l->objs, sizeof(*c));
 
@@ -151,6 +154,18 @@ customer_get(struct ledger *l, const char *key, bool create)
 		l->cust[c->seq] = c;
 	}
 	return e->value;
+}
+
+static struct customer *
+customer_get(struct ledger *l, const char *key, bool create)
+{
+	return customer_get_hashed(l, key, create, 0);
+}
+
+uint64_t
+ledger_customer_hash(const char *key, size_t len)
+{
+	return strmap_hash(key, len);
 }
 
 /*
@@ -546,8 +561,13 @@ ledger_add_sub(struct ledger *l, const struct sub_in *in)
 		s->active = l->last_active;
 		s->suspended = l->last_suspended;
 	}
-	if (l->last_customer == NULL || strcmp(l->last_customer->key, in->customer_key) != 0)
-		l->last_customer = customer_get(l, in->customer_key, true);
+	if (l->last_customer == NULL ||
+	    (in->customer_hash != 0 && in->customer_hash != l->last_customer_hash) ||
+	    strcmp(l->last_customer->key, in->customer_key) != 0) {
+		l->last_customer = customer_get_hashed(l, in->customer_key, true,
+		    in->customer_hash);
+		l->last_customer_hash = in->customer_hash;
+	}
 	c = l->last_customer;
 	s->customer = c->seq;
 	keep_last(l, &c->name, &c->name_room, in->customer_name);
@@ -577,6 +597,30 @@ ledger_drop_sub_hashed(struct ledger *l, const char *id, size_t len, uint64_t ha
 	v = *idx_slot(l, &key, hash);
 	if (v != 0)
 		l->subs[(v & UINT32_MAX) - 1].live = 0;
+}
+
+bool
+ledger_may_hold(const struct ledger *l, uint64_t id_hash)
+{
+	return seen_has(l, id_hash);
+}
+
+void
+ledger_prefetch(const struct ledger *l, uint64_t id_hash, uint64_t customer_hash, int step)
+{
+	if (customer_hash == 0) {
+		/* A record that matched no rule: its lookup starts with the filter. */
+		if (step == 0 && l->seen_bits != 0)
+			__builtin_prefetch(seen_word(l, seen_mix(id_hash >> 32)));
+		return;
+	}
+	if (step == 0) {
+		if (l->idx != NULL)
+			__builtin_prefetch(&l->idx[idx_home(l, id_hash >> 32)]);
+		strmap_prefetch(&l->customers, customer_hash, false);
+	} else {
+		strmap_prefetch(&l->customers, customer_hash, true);
+	}
 }
 
 /* Keeps the smallest key for name in m. */

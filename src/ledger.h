@@ -34,6 +34,7 @@ struct sub_in {
 	int32_t end_date;		/* DATE_NONE when unknown */
 	int32_t status_date;
 	uint64_t id_hash;		/* ledger_id_hash(id), or 0: not computed */
+	uint64_t customer_hash;		/* ledger_customer_hash(customer_key), or 0 */
 };
 
 /*
@@ -43,6 +44,15 @@ struct sub_in {
 size_t ledger_index_longest_run(const struct ledger *l);
 /* The hash the ledger looks subscription ids up by (on any thread). */
 uint64_t ledger_id_hash(const char *id, size_t len);
+/* The hash the ledger looks customer keys up by (on any thread). */
+uint64_t ledger_customer_hash(const char *key, size_t len);
+/*
+ * A hint that a subscription record with these hashes (customer_hash 0
+ * for one that matched no rule) comes soon: step 0 fetches where its
+ * lookups start, step 1, a few records later, what those places point to.
+ */
+void ledger_prefetch(const struct ledger *l, uint64_t id_hash, uint64_t customer_hash,
+    int step);
 
 struct ledger *ledger_new(struct rules *rules);
 void ledger_free(struct ledger *l);
@@ -53,6 +63,11 @@ void ledger_add_sub(struct ledger *l, const struct sub_in *s);
 void ledger_drop_sub(struct ledger *l, const char *id, size_t len);
 /* The same, given ledger_id_hash(id, len) (computed on another thread). */
 void ledger_drop_sub_hashed(struct ledger *l, const char *id, size_t len, uint64_t hash);
+/*
+ * Whether the ledger may hold a subscription whose id has this
+ * ledger_id_hash: false means it surely does not, and a drop can be skipped.
+ */
+bool ledger_may_hold(const struct ledger *l, uint64_t id_hash);
 
 /*
  * The customer a license row without a customer column belongs to: by its

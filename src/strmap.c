@@ -114,7 +114,33 @@ strmap_find(const struct strmap *m, const void *key, size_t len)
 struct strmap_entry *
 strmap_put(struct strmap *m, const void *key, size_t len, int *created)
 {
-	uint64_t h = strmap_hash(key, len);
+	return strmap_put_hashed(m, key, len, strmap_hash(key, len), created);
+}
+
+void
+strmap_prefetch(const struct strmap *m, uint64_t h, bool entry)
+{
+	const struct strmap_entry *e;
+
+	if (m->cap == 0)
+		return;
+	e = &m->slots[h & (m->cap - 1)];
+	if (!entry) {
+		__builtin_prefetch(e);
+		return;
+	}
+	if (e->key != NULL && e->hash == h) {
+		__builtin_prefetch(e->key);
+		__builtin_prefetch(e->value);
+		/* A value is often a struct followed by its own strings. */
+		__builtin_prefetch((const char *)e->value + 64);
+		__builtin_prefetch((const char *)e->value + 128);
+	}
+}
+
+struct strmap_entry *
+strmap_put_hashed(struct strmap *m, const void *key, size_t len, uint64_t h, int *created)
+{
 	struct strmap_entry *e;
 
 	/* At most 4/5 full: linear probing stays short, and tables stay small. */

@@ -6,6 +6,7 @@
 #ifndef SKUSCAN_STRMAP_H
 #define SKUSCAN_STRMAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +33,15 @@ void strmap_free(struct strmap *m);
 struct strmap_entry *strmap_find(const struct strmap *m, const void *key, size_t len);
 /* The entry for key, created with value NULL if missing (*created says so). */
 struct strmap_entry *strmap_put(struct strmap *m, const void *key, size_t len, int *created);
+/* strmap_put given h, strmap_hash(key, len) (computed on another thread). */
+struct strmap_entry *strmap_put_hashed(struct strmap *m, const void *key, size_t len,
+    uint64_t h, int *created);
+/*
+ * Asks the processor to fetch what a lookup of hash h will read: the slot
+ * where it starts; with entry, what that slot points to, when it holds h.
+ * Only a hint, for a caller that knows its lookups ahead.
+ */
+void strmap_prefetch(const struct strmap *m, uint64_t h, bool entry);
 uint64_t strmap_hash(const void *key, size_t len);
 /* strmap_hash of the key with ASCII letters lower-cased, without a copy. */
 uint64_t strmap_hash_lower(const void *key, size_t len);
