@@ -153,8 +153,10 @@ void ledger_summary_free(struct ledger_summary *s);
 /*
  * Row i of s->subs. Made on demand from the ledger's own record, so that
  * the summary holds an index per subscription rather than a copy; an id
- * the ledger keeps packed is spelled into idbuf, which row.id may point to.
- * With idbuf NULL, row.id is NULL: for callers that only count.
+ * the ledger keeps packed is spelled into idbuf, and row.id points to idbuf
+ * exactly then: a GUID of 36 hex digits and dashes. With idbuf NULL,
+ * row.id is NULL: for callers that only count. Equal texts of offers and
+ * statuses are one copy: the same pointer.
  */
 struct sub_row ledger_sub_row(const struct ledger_summary *s, size_t i,
     char idbuf[LEDGER_ID_BUF]);

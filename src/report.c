@@ -418,6 +418,10 @@ field_text(struct csvw *w, const char *s, size_t n, const char **out)
 	unsigned cls = 0;
 	size_t need;
 
+	if (!guard && text_plain(s, n)) {
+		*out = s;
+		return n;
+	}
 	for (size_t i = 0; i < n; i++)
 		cls |= byte_class[(unsigned char)s[i]];
 	if ((cls & B_NUL) || ((cls & B_HIGH) && !text_utf8_valid(s, n))) {
@@ -680,8 +684,9 @@ write_replacements(struct report *rep, const struct ledger_summary *s,
 	struct csvw *w = &rep->w[R_REPLACEMENTS];
 	size_t nrules = rules_count(ctx->rules), nop = 0;
 	struct buf *tail = mem_calloc(nrules, sizeof(*tail)), alt = { 0 }, who = { 0 };
+	struct buf status = { 0 };
 	struct offer_piece *op = mem_calloc(OFFER_PIECES, sizeof(*op));
-	const char *last_key = NULL;
+	const char *last_key = NULL, *last_status = NULL;
 
 	for (size_t k = 0; k < nrules; k++) {
 		const struct rule *r = rules_get(ctx->rules, k);
@@ -709,10 +714,22 @@ write_replacements(struct report *rep, const struct ledger_summary *s,
 			last_key = r->customer_key;
 		}
 		put_piece(w, &who);
-		put_str(w, r->id);
+		if (r->id == idbuf) {
+			/* A GUID the ledger spelled: hex digits and dashes only. */
+			sep(w);
+			put_raw(w, r->id, LEDGER_ID_BUF - 1);
+		} else {
+			put_str(w, r->id);
+		}
 		put_piece(w, offer_piece(w, op, &nop, r));
-		put_str(w, r->status);
-		put_str(w, r->auto_renew < 0 ? "" : r->auto_renew ? "true" : "false");
+		if (r->status != last_status) {
+			piece_build(w, &status, &r->status, 1);
+			last_status = r->status;
+		}
+		put_piece(w, &status);
+		sep(w);
+		if (r->auto_renew >= 0)
+			put_raw(w, r->auto_renew ? "true" : "false", r->auto_renew ? 4 : 5);
 		put_int(w, r->quantity);
 		put_deadline(w, r->end_date, ctx);
 		/* Rules lie in one array: a rule's place is its distance from the first. */
@@ -727,6 +744,7 @@ write_replacements(struct report *rep, const struct ledger_summary *s,
 	free(op);
 	buf_free(&alt);
 	buf_free(&who);
+	buf_free(&status);
 }
 
 struct replacements_job {

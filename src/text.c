@@ -2,6 +2,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "mem.h"
 #include "text.h"
@@ -100,6 +103,51 @@ text_ascii(const char *s, size_t n)
 	for (; i < n; i++)
 		acc |= p[i];
 	return (acc & 0x8080808080808080ULL) == 0;
+}
+
+#if defined(__SSE2__)
+/* Whether the 16 bytes at p hold none of the bytes text_plain refuses. */
+static bool
+plain16(const char *p)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))), _mm_or_si128(_mm_or_si128(
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
+	    _mm_cmpeq_epi8(v, _mm_setzero_si128())));
+
+	return _mm_movemask_epi8(_mm_or_si128(bad, v)) == 0;
+}
+#endif
+
+bool
+text_plain(const char *s, size_t n)
+{
+#if defined(__SSE2__)
+	char pad[16];
+	size_t i = 0;
+
+	if (n < 16) {
+		/* Padded with a plain byte, so that one block does. */
+		memset(pad, 'a', sizeof(pad));
+		if (n > 0)
+			memcpy(pad, s, n);
+		return plain16(pad);
+	}
+	for (; i + 16 <= n; i += 16)
+		if (!plain16(s + i))
+			return false;
+	/* The last bytes, in a block that overlaps the one before. */
+	return i == n || plain16(s + n - 16);
+#else
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x80 || c == ',' || c == '"' || c == '\n' || c == '\r' || c == '\0')
+			return false;
+	}
+	return true;
+#endif
 }
 
 bool

@@ -26,6 +26,11 @@ void buf_free(struct buf *b);
 bool text_utf8_valid(const char *s, size_t n);
 /* True when no byte has its high bit set. */
 bool text_ascii(const char *s, size_t n);
+/*
+ * True when s is ASCII without a comma, quote, line end or NUL byte: a
+ * CSV field that needs no quoting and no UTF-8 check.
+ */
+bool text_plain(const char *s, size_t n);
 /* Append the n bytes read as Windows-1252, converted to UTF-8. */
 void text_cp1252_to_utf8(struct buf *out, const char *s, size_t n);
 /*

@@ -737,6 +737,44 @@ test_hashed(struct rules *r)
 	ledger_free(b);
 }
 
+/*
+ * Customers in strcmp order whatever their keys share: the sort compares
+ * the first 8 bytes as a number, then the keys.
+ */
+static void
+test_key_order(struct rules *r)
+{
+	static const char *const keys[] = {
+		"b", "abcdefgh2", "\xc3\xa9t\xc3\xa9", "abcdefgh", "a", "abcdefgh10",
+		"Z", "abc", "abcdefgh1", "ab", "\x7f", "abcdefg", "abcdefgi",
+	};
+	enum { N = sizeof(keys) / sizeof(keys[0]) };
+	struct ledger *l = ledger_new(r);
+	struct ledger_summary s;
+	const char *want[N];
+	char id[16];
+
+	for (int i = 0; i < N; i++) {
+		snprintf(id, sizeof(id), "s%d", i);
+		add(l, r, id, keys[i], "sales-basic-qo", "active", 1, NULL);
+		want[i] = keys[i];
+	}
+	/* The expected order, by an insertion sort with strcmp. */
+	for (int i = 1; i < N; i++)
+		for (int j = i; j > 0 && strcmp(want[j - 1], want[j]) > 0; j--) {
+			const char *t = want[j];
+
+			want[j] = want[j - 1];
+			want[j - 1] = t;
+		}
+	ledger_summarize(l, &s);
+	if (CHECK(s.ncustomers == N))
+		for (int i = 0; i < N; i++)
+			CHECK_STR_EQ(s.customers[i].key, want[i]);
+	ledger_summary_free(&s);
+	ledger_free(l);
+}
+
 void
 test_ledger(void)
 {
@@ -751,6 +789,7 @@ test_ledger(void)
 	test_index_spread(r);
 	test_hashed(r);
 	test_order(r);
+	test_key_order(r);
 	test_audit(r);
 	test_suggested_only();
 	test_licenses(r);

@@ -47,6 +47,28 @@ test_utf8_valid(void)
 	CHECK(!text_ascii("hello, w\xc3\xb6rld", 13));
 	CHECK(!text_ascii("0123456789abcde\x80", 16));	/* past the first 8-byte word */
 	CHECK(text_ascii("", 0));
+
+	/* Plain CSV text: every length around the 16-byte blocks, every bad byte anywhere. */
+	{
+		static const char bad[] = { ',', '"', '\n', '\r', '\0', '\x80', '\xc3', '\xff' };
+		char t[40];
+		size_t wrong = 0;
+
+		CHECK(text_plain("", 0));
+		CHECK(text_plain("Contoso Ltd; 'x' = 1", 20));
+		CHECK(text_plain("a,b", 1));	/* the length bounds the check */
+		for (size_t n = 1; n <= sizeof(t); n++) {
+			memset(t, 'x', sizeof(t));
+			wrong += !text_plain(t, n);
+			for (size_t at = 0; at < n; at++)
+				for (size_t b = 0; b < sizeof(bad); b++) {
+					memset(t, 'x', sizeof(t));
+					t[at] = bad[b];
+					wrong += text_plain(t, n);
+				}
+		}
+		CHECK_INT_EQ(wrong, 0);
+	}
 }
 
 static void
