@@ -303,6 +303,7 @@ event_prefetch(const struct ledger *l, const struct chunk *c, size_t at, int ste
 	const char *t = c->b.ev.data + at + 1;
 	struct ev_reject rj;
 	struct ev_sub sb;
+	size_t next;
 
 	if ((enum event_kind)c->b.ev.data[at] == EV_REJECT) {
 		memcpy(&rj, t, sizeof(rj));
@@ -310,10 +311,14 @@ event_prefetch(const struct ledger *l, const struct chunk *c, size_t at, int ste
 	}
 	memcpy(&sb, t, sizeof(sb));
 	ledger_prefetch(l, sb.id_hash, sb.customer_hash, step);
-	at += 1 + sizeof(sb);
+	next = at + 1 + sizeof(sb);
 	for (int i = 0; i < 6; i++)
-		at += sb.len[i] + 1;
-	return at;
+		next += sb.len[i] + 1;
+	/* The event's own strings were written on another core: fetched too. */
+	if (step == 0)
+		for (size_t k = at + 64; k < next; k += 64)
+			__builtin_prefetch(c->b.ev.data + k);
+	return next;
 }
 
 /*
@@ -419,8 +424,7 @@ field(const struct reader *r, const struct record *rec, int f, size_t *len)
 		*len = 0;
 		return "";
 	}
-	*len = rec->len[c];
-	return rec->field[c];
+	return records_field(rec, (size_t)c, len);
 }
 
 /* Field f as a NUL-terminated string, valid until the next record. */
@@ -654,6 +658,7 @@ header_take(struct reader *r, enum header_kind kind, const struct record *rec,
 		return -1;
 	}
 	records_keep_fields(r->rd, r->ncols);
+	records_lazy(r->rd, true);
 	return 0;
 }
 
@@ -728,6 +733,7 @@ chunk_parse(struct pool *p, struct reader *r, struct chunk *c)
 		return;
 	}
 	records_keep_fields(r->rd, r->ncols);
+	records_lazy(r->rd, true);
 	for (;;) {
 		/*
 		 * The checksum runs a little ahead of the parsing: it is the
@@ -823,6 +829,7 @@ range_serial(struct reader *r, const char *map, size_t from, size_t to, uint64_t
 	    d) != 0)
 		return -1;
 	records_keep_fields(r->rd, r->ncols);
+	records_lazy(r->rd, true);
 	while ((k = records_next(r->rd, &rec, d)) == 1) {
 		r->st->records++;
 		if (subscription_record(r, rec, d) != 0)

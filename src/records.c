@@ -47,6 +47,8 @@ struct records {
 	bool partial;		/* the range may end inside a record */
 	bool libcsv_only;	/* no quote-free fast path (to compare both) */
 	unsigned vector_bytes;	/* the line scan's block: 32 (AVX2) or 16 */
+	bool lazy;		/* see records_lazy */
+	size_t lazy_start, lazy_stop;	/* a lazy record's line, its fields between dpos */
 	bool ended_inside;	/* the range ended inside a record */
 
 	uint64_t line;		/* current physical line, 1-based */
@@ -196,14 +198,17 @@ record_finish(struct records *r, size_t end)
 			rec->raw_truncated = true;
 		}
 	}
-	if (r->fptr_cap < rec->kept + 1) {
-		r->fptr_cap = rec->kept + 1;
-		r->fptr = mem_realloc(r->fptr, r->fptr_cap * sizeof(*r->fptr));
+	rec->from = r;
+	if (!rec->lazy) {
+		if (r->fptr_cap < rec->kept + 1) {
+			r->fptr_cap = rec->kept + 1;
+			r->fptr = mem_realloc(r->fptr, r->fptr_cap * sizeof(*r->fptr));
+		}
+		for (size_t i = 0; i < rec->kept; i++)
+			r->fptr[i] = (r->fsrc[i] ? r->buf : r->fbuf.data) + r->foff[i];
+		rec->field = r->fptr;
+		rec->len = r->flen;
 	}
-	for (size_t i = 0; i < rec->kept; i++)
-		r->fptr[i] = (r->fsrc[i] ? r->buf : r->fbuf.data) + r->foff[i];
-	rec->field = r->fptr;
-	rec->len = r->flen;
 	r->in_record = false;
 	r->skipping = false;
 	return rec;
@@ -880,6 +885,13 @@ fast_line(struct records *r, struct record **out)
 			field_keep(r, f, n, true, !high, false);
 			from = to + 1;
 		}
+	} else if (r->lazy) {
+		r->rec.nfields = r->ndpos + 1;
+		r->rec.kept = r->max_kept && r->max_kept < r->rec.nfields ? r->max_kept :
+		    r->rec.nfields;
+		r->rec.lazy = true;
+		r->lazy_start = start;
+		r->lazy_stop = stop;
 	} else {
 		fields_clean(r, start, 0, r->ndpos, stop);
 	}
@@ -986,6 +998,34 @@ void
 records_keep_fields(struct records *r, size_t max_kept_fields)
 {
 	r->max_kept = max_kept_fields;
+}
+
+void
+records_lazy(struct records *r, bool on)
+{
+	r->lazy = on;
+}
+
+const char *
+records_field(const struct record *rec, size_t i, size_t *len)
+{
+	const struct records *r = rec->from;
+	size_t from, to, n;
+	const char *f;
+
+	if (!rec->lazy) {
+		*len = rec->len[i];
+		return rec->field[i];
+	}
+	/* A clean line's field i: between delimiters i - 1 and i, trimmed. */
+	from = i == 0 ? r->lazy_start : r->dpos[i - 1] + 1;
+	to = i < r->ndpos ? r->dpos[i] : r->lazy_stop;
+	f = r->buf + from;
+	n = to - from;
+	if (n > 0 && (blank[(unsigned char)f[0]] | blank[(unsigned char)f[n - 1]]))
+		n = text_trim(&f, n);
+	*len = n;
+	return f;
 }
 
 int

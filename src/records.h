@@ -38,6 +38,8 @@ struct record {
 	size_t *len;
 	enum record_problem problem;
 	size_t long_field;	/* index of the field too long or holding a NUL */
+	bool lazy;		/* field[] and len[] not filled: see records_lazy */
+	const struct records *from;	/* the reader, for records_field */
 };
 
 struct records_opts {
@@ -70,6 +72,15 @@ size_t records_offset(const struct records *r);
 bool records_ended_inside(const struct records *r, size_t *start, uint64_t *line);
 /* Fields of the next record are kept up to this many (after the header). */
 void records_keep_fields(struct records *r, size_t max_kept_fields);
+/*
+ * With on, a record that needs no check or conversion (most of them)
+ * comes with rec->lazy set and its fields found only when asked for
+ * through records_field: for callers that read a few fields of most
+ * records. Off by default.
+ */
+void records_lazy(struct records *r, bool on);
+/* Field i (< rec->kept) of a record, lazy or not, and its length. */
+const char *records_field(const struct record *rec, size_t i, size_t *len);
 /* 1 with *rec set, 0 at the end, -1 with d filled on an input error. */
 int records_next(struct records *r, struct record **rec, struct diag *d);
 /* The delimiter in use. */

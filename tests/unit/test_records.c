@@ -9,8 +9,9 @@
 
 #define MAXREC 16
 
-/* The line scan's block for this pass over the tests (see test_records). */
+/* The line scan's block and lazy records for this pass (see test_records). */
 static unsigned vector;
+static bool lazy;
 
 /* A copy of one record, as the test keeps it after records_next moves on. */
 struct rec_copy {
@@ -49,6 +50,7 @@ read_all(struct run *out, const char *data, size_t len, const struct records_opt
 		return;
 	}
 	out->delim = records_delimiter(r);
+	records_lazy(r, lazy);
 	while ((out->rc = records_next(r, &rec, &d)) == 1) {
 		struct rec_copy *c;
 		size_t k = 0;
@@ -61,8 +63,10 @@ read_all(struct run *out, const char *data, size_t len, const struct records_opt
 		c->nfields = rec->nfields;
 		c->long_field = rec->long_field;
 		for (size_t i = 0; i < rec->kept; i++) {
+			size_t n;
+			const char *f = records_field(rec, i, &n);
 			int w = snprintf(c->fields + k, sizeof(c->fields) - k, "%s%.*s",
-			    i ? "|" : "", (int)rec->len[i], rec->field[i]);
+			    i ? "|" : "", (int)n, f);
 
 			/* Fields are not NUL-terminated: nothing may rely on it. */
 			if (w > 0 && (size_t)w < sizeof(c->fields) - k)
@@ -403,15 +407,19 @@ test_problems(void)
 void
 test_records(void)
 {
-	/* Every test with the widest line scan this processor takes, and with 16 bytes. */
+	/*
+	 * Every test with the widest line scan this processor takes and with
+	 * 16 bytes, each with records read lazily and not.
+	 */
 	unsigned widths[2] = { 0, 16 };
 
 	CHECK(records_vector_bytes(16) == 16);
 	CHECK(records_vector_bytes(0) >= 16);
-	for (int i = 0; i < 2; i++) {
-		if (i > 0 && records_vector_bytes(0) == 16)
+	for (int i = 0; i < 4; i++) {
+		if (i >= 2 && records_vector_bytes(0) == 16)
 			break;	/* the same scan twice */
-		vector = widths[i];
+		vector = widths[i / 2];
+		lazy = i % 2;
 		test_delimiter();
 		test_lines();
 		test_problems();
