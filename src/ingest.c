@@ -37,8 +37,8 @@
 #define PARALLEL_MIN (16u << 20)
 #define CHUNK_SIZE (4u << 20)
 #define CHUNKS_AHEAD 3
-#define PREFETCH_FAR 8		/* see chunk_apply */
-#define PREFETCH_NEAR 4
+#define PREFETCH_FAR 16		/* see chunk_apply */
+#define PREFETCH_NEAR 8
 #define PREFETCH_DROPS 16
 #define CRC_AHEAD (128u << 10)	/* checksummed ahead of the parser, at most */
 

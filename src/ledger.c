@@ -617,6 +617,9 @@ ledger_prefetch(const struct ledger *l, uint64_t id_hash, uint64_t customer_hash
 	if (step == 0) {
 		if (l->idx != NULL)
 			__builtin_prefetch(&l->idx[idx_home(l, id_hash >> 32)]);
+		/* A new subscription sets its bits in the filter. */
+		if (l->seen_bits != 0)
+			__builtin_prefetch(seen_word(l, seen_mix(id_hash >> 32)), 1);
 		strmap_prefetch(&l->customers, customer_hash, false);
 	} else {
 		strmap_prefetch(&l->customers, customer_hash, true);

@@ -120,21 +120,27 @@ strmap_put(struct strmap *m, const void *key, size_t len, int *created)
 void
 strmap_prefetch(const struct strmap *m, uint64_t h, bool entry)
 {
-	const struct strmap_entry *e;
+	size_t mask = m->cap - 1, i;
 
 	if (m->cap == 0)
 		return;
-	e = &m->slots[h & (m->cap - 1)];
+	i = h & mask;
 	if (!entry) {
-		__builtin_prefetch(e);
+		/* Where probing starts, and the next slots a probe mostly reaches. */
+		__builtin_prefetch(&m->slots[i]);
+		__builtin_prefetch(&m->slots[(i + 2) & mask]);
 		return;
 	}
-	if (e->key != NULL && e->hash == h) {
-		__builtin_prefetch(e->key);
-		__builtin_prefetch(e->value);
-		/* A value is often a struct followed by its own strings. */
-		__builtin_prefetch((const char *)e->value + 64);
-		__builtin_prefetch((const char *)e->value + 128);
+	for (int k = 0; k < 4 && m->slots[i].key != NULL; k++, i = (i + 1) & mask) {
+		const struct strmap_entry *e = &m->slots[i];
+
+		if (e->hash == h) {
+			__builtin_prefetch(e->key);
+			__builtin_prefetch(e->value);
+			/* A value is often a struct followed by its own strings. */
+			__builtin_prefetch((const char *)e->value + 64);
+			return;
+		}
 	}
 }
 
