@@ -40,7 +40,8 @@
 #define PREFETCH_FAR 16		/* see chunk_apply */
 #define PREFETCH_NEAR 8
 #define PREFETCH_DROPS 16
-#define CRC_AHEAD (128u << 10)	/* checksummed ahead of the parser, at most */
+#define CRC_AHEAD (128u << 10)
+#define RELEASE_MIN (8u << 20)	/* mapped bytes let go at once, at least */	/* checksummed ahead of the parser, at most */
 
 enum event_kind { EV_REJECT, EV_SUB };
 
@@ -897,14 +898,20 @@ chunks_plan(int fd, size_t from, size_t n, size_t size, struct chunk **out)
 }
 
 static void
-chunk_release(const char *map, struct chunk *c)
+chunk_release(const char *map, size_t *from, size_t to)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	size_t a = (c->start + page - 1) / page * page, b = c->end / page * page;
+	size_t a = (*from + page - 1) / page * page, b = to / page * page;
 
-	/* Keeps the resident size flat: these pages are not read again. */
-	if (b > a)
+	/*
+	 * Keeps the resident size flat: these pages are not read again. A
+	 * few chunks at a time: each call stops the other cores to drop the
+	 * pages from their address translation caches.
+	 */
+	if (b > a && b - a >= RELEASE_MIN) {
 		madvise((void *)(map + a), b - a, MADV_DONTNEED);
+		*from = b;
+	}
 }
 
 /*
@@ -922,7 +929,7 @@ read_mapped(struct reader *r, const struct records_opts *ro, int threads, size_t
 	pthread_t tid[8];
 	struct worker_arg wa[8];
 	struct record *rec;
-	size_t n, bom = 0, data, open_at = 0;
+	size_t n, bom = 0, data, open_at = 0, released = 0;
 	uint64_t line, open_line = 0;
 	uint32_t crc;
 	bool open = false;
@@ -1033,7 +1040,7 @@ read_mapped(struct reader *r, const struct records_opts *ro, int threads, size_t
 				}
 				line += c->lines;
 			}
-			chunk_release(map, c);
+			chunk_release(map, &released, c->end);
 			pthread_mutex_lock(&p.mu);
 			if (p.nspare < sizeof(p.spare) / sizeof(p.spare[0]))
 				p.spare[p.nspare++] = c->b;
