@@ -966,6 +966,15 @@ ledger_family_rows(const struct ledger_summary *s, size_t i, struct family_row *
 	const struct customer *c = s->fam_customers[i];
 	size_t nfam = rules_family_count(s->rules), n = 0;
 
+	/* Asked for in order: the customers a few ahead are fetched meanwhile. */
+	if (i + 16 < s->nfam_customers)
+		__builtin_prefetch(s->fam_customers[i + 16]);
+	if (i + 8 < s->nfam_customers) {
+		__builtin_prefetch(s->fam_customers[i + 8]->key);
+		if (s->fam_customers[i + 8]->fam != NULL)
+			__builtin_prefetch(s->fam_customers[i + 8]->fam);
+	}
+
 	for (size_t k = 0; c->fam != NULL && k < nfam; k++) {
 		const struct famcount *f = &c->fam[s->fam_order[k]];
 
@@ -1107,14 +1116,19 @@ ledger_sub_row(const struct ledger_summary *s, size_t i, char idbuf[LEDGER_ID_BU
 	const struct customer *c = l->cust[x->customer];
 
 	/*
-	 * Rows are asked for in order, and the subscriptions lie anywhere in
-	 * memory: the ones a few rows ahead, and their customers, are fetched
-	 * into the cache meanwhile.
+	 * Rows are asked for in order, and customers lie anywhere in memory:
+	 * those of the rows a few ahead, then their keys and names, are
+	 * fetched into the cache meanwhile.
 	 */
 	if (i + 16 < s->nsubs)
-		__builtin_prefetch(&l->subs[s->subs[i + 16]]);
-	if (i + 8 < s->nsubs)
-		__builtin_prefetch(l->cust[l->subs[s->subs[i + 8]].customer]);
+		__builtin_prefetch(l->cust[l->subs[s->subs[i + 16]].customer]);
+	if (i + 8 < s->nsubs) {
+		const struct customer *a = l->cust[l->subs[s->subs[i + 8]].customer];
+
+		__builtin_prefetch(a->key);
+		if (a->name != NULL)
+			__builtin_prefetch(a->name);
+	}
 	return (struct sub_row){
 		.customer_key = c->key,
 		.customer_name = c->name ? c->name : "",
