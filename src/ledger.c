@@ -237,17 +237,18 @@ seen_set(struct ledger *l, uint64_t tag)
 static void
 guid_text(const struct sub *s, char out[LEDGER_ID_BUF])
 {
+	/* Where each byte's two digits go: the dashes stand at 8, 13, 18 and 23. */
+	static const unsigned char at[16] = { 0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28,
+		30, 32, 34 };
 	const char *digits = s->id_form == ID_GUID_UPPER ? "0123456789ABCDEF" :
 	    "0123456789abcdef";
-	size_t k = 0;
 
 	for (size_t i = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			out[k++] = '-';
-		out[k++] = digits[s->id.guid[i] >> 4];
-		out[k++] = digits[s->id.guid[i] & 15];
+		out[at[i]] = digits[s->id.guid[i] >> 4];
+		out[at[i] + 1] = digits[s->id.guid[i] & 15];
 	}
-	out[k] = '\0';
+	out[8] = out[13] = out[18] = out[23] = '-';
+	out[36] = '\0';
 }
 
 /*

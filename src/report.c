@@ -672,6 +672,51 @@ struct offer_piece {
 };
 
 #define OFFER_PIECES 64
+#define DEADLINE_PIECES 1024	/* end dates remembered, by their low bits */
+
+/* An end date's "end_date,days_left,urgency", as put_deadline writes it. */
+struct deadline_piece {
+	int32_t end;
+	bool set;
+	uint8_t len;
+	char text[40];
+};
+
+/*
+ * put_deadline through a cache: subscriptions share few end dates, and
+ * formatting a date costs more than copying its text.
+ */
+static void
+put_deadline_cached(struct csvw *w, struct deadline_piece *dp, int32_t end,
+    const struct report_ctx *ctx)
+{
+	struct deadline_piece *e = &dp[(uint32_t)end % DEADLINE_PIECES];
+
+	if (!e->set || e->end != end) {
+		char date[11];
+		const char *u = "unknown";
+		int n = 0;
+
+		if (end != DATE_NONE) {
+			values_date_format(end, date);
+			u = report_urgency((int64_t)end - ctx->as_of, ctx->horizon);
+			n = snprintf(e->text, sizeof(e->text), "%s,%lld,%s", date,
+			    (long long)end - ctx->as_of, u);
+		} else {
+			n = snprintf(e->text, sizeof(e->text), ",,%s", u);
+		}
+		if (n < 0 || (size_t)n >= sizeof(e->text)) {
+			/* Cannot happen (a date, a number of days and a word); written the long way. */
+			put_deadline(w, end, ctx);
+			return;
+		}
+		e->end = end;
+		e->set = true;
+		e->len = (uint8_t)n;
+	}
+	sep(w);
+	put_raw(w, e->text, e->len);
+}
 
 static const struct buf *
 offer_piece(struct csvw *w, struct offer_piece *op, size_t *n, const struct sub_row *r)
@@ -705,6 +750,7 @@ write_replacements(struct report *rep, const struct ledger_summary *s,
 	struct buf *tail = mem_calloc(nrules, sizeof(*tail)), alt = { 0 }, who = { 0 };
 	struct buf status = { 0 };
 	struct offer_piece *op = mem_calloc(OFFER_PIECES, sizeof(*op));
+	struct deadline_piece *dp = mem_calloc(DEADLINE_PIECES, sizeof(*dp));
 	const char *last_key = NULL, *last_status = NULL;
 
 	for (size_t k = 0; k < nrules; k++) {
@@ -750,7 +796,7 @@ write_replacements(struct report *rep, const struct ledger_summary *s,
 		if (r->auto_renew >= 0)
 			put_raw(w, r->auto_renew ? "true" : "false", r->auto_renew ? 4 : 5);
 		put_int(w, r->quantity);
-		put_deadline(w, r->end_date, ctx);
+		put_deadline_cached(w, dp, r->end_date, ctx);
 		/* Rules lie in one array: a rule's place is its distance from the first. */
 		put_piece(w, &tail[r->rule - rules_get(ctx->rules, 0)]);
 		end_row(w);
@@ -761,6 +807,7 @@ write_replacements(struct report *rep, const struct ledger_summary *s,
 		buf_free(&op[k].text);
 	free(tail);
 	free(op);
+	free(dp);
 	buf_free(&alt);
 	buf_free(&who);
 	buf_free(&status);
