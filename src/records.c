@@ -48,6 +48,7 @@ struct records {
 	bool libcsv_only;	/* no quote-free fast path (to compare both) */
 	unsigned vector_bytes;	/* the line scan's block: 32 (AVX2) or 16 */
 	bool lazy;		/* see records_lazy */
+	size_t hi_first, hi_last;	/* the line scan's first and last high bytes */
 	size_t lazy_start, lazy_stop;	/* a lazy record's line, its fields between dpos */
 	bool ended_inside;	/* the range ended inside a record */
 
@@ -501,8 +502,9 @@ fields_clean(struct records *r, size_t from, size_t a, size_t b, size_t to)
 static bool
 line_clean(const struct records *r, size_t start, size_t stop, bool high)
 {
+	/* With high bytes, only from the first to the last: the rest is ASCII. */
 	return (r->max_field == 0 || stop - start <= r->max_field) &&
-	    (!high || text_utf8_valid(r->buf + start, stop - start));
+	    (!high || text_utf8_valid(r->buf + r->hi_first, r->hi_last + 1 - r->hi_first));
 }
 
 /*
@@ -680,7 +682,13 @@ scan_take(struct records *r, size_t i, struct scan_block m, bool quote_stops, si
 	}
 	if (!quote_stops && qm != 0)
 		*q2 = i + 63 - (size_t)__builtin_clzll(qm);
-	*high = *high || m.high != 0;
+	if (m.high != 0) {
+		/* The first and last high bytes: the rest of the line is ASCII. */
+		if (!*high)
+			r->hi_first = i + (size_t)__builtin_ctzll(m.high);
+		r->hi_last = i + 63 - (size_t)__builtin_clzll(m.high);
+		*high = true;
+	}
 	for (; dm != 0; dm &= dm - 1)
 		dp[nd++] = i + (size_t)__builtin_ctzll(dm);
 	r->ndpos = nd;
@@ -707,7 +715,12 @@ scan_rest(struct records *r, size_t i, size_t lim, bool quote_stops, size_t *q2,
 
 		if (c == '\n' || c == '\r' || c == '\0' || (c == '"' && quote_stops))
 			break;
-		*high = *high || c >= 0x80;
+		if (c >= 0x80) {
+			if (!*high)
+				r->hi_first = i;
+			r->hi_last = i;
+			*high = true;
+		}
 		if (c == '"')
 			*q2 = i;
 		else if (c == (unsigned char)r->delim)

@@ -379,6 +379,33 @@ test_problems(void)
 	CHECK_STR_EQ(r->rec[3].fields, "K\xc3\xb6ln|a\"b|M\xc3\xbc");
 	CHECK_STR_EQ(r->rec[4].fields, "\xc3\xa9|\xc3\xb6|\xc3\x83");
 	CHECK_INT_EQ(r->cp1252, 4);
+	/*
+	 * A line is checked from its first high byte to its last: a bad byte
+	 * anywhere after a good one, in any block of the scan, is found.
+	 */
+	{
+		char line[96];
+		size_t missed = 0, wrong = 0;
+
+		for (size_t p1 = 0; p1 < 40; p1++)
+			for (size_t p2 = p1 + 2; p2 < 80; p2 += 3) {
+				memset(line, 'x', sizeof(line));
+				memcpy(line, "a\n", 2);
+				memcpy(line + 2 + p1, "\xc3\xa9", 2);
+				line[2 + p2] = '\xff';
+				memcpy(line + 2 + 80, "\n", 2);
+				read_all(r, line, 2 + 81, &(struct records_opts){ 0, 0, true, 0, false,
+				    vector });
+				missed += r->cp1252 != 1;
+				/* The same line with the bad byte made part of a good é. */
+				memcpy(line + 2 + (p2 == p1 + 2 ? p2 : p2 - 1), "\xc3\xa9", 2);
+				read_all(r, line, 2 + 81, &(struct records_opts){ 0, 0, true, 0, false,
+				    vector });
+				wrong += r->cp1252 != 0;
+			}
+		CHECK_INT_EQ(missed, 0);
+		CHECK_INT_EQ(wrong, 0);
+	}
 	/* A quoted line's fields past max_kept_fields are counted, not kept. */
 	{
 		struct records_opts o = { 0, 0, true, 2, false, vector };
