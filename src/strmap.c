@@ -139,6 +139,7 @@ strmap_prefetch(const struct strmap *m, uint64_t h, bool entry)
 			__builtin_prefetch(e->value);
 			/* A value is often a struct followed by its own strings. */
 			__builtin_prefetch((const char *)e->value + 64);
+			__builtin_prefetch((const char *)e->value + 128);
 			return;
 		}
 	}
