@@ -320,15 +320,35 @@ mix64(uint64_t x)
 }
 
 /*
- * strmap_hash_lower, mixed once more: its top half is the index's tag and
- * gives the index's and the filter's positions, and strmap_hash_lower's
- * top bits alone cluster for some ids (digits, in lengths that are
- * multiples of 8), which made the index probe long runs.
+ * An id's hash, the same for ids that differ only in the case of ASCII
+ * letters: each byte is taken with its 0x20 bit set, which makes upper-
+ * case letters lower case (and folds a few other bytes together, which
+ * only makes the ids' comparison tell them apart). Eight bytes at a time,
+ * the last eight overlapping the ones before: every record that matches
+ * no rule is hashed, on the workers. The result is mixed so that its top
+ * half, the index's tag, which gives the index's and the filter's
+ * positions, spreads for ids of digits too.
  */
 uint64_t
 ledger_id_hash(const char *id, size_t len)
 {
-	return mix64(strmap_hash_lower(id, len));
+	const uint64_t fold = 0x2020202020202020ULL;
+	uint64_t h = len * 0x9e3779b97f4a7c15ULL, w;
+	size_t i = 0;
+
+	if (len < 8) {
+		for (; i < len; i++)
+			h = (h ^ ((unsigned char)id[i] | 0x20u)) * 0x100000001b3ULL;
+		return mix64(h);
+	}
+	for (; i + 8 < len; i += 8) {
+		memcpy(&w, id + i, 8);
+		h = (h ^ (w | fold)) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	memcpy(&w, id + len - 8, 8);
+	h = (h ^ (w | fold)) * 0x9e3779b97f4a7c15ULL;
+	return mix64(h ^ h >> 29);
 }
 
 static uint64_t

@@ -6,24 +6,9 @@
 #include "mem.h"
 #include "strmap.h"
 
-/* Sets 0x20 in every byte of w that is an ASCII upper-case letter. */
+/* FNV-1a over 8-byte words then bytes: cheap for the short keys used here. */
 static inline uint64_t
-lower8(uint64_t w)
-{
-	uint64_t low7 = w & 0x7f7f7f7f7f7f7f7fULL;
-	uint64_t above_z = low7 + 0x2525252525252525ULL;	/* bit 7: > 'Z' */
-	uint64_t from_a = low7 + 0x3f3f3f3f3f3f3f3fULL;	/* bit 7: >= 'A' */
-	uint64_t upper = ~w & (from_a ^ above_z) & 0x8080808080808080ULL;
-
-	return w | (upper >> 2);
-}
-
-/*
- * FNV-1a over 8-byte words then bytes: cheap for the short keys used here.
- * With lower, ASCII letters hash as their lower case.
- */
-static inline uint64_t
-hash_bytes(const unsigned char *p, size_t len, bool lower)
+hash_bytes(const unsigned char *p, size_t len)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	size_t i = 0;
@@ -32,12 +17,12 @@ hash_bytes(const unsigned char *p, size_t len, bool lower)
 		uint64_t w;
 
 		memcpy(&w, p + i, 8);
-		h ^= lower ? lower8(w) : w;
+		h ^= w;
 		h *= 0x100000001b3ULL;
 		h ^= h >> 29;
 	}
 	for (; i < len; i++) {
-		h ^= (lower && p[i] >= 'A' && p[i] <= 'Z') ? p[i] + 32u : p[i];
+		h ^= p[i];
 		h *= 0x100000001b3ULL;
 	}
 	h ^= h >> 32;
@@ -47,13 +32,7 @@ hash_bytes(const unsigned char *p, size_t len, bool lower)
 uint64_t
 strmap_hash(const void *key, size_t len)
 {
-	return hash_bytes(key, len, false);
-}
-
-uint64_t
-strmap_hash_lower(const void *key, size_t len)
-{
-	return hash_bytes(key, len, true);
+	return hash_bytes(key, len);
 }
 
 void

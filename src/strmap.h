@@ -43,7 +43,5 @@ struct strmap_entry *strmap_put_hashed(struct strmap *m, const void *key, size_t
  */
 void strmap_prefetch(const struct strmap *m, uint64_t h, bool entry);
 uint64_t strmap_hash(const void *key, size_t len);
-/* strmap_hash of the key with ASCII letters lower-cased, without a copy. */
-uint64_t strmap_hash_lower(const void *key, size_t len);
 
 #endif

@@ -775,6 +775,32 @@ test_key_order(struct rules *r)
 	ledger_free(l);
 }
 
+/*
+ * The id hash is the same for ids that differ only in the case of ASCII
+ * letters, at every length around its 8-byte words, and tells ids apart.
+ */
+static void
+test_id_hash(void)
+{
+	const char *mixed = "5000000B-2222-4222-8222-00000000000B and Some Tail";
+	char low[64], other[64];
+	size_t n = strlen(mixed), same = 0, differ = 0;
+
+	for (size_t i = 0; i <= n; i++)
+		low[i] = (mixed[i] >= 'A' && mixed[i] <= 'Z') ? (char)(mixed[i] + 32) : mixed[i];
+	for (size_t k = 0; k <= n; k++) {
+		same += ledger_id_hash(mixed, k) == ledger_id_hash(low, k);
+		/* One character changed, anywhere: another hash. */
+		for (size_t at = 0; at < k; at++) {
+			memcpy(other, low, k);
+			other[at] = other[at] == '0' ? '1' : '0';
+			differ += ledger_id_hash(other, k) != ledger_id_hash(low, k);
+		}
+	}
+	CHECK_INT_EQ(same, n + 1);
+	CHECK_INT_EQ(differ, n * (n + 1) / 2);
+}
+
 void
 test_ledger(void)
 {
@@ -787,6 +813,7 @@ test_ledger(void)
 	test_guid_ids(r);
 	test_many_ids(r);
 	test_index_spread(r);
+	test_id_hash();
 	test_hashed(r);
 	test_order(r);
 	test_key_order(r);
