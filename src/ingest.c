@@ -65,6 +65,8 @@ struct ev_sub {
 	uint64_t id_hash;	/* ledger_id_hash of the id */
 	uint64_t customer_hash;	/* ledger_customer_hash of the key */
 	int64_t quantity;
+	int32_t id_form;	/* ledger_id_pack of the id, into id_guid */
+	unsigned char id_guid[16];
 	int32_t rule, auto_renew, end_date, status_date;
 	uint32_t len[6];	/* then id, key, name, domain, offer, status, each \0-ended */
 };
@@ -222,6 +224,7 @@ emit_sub(struct reader *r, const struct sub_in *s)
 	}
 	e.id_hash = ledger_id_hash(s->id, n[0]);
 	e.customer_hash = ledger_customer_hash(s->customer_key, n[1]);
+	e.id_form = ledger_id_pack(s->id, n[0], e.id_guid);
 	event_put(r->sink, EV_SUB, &e, sizeof(e), v, n, 6);
 }
 
@@ -287,7 +290,9 @@ event_apply(struct ingest *g, struct file_stats *st, const struct chunk *c, size
 			.customer_domain = v[3], .offer = v[4], .status = v[5], .rule = sb.rule,
 			.auto_renew = sb.auto_renew, .quantity = sb.quantity,
 			.end_date = sb.end_date, .status_date = sb.status_date,
-			.id_hash = sb.id_hash, .customer_hash = sb.customer_hash };
+			.id_hash = sb.id_hash, .customer_hash = sb.customer_hash,
+			.id_packed = true, .id_form = sb.id_form };
+		memcpy(s.id_guid, sb.id_guid, 16);
 		ledger_add_sub(g->ledger, &s);
 		break;
 	}

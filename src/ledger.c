@@ -384,6 +384,12 @@ sub_id_is(const struct sub *s, struct id_key *key)
 	return key->form != ID_TEXT && memcmp(s->id.guid, key->g, 16) == 0;
 }
 
+int
+ledger_id_pack(const char *id, size_t len, unsigned char guid[16])
+{
+	return guid_pack(id, len, guid);
+}
+
 /* Byte order of two subscriptions' ids as read (strcmp's). */
 static int
 sub_id_cmp(const struct sub *a, const struct sub *b)
@@ -525,13 +531,15 @@ idx_grow(struct ledger *l)
 
 /* Sets s's id to id as read (the last record's spelling wins). */
 static void
-sub_set_id(struct ledger *l, struct sub *s, const char *id, size_t len)
+sub_set_id(struct ledger *l, struct sub *s, const char *id, size_t len, struct id_key *key)
 {
-	unsigned char g[16];
-	int form = guid_pack(id, len, g);
+	int form;
 
+	if (key->form == -2)
+		key->form = guid_pack(id, len, key->g);
+	form = key->form;
 	if (form == ID_GUID_LOWER || form == ID_GUID_UPPER) {
-		memcpy(s->id.guid, g, 16);
+		memcpy(s->id.guid, key->g, 16);
 		s->id_form = (uint32_t)form & 3;
 		return;
 	}
@@ -551,9 +559,11 @@ ledger_add_sub(struct ledger *l, const struct sub_in *in)
 	struct sub *s;
 	size_t li = strlen(in->id);
 	uint64_t h = in->id_hash ? in->id_hash : ledger_id_hash(in->id, li), *slot;
-	struct id_key key = { in->id, li, -2, { 0 } };
+	struct id_key key = { in->id, li, in->id_packed ? in->id_form : -2, { 0 } };
 	struct customer *c;
 
+	if (in->id_packed)
+		memcpy(key.g, in->id_guid, 16);
 	if ((l->nsubs + 1) * 5 > l->idx_cap * 4)
 		idx_grow(l);
 	if (l->nsubs >= UINT32_MAX)
@@ -566,7 +576,7 @@ ledger_add_sub(struct ledger *l, const struct sub_in *in)
 		memset(&l->subs[l->nsubs - 1], 0, sizeof(*s));
 	}
 	s = &l->subs[(*slot & UINT32_MAX) - 1];
-	sub_set_id(l, s, in->id, li);
+	sub_set_id(l, s, in->id, li, &key);
 	s->offer = intern(l, in->offer, strlen(in->offer), &l->last_offer) - 1;
 	text_lower(&l->tmp, in->status, strlen(in->status));
 	{

@@ -35,6 +35,9 @@ struct sub_in {
 	int32_t status_date;
 	uint64_t id_hash;		/* ledger_id_hash(id), or 0: not computed */
 	uint64_t customer_hash;		/* ledger_customer_hash(customer_key), or 0 */
+	bool id_packed;			/* id_form and id_guid hold ledger_id_pack(id) */
+	int id_form;
+	unsigned char id_guid[16];
 };
 
 /*
@@ -44,6 +47,8 @@ struct sub_in {
 size_t ledger_index_longest_run(const struct ledger *l);
 /* The hash the ledger looks subscription ids up by (on any thread). */
 uint64_t ledger_id_hash(const char *id, size_t len);
+/* What the ledger keeps of a GUID id, for sub_in.id_form and id_guid (on any thread). */
+int ledger_id_pack(const char *id, size_t len, unsigned char guid[16]);
 /* The hash the ledger looks customer keys up by (on any thread). */
 uint64_t ledger_customer_hash(const char *key, size_t len);
 /*

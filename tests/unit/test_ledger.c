@@ -688,7 +688,7 @@ test_hashed(struct rules *r)
 {
 	struct ledger *a = ledger_new(r), *b = ledger_new(r);
 	struct ledger_summary sa, sb;
-	char id[32], key[16];
+	char id[48], key[16];
 	size_t others = 0, missed = 0, differ = 0;
 
 	ledger_prefetch(b, 1, 2, 0);	/* harmless on an empty ledger */
@@ -701,11 +701,18 @@ test_hashed(struct rules *r)
 			.status_date = DATE_NONE,
 		};
 
-		snprintf(id, sizeof(id), "id-%d", i % 2500);
+		/* Text ids and GUIDs in either case, each seen again in the other. */
+		if (i % 2500 % 3 == 0)
+			snprintf(id, sizeof(id), "id-%d", i % 2500);
+		else
+			snprintf(id, sizeof(id), i < 2500 ? "%08x-1111-4111-8111-%012x" :
+			    "%08X-1111-4111-8111-%012X", (i % 2500) * 2654435761u, i % 2500);
 		snprintf(key, sizeof(key), "k%d", i % 97);
 		ledger_add_sub(a, &in);
 		in.id_hash = ledger_id_hash(id, strlen(id));
 		in.customer_hash = ledger_customer_hash(key, strlen(key));
+		in.id_packed = true;
+		in.id_form = ledger_id_pack(id, strlen(id), in.id_guid);
 		ledger_prefetch(b, in.id_hash, in.customer_hash, i % 2);
 		ledger_add_sub(b, &in);
 		missed += !ledger_may_hold(b, in.id_hash);
@@ -723,8 +730,11 @@ test_hashed(struct rules *r)
 		for (size_t i = 0; i < sa.nsubs; i++) {
 			struct sub_row x = ledger_sub_row(&sa, i, NULL), y = ledger_sub_row(&sb, i, NULL);
 
+			char ia[LEDGER_ID_BUF], ib[LEDGER_ID_BUF];
+			struct sub_row xa = ledger_sub_row(&sa, i, ia), yb = ledger_sub_row(&sb, i, ib);
+
 			differ += strcmp(x.customer_key, y.customer_key) != 0 ||
-			    x.quantity != y.quantity;
+			    x.quantity != y.quantity || strcmp(xa.id, yb.id) != 0;
 		}
 		for (size_t i = 0; i < sa.ncustomers; i++)
 			differ += strcmp(sa.customers[i].name, sb.customers[i].name) != 0 ||
