@@ -456,6 +456,15 @@ split_quoted(struct records *r, size_t start, size_t stop, size_t *from)
 /* The bytes text_trim drops. */
 static const unsigned char blank[256] = { [' '] = 1, ['\t'] = 1 };
 
+/* text_trim, after a look at the two ends: most fields have nothing to trim. */
+static inline size_t
+trim_fast(const char **f, size_t n)
+{
+	if (n > 0 && (blank[(unsigned char)(*f)[0]] | blank[(unsigned char)(*f)[n - 1]]))
+		return text_trim(f, n);
+	return n;
+}
+
 /*
  * field_keep for the fields between the delimiters dpos[a..b] (from...,
  * ...to) of a clean line: no NUL byte, valid UTF-8, no longer than the
@@ -483,10 +492,7 @@ fields_clean(struct records *r, size_t from, size_t a, size_t b, size_t to)
 		size_t e = a + k < b ? r->dpos[a + k] : to, n = e - from;
 		const char *f = r->buf + from;
 
-		/* Most fields have nothing to trim: two bytes say so. */
-		if (n > 0 && (blank[(unsigned char)f[0]] | blank[(unsigned char)f[n - 1]]))
-			n = text_trim(&f, n);
-		r->flen[base + k] = n;
+		r->flen[base + k] = trim_fast(&f, n);
 		r->foff[base + k] = (size_t)(f - r->buf);
 		r->fsrc[base + k] = true;
 		from = e + 1;
@@ -1064,9 +1070,7 @@ records_field(const struct record *rec, size_t i, size_t *len)
 	to = i < r->ndpos ? r->dpos[i] : r->lazy_stop;
 	f = r->buf + from;
 	n = to - from;
-	if (n > 0 && (blank[(unsigned char)f[0]] | blank[(unsigned char)f[n - 1]]))
-		n = text_trim(&f, n);
-	*len = n;
+	*len = trim_fast(&f, n);
 	return f;
 }
 

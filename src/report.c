@@ -69,6 +69,7 @@ struct csvw {
 };
 
 #define CSVW_BUF (1u << 20)
+#define DEADLINE_TEXT 40	/* room for deadline_text */
 /* Rows of replacements.csv from which it is written on a thread of its own. */
 #define REPLACEMENTS_THREAD_MIN 4096
 #define CSVW_DIRECT_ALIGN 4096u	/* a multiple of any disk's logical block */
@@ -575,24 +576,33 @@ report_urgency(int64_t days, int horizon)
 	return "later";
 }
 
+/* An end date's "end_date,days_left,urgency" (",,unknown" without one); its length. */
+static size_t
+deadline_text(int32_t end, const struct report_ctx *ctx, char out[DEADLINE_TEXT])
+{
+	char date[11];
+	int n;
+
+	if (end == DATE_NONE)
+		n = snprintf(out, DEADLINE_TEXT, ",,unknown");
+	else {
+		values_date_format(end, date);
+		n = snprintf(out, DEADLINE_TEXT, "%s,%lld,%s", date, (long long)end - ctx->as_of,
+		    report_urgency((int64_t)end - ctx->as_of, ctx->horizon));
+	}
+	/* A date, a number of days and a word always fit. */
+	return n < 0 ? 0 : (size_t)n < DEADLINE_TEXT ? (size_t)n : DEADLINE_TEXT - 1;
+}
+
 /* end_date, days_left and urgency of one date. */
 static void
 put_deadline(struct csvw *w, int32_t end, const struct report_ctx *ctx)
 {
-	put_date(w, end);
-	if (end == DATE_NONE) {
-		put_empty(w);
-		sep(w);
-		put_raw(w, "unknown", 7);
-		return;
-	}
-	put_int(w, (int64_t)end - ctx->as_of);
-	sep(w);
-	{
-		const char *u = report_urgency((int64_t)end - ctx->as_of, ctx->horizon);
+	char text[DEADLINE_TEXT];
+	size_t n = deadline_text(end, ctx, text);
 
-		put_raw(w, u, strlen(u));
-	}
+	sep(w);
+	put_raw(w, text, n);
 }
 
 /*
@@ -674,12 +684,12 @@ struct offer_piece {
 #define OFFER_PIECES 64
 #define DEADLINE_PIECES 1024	/* end dates remembered, by their low bits */
 
-/* An end date's "end_date,days_left,urgency", as put_deadline writes it. */
+/* An end date's text as deadline_text makes it, remembered. */
 struct deadline_piece {
 	int32_t end;
 	bool set;
 	uint8_t len;
-	char text[40];
+	char text[DEADLINE_TEXT];
 };
 
 /*
@@ -693,26 +703,9 @@ put_deadline_cached(struct csvw *w, struct deadline_piece *dp, int32_t end,
 	struct deadline_piece *e = &dp[(uint32_t)end % DEADLINE_PIECES];
 
 	if (!e->set || e->end != end) {
-		char date[11];
-		const char *u = "unknown";
-		int n = 0;
-
-		if (end != DATE_NONE) {
-			values_date_format(end, date);
-			u = report_urgency((int64_t)end - ctx->as_of, ctx->horizon);
-			n = snprintf(e->text, sizeof(e->text), "%s,%lld,%s", date,
-			    (long long)end - ctx->as_of, u);
-		} else {
-			n = snprintf(e->text, sizeof(e->text), ",,%s", u);
-		}
-		if (n < 0 || (size_t)n >= sizeof(e->text)) {
-			/* Cannot happen (a date, a number of days and a word); written the long way. */
-			put_deadline(w, end, ctx);
-			return;
-		}
+		e->len = (uint8_t)deadline_text(end, ctx, e->text);
 		e->end = end;
 		e->set = true;
-		e->len = (uint8_t)n;
 	}
 	sep(w);
 	put_raw(w, e->text, e->len);
