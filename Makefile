@@ -7,19 +7,20 @@ DESTDIR  ?=
 
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
-DEPS_PKGS = libcsv-dev libpcre2-dev zlib1g-dev pkg-config
+DEPS_PKGS = libcsv-dev libpcre2-dev zlib1g-dev libisal-dev pkg-config
 # What `make check` uses besides: the man page linter, the terminal for the
 # progress bar test, valgrind.
 TEST_PKGS = mandoc tmux valgrind chromium fonts-nanum
 PROJECT_CFLAGS = -std=c11 -Wall -Wextra -Werror -O2 -g -D_FILE_OFFSET_BITS=64 \
 	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DSKUSCAN_VERSION='"$(VERSION)"'
-LIB_CFLAGS = $(shell $(PKG_CONFIG) --cflags libpcre2-8 zlib 2>/dev/null)
-LIB_LIBS   = -pthread -lcsv $(shell $(PKG_CONFIG) --libs libpcre2-8 zlib 2>/dev/null || echo -lpcre2-8 -lz)
+LIB_CFLAGS = $(shell $(PKG_CONFIG) --cflags libpcre2-8 zlib libisal 2>/dev/null)
+LIB_LIBS   = -pthread -lcsv $(shell $(PKG_CONFIG) --libs libpcre2-8 zlib libisal 2>/dev/null || \
+	echo -lpcre2-8 -lz -lisal)
 ALL_CFLAGS = $(PROJECT_CFLAGS) $(LIB_CFLAGS) $(CFLAGS)
 SAN_FLAGS  = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 LIB_SRC = src/diag.c src/mem.c src/strmap.c src/text.c src/values.c src/input.c \
-	src/crc.c src/records.c src/header.c src/rules.c src/items.c src/ledger.c src/ingest.c \
+	src/crc.c src/inflate.c src/records.c src/header.c src/rules.c src/items.c src/ledger.c src/ingest.c \
 	src/report.c src/html.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 

@@ -1103,6 +1103,7 @@ ingest_file(struct ingest *g, struct file_stats *st, struct diag *d)
 	r.cls = rules_classifier_new(g->rules);
 	if (input_open(&r.in, st->path, g->opts->encoding, d) != 0)
 		goto out;
+	input_inflate_with(r.in, g->opts->inflate);
 	st->format = input_describe(r.in);
 	if (kind == HEADER_SUBSCRIPTIONS && g->opts->threads > 1 && g->opts->encoding == NULL)
 		m = read_mapped(&r, &ro, g->opts->threads, g->opts->chunk_bytes, d);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "inflate.h"
 #include "ledger.h"
 #include "rules.h"
 
@@ -23,6 +24,7 @@ struct ingest_opts {
 	char delimiter;			/* 0: detect */
 	size_t max_field_bytes;
 	bool libcsv_only;		/* parse every line with libcsv (tests) */
+	enum inflate_engine inflate;	/* igzip, or zlib (tests) */
 	unsigned vector_bytes;		/* records_opts.vector_bytes (tests) */
 	int threads;			/* parsing threads for large plain files */
 	size_t chunk_bytes;		/* 0, or chunk size and threshold (tests) */

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "crc.h"
+#include "inflate.h"
 #include "input.h"
 #include "mem.h"
 
@@ -54,13 +54,11 @@ struct input {
 
 	/* gzip */
 	bool gzip;
-	bool z_ready;
+	enum inflate_engine engine;
+	struct inflater *z;	/* NULL until the first member */
 	bool z_header;		/* a member's header is to be read next */
 	bool z_member_end;	/* the last member ended: more may follow */
 	bool z_done;
-	z_stream zs;
-	uint32_t z_crc;		/* CRC-32 and size of the member's output */
-	uint32_t z_size;
 
 	/* Text stage: BOM and iconv over the decompressed bytes. */
 	bool started;
@@ -123,7 +121,7 @@ raw_fill(struct input *in, struct diag *d)
 	return 0;
 }
 
-/* Refuses the compressed formats zlib would otherwise pass through as binary. */
+/* Refuses the other compressed formats, which would be read as binary text. */
 static int
 sniff(struct input *in, struct diag *d)
 {
@@ -298,11 +296,7 @@ gz_skip_string(struct input *in, struct diag *d)
 	return 0;
 }
 
-/*
- * A member's header (RFC 1952), read here so that inflate works on the
- * raw deflate data: zlib's own gzip mode spends more time on its CRC-32
- * than on inflating, and crc_update does it several times faster.
- */
+/* A member's header (RFC 1952): the inflater takes the raw deflate data. */
 static int
 gz_member_header(struct input *in, struct diag *d)
 {
@@ -332,35 +326,57 @@ gz_member_header(struct input *in, struct diag *d)
 		for (int i = 0; i < 2; i++)
 			if (gz_byte(in, &c, d) != 0)
 				return -1;
-	if (inflateReset(&in->zs) != Z_OK) {
-		diag_set(d, in->path, 0, "gzip: cannot restart inflate");
-		return -1;
-	}
+	inflater_reset(in->z);
 	in->z_header = false;
-	in->z_crc = 0;
-	in->z_size = 0;
 	return 0;
 }
 
-/* A member's trailer: the CRC-32 and size of what it inflated to. */
-static int
-gz_trailer(struct input *in, struct diag *d)
+/*
+ * Inflated bytes into buf: members one after another, each checked by its
+ * trailer. Returns the count, 0 after the last member, or -1.
+ */
+static ssize_t
+gz_read(struct input *in, unsigned char *buf, size_t n, struct diag *d)
 {
-	unsigned char t[8];
-	uint32_t crc, size;
+	unsigned char *out = buf;
+	size_t room = n;
 
-	for (int i = 0; i < 8; i++)
-		if (gz_byte(in, &t[i], d) != 0)
+	while (room == n && !in->z_done) {
+		const unsigned char *ip;
+		size_t left;
+		enum inflate_status st;
+
+		if (in->z_member_end) {
+			if (gz_next_member(in, d) != 0)
+				return -1;
+			continue;
+		}
+		if (in->z_header) {
+			if (gz_member_header(in, d) != 0)
+				return -1;
+			continue;
+		}
+		if (raw_fill(in, d) != 0)
 			return -1;
-	crc = t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 | (uint32_t)t[3] << 24;
-	size = t[4] | (uint32_t)t[5] << 8 | (uint32_t)t[6] << 16 | (uint32_t)t[7] << 24;
-	if (crc != in->z_crc || size != in->z_size) {
-		diag_set(d, in->path, 0, "corrupt gzip data (incorrect %s check)",
-		    crc != in->z_crc ? "data" : "length");
-		return -1;
+		ip = in->raw + in->raw_pos;
+		left = in->raw_len - in->raw_pos;
+		/* With no input left the inflater still hands out what it holds. */
+		st = inflater_run(in->z, &ip, &left, &out, &room);
+		in->raw_pos = in->raw_len - left;
+		if (st == INFLATE_END) {
+			in->z_member_end = true;
+		} else if (st == INFLATE_CORRUPT) {
+			diag_set(d, in->path, 0, "corrupt gzip data (invalid compressed data)");
+			return -1;
+		} else if (st == INFLATE_BAD_CHECK) {
+			diag_set(d, in->path, 0,
+			    "corrupt gzip data (the CRC-32 or length in its trailer does not match)");
+			return -1;
+		} else if (room == n && in->raw_pos == in->raw_len && in->raw_eof) {
+			return gz_truncated(in, d);
+		}
 	}
-	in->z_member_end = true;
-	return 0;
+	return (ssize_t)(n - room);
 }
 
 /* Decompressed (or plain) bytes into buf; 0 at the end, -1 on error. */
@@ -379,59 +395,11 @@ stored_read(struct input *in, unsigned char *buf, size_t n, struct diag *d)
 		in->raw_pos += k;
 		return (ssize_t)k;
 	}
-	if (!in->z_ready) {
-		memset(&in->zs, 0, sizeof(in->zs));
-		if (inflateInit2(&in->zs, -15) != Z_OK) {
-			diag_set(d, in->path, 0, "gzip: cannot start inflate");
-			return -1;
-		}
-		in->z_ready = true;
+	if (in->z == NULL) {
+		in->z = inflater_new(in->engine);
 		in->z_header = true;
 	}
-	if (n > UINT32_MAX)
-		n = UINT32_MAX;
-	in->zs.next_out = buf;
-	in->zs.avail_out = (uInt)n;
-	while (in->zs.avail_out == n && !in->z_done) {
-		unsigned char *out = in->zs.next_out;
-		int rc;
-
-		if (in->z_member_end) {
-			if (gz_next_member(in, d) != 0)
-				return -1;
-			continue;
-		}
-		if (in->z_header) {
-			if (gz_member_header(in, d) != 0)
-				return -1;
-			continue;
-		}
-		if (raw_fill(in, d) != 0)
-			return -1;
-		if (in->raw_pos == in->raw_len && in->raw_eof)
-			return gz_truncated(in, d);
-		in->zs.next_in = in->raw + in->raw_pos;
-		in->zs.avail_in = (uInt)(in->raw_len - in->raw_pos);
-		rc = inflate(&in->zs, Z_NO_FLUSH);
-		in->raw_pos = in->raw_len - in->zs.avail_in;
-		in->z_crc = crc_update(in->z_crc, out, (size_t)(in->zs.next_out - out));
-		in->z_size += (uint32_t)(in->zs.next_out - out);
-		if (rc == Z_STREAM_END) {
-			if (gz_trailer(in, d) != 0)
-				return -1;
-		} else if (rc == Z_DATA_ERROR || rc == Z_NEED_DICT) {
-			diag_set(d, in->path, 0, "corrupt gzip data (%s)",
-			    in->zs.msg ? in->zs.msg : "data error");
-			return -1;
-		} else if (rc == Z_MEM_ERROR) {
-			diag_set(d, in->path, 0, "out of memory while inflating");
-			return -1;
-		} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-			diag_set(d, in->path, 0, "gzip error %d", rc);
-			return -1;
-		}
-	}
-	return (ssize_t)(n - in->zs.avail_out);
+	return gz_read(in, buf, n, d);
 }
 
 /* Looks at the first decompressed bytes for a byte order mark. */
@@ -614,6 +582,12 @@ pump_run(void *arg)
 }
 
 void
+input_inflate_with(struct input *in, enum inflate_engine e)
+{
+	in->engine = e;
+}
+
+void
 input_background(struct input *in)
 {
 	struct pump *p;
@@ -751,8 +725,7 @@ input_close(struct input *in)
 	if (in == NULL)
 		return;
 	pump_free(in);
-	if (in->z_ready)
-		inflateEnd(&in->zs);
+	inflater_free(in->z);
 	if (in->cd != (iconv_t)-1)
 		iconv_close(in->cd);
 	if (in->fd > STDIN_FILENO)

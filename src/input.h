@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "diag.h"
+#include "inflate.h"
 
 struct input;
 
@@ -33,6 +34,8 @@ struct input *input_open_mem(const char *name, const char *data, size_t n);
  * not valid in the input's encoding).
  */
 ssize_t input_read(struct input *in, char *buf, size_t n, struct diag *d);
+/* Which engine inflates gzip (default: igzip). Call before the first read. */
+void input_inflate_with(struct input *in, enum inflate_engine e);
 /*
  * Reads (inflates, converts) on a thread of its own from now on, ahead of
  * input_read, which then only copies. Call before the first input_read.

@@ -183,6 +183,8 @@ parse_options(int argc, char **argv, struct options *o)
 	o->in.max_field_bytes = 1048576;
 	o->in.threads = parse_threads();
 	o->in.libcsv_only = getenv("SKUSCAN_LIBCSV_ONLY") != NULL;
+	if (getenv("SKUSCAN_INFLATE") != NULL && strcmp(getenv("SKUSCAN_INFLATE"), "zlib") == 0)
+		o->in.inflate = INFLATE_ZLIB;
 	if (getenv("SKUSCAN_VECTOR_BYTES") != NULL &&
 	    number(getenv("SKUSCAN_VECTOR_BYTES"), 16, 16, &v))
 		o->in.vector_bytes = 16;

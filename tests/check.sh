@@ -25,11 +25,13 @@ suite() {
 
 suite "unit tests" ./build/unit
 suite "golden cases" tests/run-cases.sh ./skuscan
-# The same cases through libcsv alone (no quote-free fast path), and
+# The same cases through libcsv alone (no quote-free fast path) and with
+# zlib inflating gzip instead of igzip, and
 # through the threaded reader of mapped files cut into 7-byte chunks, so
 # that chunk edges fall inside every kind of record; that run scans lines
 # 16 bytes at a time, where the others take the processor's widest scan.
-SKUSCAN_LIBCSV_ONLY=1 suite "golden cases (libcsv only)" tests/run-cases.sh ./skuscan
+SKUSCAN_LIBCSV_ONLY=1 SKUSCAN_INFLATE=zlib \
+	suite "golden cases (libcsv only, zlib inflate)" tests/run-cases.sh ./skuscan
 SKUSCAN_THREADS=2 SKUSCAN_CHUNK_BYTES=7 SKUSCAN_VECTOR_BYTES=16 \
 	suite "golden cases (threads, 7-byte chunks, 16-byte scan)" tests/run-cases.sh ./skuscan
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=90

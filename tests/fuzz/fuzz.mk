@@ -1,7 +1,7 @@
 # tests/fuzz/fuzz.mk — libFuzzer targets, included by the Makefile after
 # LIB_SRC and LIB_LIBS are defined.
 #
-#   make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="records values rules items"]
+#   make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="records values rules items inflate"]
 #
 # builds each target with clang's libFuzzer, AddressSanitizer (with its leak
 # checker) and UndefinedBehaviorSanitizer (Debian: clang, libclang-rt-14-dev),
@@ -16,7 +16,7 @@ FUZZ_SAVED_GOAL := $(.DEFAULT_GOAL)
 
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
-FUZZ_TARGETS ?= records values rules items
+FUZZ_TARGETS ?= records values rules items inflate
 FZ = build/fuzz
 FUZZ_CFLAGS = -std=c11 -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all \
 	-Wall -Wextra -D_FILE_OFFSET_BITS=64 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
@@ -47,8 +47,10 @@ fuzz-build: $(FUZZ_TARGETS:%=$(FZ)/fuzz_%)
 
 # Seeds: every input file of the golden cases and samples for records; the
 # rules files for rules; hand-written values; license values and every line
-# of the license exports for items. Seed names carry the case name, so
-# reseeding overwrites rather than duplicates.
+# of the license exports for items; for inflate, the data of every gzip
+# input recompressed at levels 1 and 9 (gzip -n, header cut off), after
+# a byte that picks how the input is cut (the level's digit). Seed names
+# carry the case name, so reseeding overwrites rather than duplicates.
 fuzz-deps:
 	@sh tests/deps.sh clang libclang-rt-14-dev $(DEPS_PKGS)
 
@@ -70,6 +72,15 @@ fuzz: fuzz-deps
 	        done; : ;; \
 	    values) \
 	        cp tests/fuzz/seeds/values/* $$c/ ;; \
+	    inflate) \
+	        for f in tests/cases/*/*.gz samples/*.gz; do \
+	            [ -f "$$f" ] || continue; \
+	            for l in 1 9; do \
+	                s="$$c/seed-$$(basename "$$(dirname "$$f")")-$$l"; \
+	                printf '%s' "$$l" >"$$s"; \
+	                { gzip -dc "$$f" 2>/dev/null || true; } | gzip -n -$$l | tail -c +11 >>"$$s"; \
+	            done; \
+	        done ;; \
 	    items) \
 	        cp tests/fuzz/seeds/items/* $$c/; \
 	        for f in tests/cases/*/users*.csv tests/cases/*/assignments.csv \

@@ -73,5 +73,6 @@ void test_records(void);
 void test_ledger(void);
 void test_crc(void);
 void test_strmap(void);
+void test_inflate(void);
 
 #endif

@@ -21,6 +21,7 @@ main(void)
 		{ "ledger", test_ledger },
 		{ "crc", test_crc },
 		{ "strmap", test_strmap },
+		{ "inflate", test_inflate },
 	};
 
 	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
