@@ -1,4 +1,4 @@
-/* test_crc: the folding CRC-32 gives zlib's values at every length and offset. */
+/* test_crc: crc_update gives zlib's values at every length and offset. */
 #include <stdlib.h>
 #include <zlib.h>
 
