@@ -10,20 +10,14 @@
 #include "text.h"
 
 void
-buf_add(struct buf *b, const void *s, size_t n)
+buf_grow(struct buf *b, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
+	size_t cap = b->cap ? b->cap : 64;
 
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		b->data = mem_realloc(b->data, cap);
-		b->cap = cap;
-	}
-	if (n > 0)
-		memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
+	while (cap < b->len + n + 1)
+		cap *= 2;
+	b->data = mem_realloc(b->data, cap);
+	b->cap = cap;
 }
 
 void

@@ -15,7 +15,24 @@ struct buf {
 	size_t cap;
 };
 
-void buf_add(struct buf *b, const void *s, size_t n);
+/* Makes room for n more bytes and the NUL (buf_add's rare path). */
+void buf_grow(struct buf *b, size_t n);
+
+/*
+ * Inline: events and drops append a few fixed-size pieces per record,
+ * which a call and a memcpy of unknown length would cost more than.
+ */
+static inline void
+buf_add(struct buf *b, const void *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap)
+		buf_grow(b, n);
+	if (n > 0)
+		__builtin_memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
 void buf_addc(struct buf *b, char c);
 void buf_adds(struct buf *b, const char *s);
 /* Keep data NUL-terminated past len without counting the NUL. */
