@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ledger.h"
+#include "sort.h"
 #include "mem.h"
 #include "strmap.h"
 #include "text.h"
@@ -910,20 +911,10 @@ order_subs(struct ledger *l, size_t *nretired)
 	return n;
 }
 
-/* A customer to sort by key: the key's first 8 bytes, big-endian, then the key. */
-struct rank_key {
-	uint64_t prefix;
-	struct customer *c;
-};
-
 static int
-cmp_rank_key(const void *a, const void *b)
+cmp_customer_key(const void *a, const void *b)
 {
-	const struct rank_key *x = a, *y = b;
-
-	if (x->prefix != y->prefix)
-		return x->prefix < y->prefix ? -1 : 1;
-	return strcmp(x->c->key, y->c->key);
+	return strcmp((*(struct customer *const *)a)->key, (*(struct customer *const *)b)->key);
 }
 
 /* The first 8 bytes of s as a number that compares as strcmp does (0 after the end). */
@@ -953,17 +944,24 @@ rank_customers(struct ledger *l)
 {
 	size_t n = l->customers.count;
 	struct customer **v = mem_calloc(n + 1, sizeof(*v));
-	struct rank_key *k = mem_calloc(n + 1, sizeof(*k));
+	struct sort_item *k = mem_calloc(n + 1, sizeof(*k));
 
 	for (size_t i = 0; i < n; i++)
-		k[i] = (struct rank_key){ key_prefix(l->cust[i]->key), l->cust[i] };
-	qsort(k, n, sizeof(*k), cmp_rank_key);
+		k[i] = (struct sort_item){ key_prefix(l->cust[i]->key), i };
+	sort_items(k, n);
+	for (size_t i = 0; i < n; i++)
+		v[i] = l->cust[k[i].at];
+	/* Keys that share their first 8 bytes: those runs by the whole key. */
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && k[j].key == k[i].key; j++)
+			;
+		if (j - i > 1)
+			qsort(v + i, j - i, sizeof(*v), cmp_customer_key);
+	}
 	free(l->rank_of);
 	l->rank_of = mem_calloc(n + 1, sizeof(*l->rank_of));
-	for (size_t i = 0; i < n; i++) {
-		v[i] = k[i].c;
+	for (size_t i = 0; i < n; i++)
 		l->rank_of[v[i]->seq] = (uint32_t)i;
-	}
 	free(k);
 	return v;
 }

@@ -15,6 +15,7 @@
 #include "html.h"
 #include "mem.h"
 #include "report.h"
+#include "sort.h"
 #include "text.h"
 #include "values.h"
 
@@ -623,31 +624,32 @@ customer_row_prefetch(const struct ledger_summary *s, const struct customer_row 
 	__builtin_prefetch(c->name);
 }
 
-static int
-cmp_affected(const void *a, const void *b)
+/*
+ * affected_customers.csv's order: by earliest end date, customers without
+ * one last, ties in key order, which is the summary's order: a stable
+ * sort by the date alone.
+ */
+static uint64_t
+affected_order(const struct customer_row *c)
 {
-	const struct customer_row *x = *(const struct customer_row *const *)a;
-	const struct customer_row *y = *(const struct customer_row *const *)b;
-	bool xu = !x->any_active || x->earliest_end == DATE_NONE;
-	bool yu = !y->any_active || y->earliest_end == DATE_NONE;
-
-	if (xu != yu)
-		return xu ? 1 : -1;
-	if (!xu && x->earliest_end != y->earliest_end)
-		return x->earliest_end < y->earliest_end ? -1 : 1;
-	/* The summary's rows are in key order: their places compare as their keys. */
-	return x < y ? -1 : x > y;
+	if (!c->any_active || c->earliest_end == DATE_NONE)
+		return UINT64_MAX;
+	return (uint64_t)((uint32_t)c->earliest_end ^ 0x80000000u);
 }
 
 static void
 write_affected(struct report *rep, const struct ledger_summary *s, const struct report_ctx *ctx)
 {
 	struct csvw *w = &rep->w[R_AFFECTED];
-	const struct customer_row **v = mem_calloc(s->ncustomers, sizeof(*v));
+	const struct customer_row **v = mem_calloc(s->ncustomers + 1, sizeof(*v));
+	struct sort_item *k = mem_calloc(s->ncustomers + 1, sizeof(*k));
 
 	for (size_t i = 0; i < s->ncustomers; i++)
-		v[i] = &s->customers[i];
-	qsort(v, s->ncustomers, sizeof(*v), cmp_affected);
+		k[i] = (struct sort_item){ affected_order(&s->customers[i]), i };
+	sort_items(k, s->ncustomers);
+	for (size_t i = 0; i < s->ncustomers; i++)
+		v[i] = &s->customers[k[i].at];
+	free(k);
 	for (size_t i = 0; i < s->ncustomers; i++) {
 		const struct customer_row *c = v[i];
 

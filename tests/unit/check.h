@@ -74,5 +74,6 @@ void test_ledger(void);
 void test_crc(void);
 void test_strmap(void);
 void test_inflate(void);
+void test_sort(void);
 
 #endif

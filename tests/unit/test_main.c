@@ -22,6 +22,7 @@ main(void)
 		{ "crc", test_crc },
 		{ "strmap", test_strmap },
 		{ "inflate", test_inflate },
+		{ "sort", test_sort },
 	};
 
 	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
