@@ -127,6 +127,36 @@ measure() {
 	done
 }
 
+# interleave RUNS A... [-- B...]: runs A and B by turns, RUNS times each,
+# so that a machine whose speed drifts from one minute to the next favours
+# neither; sets A_BEST, A_RSS and B_BEST, B_RSS as measure sets BEST and
+# RSS, and leaves each one's best run's stdout in $BENCH_DIR/a.out, b.out.
+interleave() {
+	local runs=$1 i x side=a
+	local -a a=() b=()
+	shift
+	for x in "$@"; do
+		if [ "$side" = a ] && [ "$x" = -- ]; then side=b; continue; fi
+		if [ "$side" = a ]; then a+=("$x"); else b+=("$x"); fi
+	done
+	A_BEST= A_RSS=0 B_BEST= B_RSS=0
+	for i in $(seq "$runs"); do
+		measure 1 "${a[@]}"
+		[ "$RSS" -gt "$A_RSS" ] && A_RSS=$RSS
+		if [ -z "$A_BEST" ] || awk -v x="$BEST" -v y="$A_BEST" 'BEGIN { exit !(x < y) }'; then
+			A_BEST=$BEST
+			cp "$BENCH_DIR/last.out" "$BENCH_DIR/a.out"
+		fi
+		[ ${#b[@]} -gt 0 ] || continue
+		measure 1 "${b[@]}"
+		[ "$RSS" -gt "$B_RSS" ] && B_RSS=$RSS
+		if [ -z "$B_BEST" ] || awk -v x="$BEST" -v y="$B_BEST" 'BEGIN { exit !(x < y) }'; then
+			B_BEST=$BEST
+			cp "$BENCH_DIR/last.out" "$BENCH_DIR/b.out"
+		fi
+	done
+}
+
 # Table rows are kept as "what|input|runs|seconds|rss_kib|group" and printed
 # once the skuscan numbers are known, for the ratios.
 ROWSFILE=$BENCH_DIR/table.txt
@@ -140,18 +170,23 @@ cat "$PLAIN" "$GZ" >/dev/null	# page cache warm for everyone
 
 measure "$RUNS" sh -c 'exec cat "$1" >/dev/null' cat "$PLAIN"
 row 'cat > /dev/null' plain "$RUNS" "$BEST" "$RSS" plain
-measure "$RUNS" "$SKUSCAN" -s "$PLAIN" -o "$out-plain" -q --as-of "$ASOF"
-SK_PLAIN=$BEST
-SK_PLAIN_RSS=$RSS
-row 'skuscan' plain "$RUNS" "$BEST" "$RSS" plain
+# skuscan and DuckDB by turns on each input (see interleave).
+duck_plain=() duck_gz=()
+if [ -n "$DUCK" ]; then
+	duck_plain=(-- node "$here/duckdb.mjs" "$NODE_DIR" "$PLAIN" "$BENCH_DIR/rules.csv" 2)
+	duck_gz=(-- node "$here/duckdb.mjs" "$NODE_DIR" "$GZ" "$BENCH_DIR/rules.csv" 2)
+fi
+interleave "$RUNS" "$SKUSCAN" -s "$PLAIN" -o "$out-plain" -q --as-of "$ASOF" "${duck_plain[@]}"
+SK_PLAIN=$A_BEST
+SK_PLAIN_RSS=$A_RSS
+row 'skuscan (runs taken by turns with DuckDB)' plain "$RUNS" "$A_BEST" "$A_RSS" plain
 DUCK_VER=
 if [ -n "$DUCK" ]; then
-	measure "$RUNS" node "$here/duckdb.mjs" "$NODE_DIR" "$PLAIN" "$BENCH_DIR/rules.csv" 2
-	DUCK_PLAIN_LINE=$(cat "$BENCH_DIR/last.out")
+	DUCK_PLAIN_LINE=$(cat "$BENCH_DIR/b.out")
 	DUCK_VER=$(printf '%s\n' "$DUCK_PLAIN_LINE" | sed -n 's/.*version=\([^ ]*\).*/\1/p')
 	q=$(printf '%s\n' "$DUCK_PLAIN_LINE" | sed -n 's/.*query_s=\([^ ]*\).*/\1/p')
-	row "DuckDB $DUCK_VER, 2 threads, query only" plain "$RUNS" "$q" "$RSS" plain
-	row "DuckDB $DUCK_VER, 2 threads, whole node process" plain "$RUNS" "$BEST" "$RSS" plain
+	row "DuckDB $DUCK_VER, 2 threads, query only" plain "$RUNS" "$q" "$B_RSS" plain
+	row "DuckDB $DUCK_VER, 2 threads, whole node process" plain "$RUNS" "$B_BEST" "$B_RSS" plain
 fi
 measure "$RUNS" sh -c 'exec zcat "$1" >/dev/null' zcat "$GZ"
 row 'zcat > /dev/null' gzip "$RUNS" "$BEST" "$RSS" gzip
@@ -165,19 +200,18 @@ measure "$RUNS" "$BENCH_DIR/bin/inflate" -i "$GZ"
 INFL_ISAL=$BEST
 [ "$(cat "$BENCH_DIR/last.out")" = "$PLAIN_BYTES" ] || die "igzip floor read $(cat "$BENCH_DIR/last.out") bytes, not $PLAIN_BYTES"
 row 'ISA-L igzip isal_inflate(), 256 KiB blocks, no parsing' gzip "$RUNS" "$BEST" "$RSS" gzip
-measure "$RUNS" "$SKUSCAN" -s "$GZ" -o "$out-gz" -q --as-of "$ASOF"
-SK_GZ=$BEST
-SK_GZ_RSS=$RSS
-row 'skuscan' gzip "$RUNS" "$BEST" "$RSS" gzip
+interleave "$RUNS" "$SKUSCAN" -s "$GZ" -o "$out-gz" -q --as-of "$ASOF" "${duck_gz[@]}"
+SK_GZ=$A_BEST
+SK_GZ_RSS=$A_RSS
+row 'skuscan (runs taken by turns with DuckDB)' gzip "$RUNS" "$A_BEST" "$A_RSS" gzip
+if [ -n "$DUCK" ]; then
+	DUCK_GZ_LINE=$(cat "$BENCH_DIR/b.out")
+	q=$(printf '%s\n' "$DUCK_GZ_LINE" | sed -n 's/.*query_s=\([^ ]*\).*/\1/p')
+	row "DuckDB $DUCK_VER, 2 threads, query only" gzip "$RUNS" "$q" "$B_RSS" gzip
+	row "DuckDB $DUCK_VER, 2 threads, whole node process" gzip "$RUNS" "$B_BEST" "$B_RSS" gzip
+fi
 measure "$RUNS" env SKUSCAN_INFLATE=zlib "$SKUSCAN" -s "$GZ" -o "$out-gz-zlib" -q --as-of "$ASOF"
 row 'skuscan, SKUSCAN_INFLATE=zlib' gzip "$RUNS" "$BEST" "$RSS" gzip
-if [ -n "$DUCK" ]; then
-	measure "$RUNS" node "$here/duckdb.mjs" "$NODE_DIR" "$GZ" "$BENCH_DIR/rules.csv" 2
-	DUCK_GZ_LINE=$(cat "$BENCH_DIR/last.out")
-	q=$(printf '%s\n' "$DUCK_GZ_LINE" | sed -n 's/.*query_s=\([^ ]*\).*/\1/p')
-	row "DuckDB $DUCK_VER, 2 threads, query only" gzip "$RUNS" "$q" "$RSS" gzip
-	row "DuckDB $DUCK_VER, 2 threads, whole node process" gzip "$RUNS" "$BEST" "$RSS" gzip
-fi
 # With the license export too: memory then grows with the users kept.
 measure 1 "$SKUSCAN" -s "$PLAIN" -l "$BENCH_DIR/$main.lic.csv" -o "$out-lic" -q --as-of "$ASOF"
 row "skuscan with -l ($(truth "$main" license_users) license rows)" plain 1 "$BEST" "$RSS" info
