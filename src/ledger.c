@@ -1046,7 +1046,6 @@ summarize_customer(struct ledger *l, size_t first, size_t n, struct ledger_summa
 				bought[s->rule] = true;
 			continue;
 		}
-		out->subs[out->nsubs++] = (uint32_t)i;
 		row.retired++;
 		for (size_t k = 0; k < r->nsuggest; k++)
 			suggested[r->suggest[k]] = true;
@@ -1100,10 +1099,9 @@ ledger_done_reading(struct ledger *l)
 }
 
 void
-ledger_summarize(struct ledger *l, struct ledger_summary *out)
+ledger_order(struct ledger *l, struct ledger_summary *out)
 {
-	size_t nlive, nretired, nfam = rules_family_count(l->rules);
-	bool *suggested, *bought;
+	size_t nlive, nretired;
 
 	memset(out, 0, sizeof(*out));
 	out->rules = l->rules;
@@ -1111,11 +1109,22 @@ ledger_summarize(struct ledger *l, struct ledger_summary *out)
 	out->fam_customers = rank_customers(l);
 	out->nfam_customers = l->customers.count;
 	out->fam_order = family_order(l->rules);
+	nlive = order_subs(l, &nretired);
+	out->subs = mem_calloc(nretired + 1, sizeof(*out->subs));
+	for (size_t i = 0; i < nlive; i++)
+		if (rules_get(l->rules, l->subs[i].rule)->kind == RULE_RETIRED)
+			out->subs[out->nsubs++] = (uint32_t)i;
+}
+
+void
+ledger_summarize_customers(struct ledger *l, struct ledger_summary *out)
+{
+	size_t nlive = l->nsubs, nfam = rules_family_count(l->rules);
+	bool *suggested, *bought;
+
 	for (size_t i = 0; i < l->customers.count; i++)
 		for (size_t k = 0; l->cust[i]->fam != NULL && k < nfam; k++)
 			l->cust[i]->fam[k].purchased = 0;
-	nlive = order_subs(l, &nretired);
-	out->subs = mem_calloc(nretired + 1, sizeof(*out->subs));
 	suggested = mem_calloc(rules_count(l->rules), sizeof(*suggested));
 	bought = mem_calloc(rules_count(l->rules), sizeof(*bought));
 	for (size_t i = 0, j; i < nlive; i = j) {
@@ -1135,6 +1144,13 @@ ledger_summarize(struct ledger *l, struct ledger_summary *out)
 	free(bought);
 	free(l->rank_of);
 	l->rank_of = NULL;
+}
+
+void
+ledger_summarize(struct ledger *l, struct ledger_summary *out)
+{
+	ledger_order(l, out);
+	ledger_summarize_customers(l, out);
 }
 
 struct sub_row

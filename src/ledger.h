@@ -148,9 +148,18 @@ void ledger_done_reading(struct ledger *l);
 /*
  * Builds the rows of the reports (as often as wished). It puts the
  * ledger's subscriptions in report order: a summary built earlier is no
- * longer valid, and must be freed first.
+ * longer valid, and must be freed first. It is ledger_order, then
+ * ledger_summarize_customers.
  */
 void ledger_summarize(struct ledger *l, struct ledger_summary *out);
+/*
+ * Its first half: the subscriptions in report order, and subs, nsubs and
+ * the license_counts fields of out. What ledger_sub_row reads is then
+ * final, so replacements.csv can be written while the second half runs.
+ */
+void ledger_order(struct ledger *l, struct ledger_summary *out);
+/* Its second half: customers and their counts (customers, ncustomers). */
+void ledger_summarize_customers(struct ledger *l, struct ledger_summary *out);
 void ledger_summary_free(struct ledger_summary *s);
 /* Room for the text of a packed subscription id (a GUID) and its NUL. */
 #define LEDGER_ID_BUF 37

@@ -374,6 +374,7 @@ run(struct options *o)
 	struct ledger *ledger = NULL;
 	struct report *rep = NULL;
 	struct ledger_summary s = { 0 };
+	struct report_ctx ctx = { 0 };
 	struct progress prog = { 0 };
 	struct ingest g = { 0 };
 	uint64_t rejected = 0;
@@ -402,14 +403,15 @@ run(struct options *o)
 	}
 	progress_clear(&prog);
 	ledger_done_reading(ledger);
-	ledger_summarize(ledger, &s);
-	{
-		struct report_ctx ctx = { o->as_of, o->horizon, SKUSCAN_VERSION, rules, o->files,
-			o->nfiles, !o->no_html };
-
-		if (report_write(rep, &s, &ctx, &d) != 0 || report_publish(rep, &d) != 0)
-			goto out;
-	}
+	/* replacements.csv is written while the customers are summed up. */
+	ledger_order(ledger, &s);
+	ctx = (struct report_ctx){ o->as_of, o->horizon, SKUSCAN_VERSION, rules, o->files,
+		o->nfiles, !o->no_html };
+	if (report_begin(rep, &s, &ctx, &d) != 0)
+		goto out;
+	ledger_summarize_customers(ledger, &s);
+	if (report_finish(rep, &s, &ctx, &d) != 0 || report_publish(rep, &d) != 0)
+		goto out;
 	status = rejected > 0 ? EXIT_REJECTS : EXIT_OK;
 	if (!o->quiet)
 		summary(o, &s, now() - start);

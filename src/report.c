@@ -75,12 +75,21 @@ struct csvw {
 #define REPLACEMENTS_THREAD_MIN 4096
 #define CSVW_DIRECT_ALIGN 4096u	/* a multiple of any disk's logical block */
 
+struct replacements_job {
+	struct report *rep;
+	const struct ledger_summary *s;
+	const struct report_ctx *ctx;
+};
+
 struct report {
 	char *outdir;
 	bool excel;
 	struct csvw w[R_COUNT];
 	char *tmp[R_COUNT];
 	bool published;
+	struct replacements_job job;	/* replacements.csv's writer, */
+	pthread_t job_tid;		/* on this thread when job_running */
+	bool job_running, job_done;
 };
 
 /*
@@ -808,12 +817,6 @@ write_replacements(struct report *rep, const struct ledger_summary *s,
 	buf_free(&status);
 }
 
-struct replacements_job {
-	struct report *rep;
-	const struct ledger_summary *s;
-	const struct report_ctx *ctx;
-};
-
 static void *
 replacements_thread(void *arg)
 {
@@ -1012,37 +1015,60 @@ temp_close_all(struct report *rep, struct diag *d)
 }
 
 int
-report_write(struct report *rep, const struct ledger_summary *s,
-    const struct report_ctx *ctx, struct diag *d)
+report_begin(struct report *rep, const struct ledger_summary *s, const struct report_ctx *ctx,
+    struct diag *d)
 {
 	for (int i = 0; i < R_COUNT; i++)
 		if (i != R_REJECTS && (i != R_HTML || ctx->html) && temp_open(rep, i, d) != 0)
 			return -1;
-	{
-		/* replacements.csv, the largest, on a thread of its own. */
-		struct replacements_job job = { rep, s, ctx };
-		pthread_t tid;
-		bool threaded = s->nsubs >= REPLACEMENTS_THREAD_MIN &&
-		    pthread_create(&tid, NULL, replacements_thread, &job) == 0;
-		int html_rc = 0;
+	/* replacements.csv, the largest, on a thread of its own. */
+	rep->job = (struct replacements_job){ rep, s, ctx };
+	rep->job_running = s->nsubs >= REPLACEMENTS_THREAD_MIN &&
+	    pthread_create(&rep->job_tid, NULL, replacements_thread, &rep->job) == 0;
+	return 0;
+}
 
-		if (!threaded)
-			write_replacements(rep, s, ctx);
-		write_affected(rep, s, ctx);
-		write_licenses(rep, s, ctx);
-		write_audit(rep, s);
-		write_manifest(rep, ctx);
-		if (ctx->html)
-			html_rc = html_write(rep->w[R_HTML].fp, s, ctx);
-		if (threaded)
-			pthread_join(tid, NULL);
-		if (html_rc != 0) {
-			diag_set(d, rep->outdir, 0, "cannot write %s: %s", report_name[R_HTML],
-			    strerror(errno));
-			return -1;
-		}
+/* Waits for replacements.csv's writer, or writes it here if none runs. */
+static void
+replacements_wait(struct report *rep)
+{
+	if (rep->job_running) {
+		pthread_join(rep->job_tid, NULL);
+		rep->job_running = false;
+	} else if (!rep->job_done && rep->job.rep != NULL) {
+		write_replacements(rep, rep->job.s, rep->job.ctx);
+	}
+	rep->job_done = true;
+}
+
+int
+report_finish(struct report *rep, const struct ledger_summary *s, const struct report_ctx *ctx,
+    struct diag *d)
+{
+	int html_rc = 0;
+
+	write_affected(rep, s, ctx);
+	write_licenses(rep, s, ctx);
+	write_audit(rep, s);
+	write_manifest(rep, ctx);
+	if (ctx->html)
+		html_rc = html_write(rep->w[R_HTML].fp, s, ctx);
+	replacements_wait(rep);
+	if (html_rc != 0) {
+		diag_set(d, rep->outdir, 0, "cannot write %s: %s", report_name[R_HTML],
+		    strerror(errno));
+		return -1;
 	}
 	return temp_close_all(rep, d);
+}
+
+int
+report_write(struct report *rep, const struct ledger_summary *s,
+    const struct report_ctx *ctx, struct diag *d)
+{
+	if (report_begin(rep, s, ctx, d) != 0)
+		return -1;
+	return report_finish(rep, s, ctx, d);
 }
 
 /*
@@ -1113,6 +1139,8 @@ report_close(struct report *rep)
 {
 	if (rep == NULL)
 		return;
+	if (rep->job_running)
+		pthread_join(rep->job_tid, NULL);
 	for (int i = 0; i < R_COUNT; i++) {
 		if (rep->w[i].fp != NULL)
 			fclose(rep->w[i].fp);

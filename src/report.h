@@ -39,9 +39,20 @@ void report_reject(void *rep, const char *file, uint64_t line, const char *reaso
     const char *raw, size_t len);
 /*
  * Writes the other five reports, and summary.html when ctx->html, under
- * temporary names. Returns 0 or -1.
+ * temporary names. Returns 0 or -1. It is report_begin, then report_finish.
  */
 int report_write(struct report *rep, const struct ledger_summary *s,
+    const struct report_ctx *ctx, struct diag *d);
+/*
+ * Its first half: opens the reports and starts writing replacements.csv
+ * on a thread of its own, which needs only what ledger_order made: s may
+ * meanwhile get its customers from ledger_summarize_customers. s and ctx
+ * must stay until report_finish (or report_close). Returns 0 or -1.
+ */
+int report_begin(struct report *rep, const struct ledger_summary *s,
+    const struct report_ctx *ctx, struct diag *d);
+/* Its second half: the other reports, once s is whole. Returns 0 or -1. */
+int report_finish(struct report *rep, const struct ledger_summary *s,
     const struct report_ctx *ctx, struct diag *d);
 /* Renames every report into place. Returns 0 or -1. */
 int report_publish(struct report *rep, struct diag *d);
