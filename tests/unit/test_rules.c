@@ -424,10 +424,56 @@ test_memo_collisions(void)
 	rules_free(r);
 }
 
+/*
+ * A classifier JIT-compiles a rule only after it has run 256 times: the
+ * same texts classify the same before and after, 600 retired names (with
+ * 1 to 4 spaces between words, each with its own offer id, so that the
+ * memo does not answer) and 600 that only nearly are.
+ */
+static void
+test_jit_later(void)
+{
+	struct rules *r = NULL;
+	struct classifier *c;
+	struct diag d;
+	int want = -2, k, bad = 0;
+
+	memset(&d, 0, sizeof(d));
+	CHECK_INT_EQ(rules_load(&r, NULL, &d), 0);
+	if (r == NULL)
+		return;
+	c = rules_classifier_new(r);
+	for (int i = 0; i < 600; i++) {
+		char name[160], id[16];
+		const char *sp = "    " + 3 - i % 4;	/* 1 to 4 spaces */
+
+		snprintf(name, sizeof(name), "Dynamics%s365 for Sales Enterprise Edition%sCRMOL "
+		    "Basic (Qualified Offer)", sp, sp);
+		snprintf(id, sizeof(id), "X%d", i);
+		if (rules_classify_with(c, name, strlen(name), id, strlen(id), &k, &d) != 0)
+			bad++;
+		if (i == 0)
+			want = k;
+		else if (k != want)
+			bad++;
+		snprintf(name, sizeof(name), "Dynamics%s365 for Sales Enterprise Edition%sCRMOL "
+		    "Basic (Qualified Offer) Trial", sp, sp);
+		snprintf(id, sizeof(id), "Y%d", i);
+		if (rules_classify_with(c, name, strlen(name), id, strlen(id), &k, &d) != 0 ||
+		    k != -1)
+			bad++;
+	}
+	CHECK(want >= 0);
+	CHECK_INT_EQ(bad, 0);
+	rules_classifier_free(c);
+	rules_free(r);
+}
+
 void
 test_rules(void)
 {
 	test_builtin();
 	test_files();
 	test_memo_collisions();
+	test_jit_later();
 }
