@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #if defined(__x86_64__)
-#include <cpuid.h>
 #include <immintrin.h>
+#include <sys/platform/x86.h>
 #elif defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -814,29 +814,14 @@ scan_sse2(struct records *r, size_t pos, size_t lim, bool quote_stops, size_t *q
 
 #if defined(__x86_64__)
 /*
- * Whether the processor and the system take AVX2. Three CPUID leaves read
- * once, not __builtin_cpu_supports: that links libgcc's start-up probe of
- * every feature, dozens of CPUID instructions, each a trap to the
+ * Whether the processor and the system take AVX2, as glibc found at start
+ * (<sys/platform/x86.h>): no CPUID of our own, each one a trap to the
  * hypervisor on a virtual machine, in every run however small.
  */
 static bool
 have_avx2(void)
 {
-	static int have = -1;
-
-	if (have < 0) {
-		unsigned a, b, c, d, lo, hi;
-
-		have = 0;
-		/* AVX and the system saving its registers (OSXSAVE), then XCR0's SSE and AVX state. */
-		if (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_AVX) && (c & bit_OSXSAVE)) {
-			__asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-			(void)hi;
-			if ((lo & 6) == 6 && __get_cpuid_count(7, 0, &a, &b, &c, &d))
-				have = (b & bit_AVX2) != 0;
-		}
-	}
-	return have;
+	return CPU_FEATURE_ACTIVE(AVX2);
 }
 #endif
 
