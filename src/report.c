@@ -1045,18 +1045,18 @@ int
 report_finish(struct report *rep, const struct ledger_summary *s, const struct report_ctx *ctx,
     struct diag *d)
 {
-	int html_rc = 0;
+	int html_err = 0;
 
 	write_affected(rep, s, ctx);
 	write_licenses(rep, s, ctx);
 	write_audit(rep, s);
 	write_manifest(rep, ctx);
-	if (ctx->html)
-		html_rc = html_write(rep->w[R_HTML].fp, s, ctx);
+	if (ctx->html && html_write(rep->w[R_HTML].fp, s, ctx) != 0)
+		html_err = errno ? errno : EIO;
 	replacements_wait(rep);
-	if (html_rc != 0) {
+	if (html_err != 0) {
 		diag_set(d, rep->outdir, 0, "cannot write %s: %s", report_name[R_HTML],
-		    strerror(errno));
+		    strerror(html_err));
 		return -1;
 	}
 	return temp_close_all(rep, d);

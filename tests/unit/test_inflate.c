@@ -145,6 +145,26 @@ test_inflate(void)
 		free(m);
 	}
 
+	/*
+	 * A dynamic block whose literal/length code leaves part of its code
+	 * space unused, then a trailer that matches: zlib refuses it, igzip
+	 * reads it (inflate.h says why that is let be).
+	 */
+	{
+		static const unsigned char lax[] = { 0x05, 0xc0, 0x01, 0x04, 0x00, 0x00, 0x00,
+			0x80, 0x20, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0f, 0x00,
+			0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+			0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0e, 0x03,
+			0x07, 0x4c, 0x69, 0x30, 0x02, 0x00, 0x00, 0x00 };
+
+		CHECK_INT_EQ(run(INFLATE_ZLIB, lax, sizeof(lax), SIZE_MAX, SIZE_MAX, out, 16, &got,
+		    &left), INFLATE_CORRUPT);
+		CHECK_INT_EQ(run(INFLATE_ISAL, lax, sizeof(lax), SIZE_MAX, SIZE_MAX, out, 16, &got,
+		    &left), INFLATE_END);
+		CHECK_INT_EQ(got, 2);
+		CHECK_INT_EQ(left, 0);
+	}
+
 	/* One inflater, reset between two members. */
 	for (size_t e = 0; e < 2; e++) {
 		unsigned char *a = member(data, 5000, 9, &len), *o = out;
