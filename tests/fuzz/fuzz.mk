@@ -47,9 +47,10 @@ fuzz-build: $(FUZZ_TARGETS:%=$(FZ)/fuzz_%)
 
 # Seeds: every input file of the golden cases and samples for records; the
 # rules files for rules; hand-written values; license values and every line
-# of the license exports for items; for inflate, the data of every gzip
-# input recompressed at levels 1 and 9 (gzip -n, header cut off), after
-# a byte that picks how the input is cut (the level's digit). Seed names
+# of the license exports for items; for inflate, hand-made deflate
+# streams (valid, invalid, and the codes only igzip reads) and the data of
+# every gzip input recompressed at levels 1 and 9 (gzip -n, header cut
+# off), each after a byte that picks how the input is cut. Seed names
 # carry the case name, so reseeding overwrites rather than duplicates.
 fuzz-deps:
 	@sh tests/deps.sh clang libclang-rt-14-dev $(DEPS_PKGS)
@@ -73,6 +74,7 @@ fuzz: fuzz-deps
 	    values) \
 	        cp tests/fuzz/seeds/values/* $$c/ ;; \
 	    inflate) \
+	        cp tests/fuzz/seeds/inflate/* $$c/; \
 	        for f in tests/cases/*/*.gz samples/*.gz; do \
 	            [ -f "$$f" ] || continue; \
 	            for l in 1 9; do \
