@@ -37,6 +37,7 @@ struct pump {
 };
 
 static void pump_free(struct input *in);
+static int raw_peek(struct input *in, size_t k, struct diag *d);
 
 struct input {
 	const char *path;
@@ -182,11 +183,12 @@ input_open(struct input **out, const char *path, const char *encoding, struct di
 	in->encoding = encoding;
 	in->cd = (iconv_t)-1;
 	in->what = "text";
-	if (raw_fill(in, d) != 0) {
+	/* As many bytes as the longest magic number sniff looks for. */
+	if (raw_peek(in, 6, d) != 0) {
 		input_close(in);
 		return -1;
 	}
-	if (in->raw_eof) {
+	if (in->raw_len == 0) {
 		diag_set(d, path, 0, "is empty (0 bytes)");
 		input_close(in);
 		return -1;
@@ -220,19 +222,23 @@ input_open_mem(const char *name, const char *data, size_t n)
 	return in;
 }
 
-/* Makes at least two stored bytes available unless the file ends first. */
+/*
+ * Makes at least k (at most RAW_SIZE) stored bytes available unless the
+ * file ends first: a pipe may hand over a magic number a byte at a time.
+ */
 static int
-raw_peek2(struct input *in, struct diag *d)
+raw_peek(struct input *in, size_t k, struct diag *d)
 {
 	if (raw_fill(in, d) != 0)
 		return -1;
-	if (in->raw_len - in->raw_pos == 1 && !in->raw_eof) {
-		ssize_t n;
-
-		in->raw[0] = in->raw[in->raw_pos];
+	if (in->raw_len - in->raw_pos < k && in->raw_pos > 0) {
+		memmove(in->raw, in->raw + in->raw_pos, in->raw_len - in->raw_pos);
+		in->raw_len -= in->raw_pos;
 		in->raw_pos = 0;
-		in->raw_len = 1;
-		n = raw_read_into(in, in->raw + 1, RAW_SIZE - 1, d);
+	}
+	while (in->raw_len - in->raw_pos < k && !in->raw_eof) {
+		ssize_t n = raw_read_into(in, in->raw + in->raw_len, RAW_SIZE - in->raw_len, d);
+
 		if (n < 0)
 			return -1;
 		in->raw_len += (size_t)n;
@@ -246,7 +252,7 @@ gz_next_member(struct input *in, struct diag *d)
 {
 	const unsigned char *p;
 
-	if (raw_peek2(in, d) != 0)
+	if (raw_peek(in, 2, d) != 0)
 		return -1;
 	if (in->raw_pos == in->raw_len) {
 		in->z_done = true;

@@ -75,5 +75,6 @@ void test_crc(void);
 void test_strmap(void);
 void test_inflate(void);
 void test_sort(void);
+void test_input(void);
 
 #endif

@@ -23,6 +23,7 @@ main(void)
 		{ "strmap", test_strmap },
 		{ "inflate", test_inflate },
 		{ "sort", test_sort },
+		{ "input", test_input },
 	};
 
 	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
