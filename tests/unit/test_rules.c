@@ -384,6 +384,16 @@ test_files(void)
 	BAD(HDR "new,replacement,y,Shared,\nold,retired,x,Shared,\n", 3, "old", "both");
 }
 
+/* The built-in rules and a classifier of them; NULL (a failed check) if they do not load. */
+static struct classifier *
+builtin_classifier(struct rules **r, struct diag *d)
+{
+	memset(d, 0, sizeof(*d));
+	*r = NULL;
+	CHECK_INT_EQ(rules_load(r, NULL, d), 0);
+	return *r != NULL ? rules_classifier_new(*r) : NULL;
+}
+
 /*
  * The memo keeps at most MEMO_PROBES entries in a probe sequence: texts
  * whose hashes collide (same length, same start, middle and end) are then
@@ -393,17 +403,14 @@ test_files(void)
 static void
 test_memo_collisions(void)
 {
-	struct rules *r = NULL;
-	struct classifier *c;
+	struct rules *r;
 	struct diag d;
+	struct classifier *c = builtin_classifier(&r, &d);
 	const char *retired = "Dynamics 365 for Sales Enterprise Edition CRMOL Basic (Qualified Offer)";
 	int want = -2, k, bad = 0;
 
-	memset(&d, 0, sizeof(d));
-	CHECK_INT_EQ(rules_load(&r, NULL, &d), 0);
-	if (r == NULL)
+	if (c == NULL)
 		return;
-	c = rules_classifier_new(r);
 	CHECK_INT_EQ(rules_classify_with(c, retired, strlen(retired), NULL, 0, &want, &d), 0);
 	CHECK(want >= 0);
 	for (int round = 0; round < 2; round++) {
@@ -433,16 +440,13 @@ test_memo_collisions(void)
 static void
 test_jit_later(void)
 {
-	struct rules *r = NULL;
-	struct classifier *c;
+	struct rules *r;
 	struct diag d;
+	struct classifier *c = builtin_classifier(&r, &d);
 	int want = -2, k, bad = 0;
 
-	memset(&d, 0, sizeof(d));
-	CHECK_INT_EQ(rules_load(&r, NULL, &d), 0);
-	if (r == NULL)
+	if (c == NULL)
 		return;
-	c = rules_classifier_new(r);
 	for (int i = 0; i < 600; i++) {
 		char name[160], id[16];
 		const char *sp = "    " + 3 - i % 4;	/* 1 to 4 spaces */
