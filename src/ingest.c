@@ -40,8 +40,8 @@
 #define PREFETCH_FAR 16		/* see chunk_apply */
 #define PREFETCH_NEAR 8
 #define PREFETCH_DROPS 16
-#define CRC_AHEAD (128u << 10)
-#define RELEASE_MIN (8u << 20)	/* mapped bytes let go at once, at least */	/* checksummed ahead of the parser, at most */
+#define CRC_AHEAD (128u << 10)	/* checksummed ahead of the parser, at most */
+#define RELEASE_MIN (8u << 20)	/* mapped bytes let go at once, at least */
 
 enum event_kind { EV_REJECT, EV_SUB };
 

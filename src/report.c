@@ -89,7 +89,7 @@ struct report {
 	bool published;
 	struct replacements_job job;	/* replacements.csv's writer, */
 	pthread_t job_tid;		/* on this thread when job_running */
-	bool job_running, job_done;
+	bool job_running;
 };
 
 /*
@@ -1035,10 +1035,9 @@ replacements_wait(struct report *rep)
 	if (rep->job_running) {
 		pthread_join(rep->job_tid, NULL);
 		rep->job_running = false;
-	} else if (!rep->job_done && rep->job.rep != NULL) {
+	} else {
 		write_replacements(rep, rep->job.s, rep->job.ctx);
 	}
-	rep->job_done = true;
 }
 
 int
