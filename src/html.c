@@ -11,12 +11,12 @@
 
 #include "html.h"
 #include "mem.h"
+#include "notice.h"
 #include "report.h"
 #include "text.h"
 #include "values.h"
 
-enum { U_EXPIRED, U_CRITICAL, U_SOON, U_LATER, U_UNKNOWN, U_COUNT };
-enum { S_COMPLETE, S_IN_PROGRESS, S_NOT_STARTED, S_COUNT };
+enum { U_COUNT = URGENCY_COUNT, S_COUNT = AUDIT_COUNT };
 
 #define MONTHS		12
 #define TOP_CUSTOMERS	20
@@ -28,14 +28,6 @@ enum { S_COMPLETE, S_IN_PROGRESS, S_NOT_STARTED, S_COUNT };
 #define TOP_Y0		30.0
 #define TOP_ROW		26.0
 #define TOP_BAR		16.0
-
-static const char *const urgency_name[U_COUNT] = {
-	"expired", "critical", "soon", "later", "unknown",
-};
-
-static const char *const status_name[S_COUNT] = {
-	"complete", "in_progress", "not_started",
-};
 
 static const char *const month_abbr[12] = {
 	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -95,38 +87,21 @@ year_month(int32_t days, int *y, int *m)
 	*m = (s[5] - '0') * 10 + (s[6] - '0');
 }
 
-static int
-urgency_index(const char *u)
-{
-	for (int i = 0; i < U_COUNT; i++)
-		if (strcmp(u, urgency_name[i]) == 0)
-			return i;
-	return U_UNKNOWN;
-}
-
-static int
-status_index(const char *st)
-{
-	for (int i = 0; i < S_COUNT; i++)
-		if (strcmp(st, status_name[i]) == 0)
-			return i;
-	return S_NOT_STARTED;
-}
-
-/* The urgency of one end date, as report.c names it. */
-static const char *
+/* The urgency of one end date. */
+static enum urgency
 urgency_of(int32_t end, const struct report_ctx *ctx)
 {
 	if (end == DATE_NONE)
-		return "unknown";
-	return report_urgency((int64_t)end - ctx->as_of, ctx->horizon);
+		return URGENCY_UNKNOWN;
+	return notice_urgency((int64_t)end - ctx->as_of, ctx->horizon);
 }
 
 /* A customer's urgency: that of its earliest active end, as in the CSV. */
 static const char *
 customer_urgency(const struct customer_row *c, const struct report_ctx *ctx)
 {
-	return c->any_active ? urgency_of(c->earliest_end, ctx) : "unknown";
+	return notice_urgency_word(c->any_active ? urgency_of(c->earliest_end, ctx) :
+	    URGENCY_UNKNOWN);
 }
 
 /*
@@ -141,7 +116,7 @@ totals_add_sub(struct totals *t, const struct sub_row *r, const struct report_ct
 
 	if (!r->active)
 		return;
-	k = urgency_index(urgency_of(r->end_date, ctx));
+	k = (int)urgency_of(r->end_date, ctx);
 	t->urgency_seats[k] = sat_add(t->urgency_seats[k], r->quantity);
 	if (r->end_date == DATE_NONE || r->end_date < ctx->as_of)
 		return;
@@ -163,7 +138,7 @@ totals_compute(struct totals *t, const struct ledger_summary *s, const struct re
 		t->active_subs += c->active_retired;
 		t->users += c->users_on_retired;
 		t->seats = sat_add(t->seats, c->retired_seats);
-		t->status[status_index(report_audit_status(c))]++;
+		t->status[c->status]++;
 	}
 	for (size_t i = 0; i < s->nsubs; i++) {
 		struct sub_row row = ledger_sub_row(s, i, NULL);
@@ -486,11 +461,11 @@ put_tiles(struct page *p)
 	    "active retired subscriptions");
 	tile(p, "", "retired-seats", t->seats, "retired seats");
 	tile(p, "", "users-on-retired", (long long)t->users, "users on retired licenses");
-	tile(p, "t-complete", "migrations-complete", (long long)t->status[S_COMPLETE],
+	tile(p, "t-complete", "migrations-complete", (long long)t->status[AUDIT_COMPLETE],
 	    "migrations complete");
-	tile(p, "t-in_progress", "migrations-in-progress", (long long)t->status[S_IN_PROGRESS],
+	tile(p, "t-in_progress", "migrations-in-progress", (long long)t->status[AUDIT_IN_PROGRESS],
 	    "migrations in progress");
-	tile(p, "t-not_started", "migrations-not-started", (long long)t->status[S_NOT_STARTED],
+	tile(p, "t-not_started", "migrations-not-started", (long long)t->status[AUDIT_NOT_STARTED],
 	    "migrations not started");
 	fputs("</section>\n", p->fp);
 }
@@ -639,7 +614,7 @@ top_row(struct page *p, const struct customer_row *c, size_t i, const struct axi
 	    "height=\"%.1f\" rx=\"2\"/><text class=\"v\" x=\"%.1f\" y=\"%.1f\">%lld</text>\n",
 	    customer_urgency(c, p->ctx), x0, y + (row - bh) / 2, w, bh, x0 + w + 6,
 	    y + row / 2 + 4, (long long)c->retired_seats);
-	report_next_action(action, c);
+	notice_next_action(action, &c->action);
 	fprintf(p->fp, "<text x=\"790\" y=\"%.1f\">", y + row / 2 + 4);
 	if (action->len > 0)
 		put_esc(p, action->data);

@@ -573,19 +573,23 @@ struct license_row {
 	struct diag *d;
 };
 
-/* items_split callback: classifies one item and counts its user. */
+/*
+ * items_split callback: counts the item's user. An item is a product a
+ * rule lists (its pool of seats), else whatever rule's pattern it matches.
+ */
 static int
 license_item(const char *item, size_t n, const char *tenant, size_t tlen, void *arg)
 {
 	struct license_row *lr = arg;
-	int rule;
+	int rule = -1, pool;
 
 	(void)tenant;
 	(void)tlen;
-	if (rules_classify_with(lr->r->cls, item, n, NULL, 0, &rule, lr->d) != 0)
+	pool = rules_item_pool(lr->r->g->rules, item, n);
+	if (pool < 0 && rules_classify_with(lr->r->cls, item, n, NULL, 0, &rule, lr->d) != 0)
 		return -1;
-	if (rule >= 0)
-		ledger_add_license(lr->r->g->ledger, lr->key, lr->user, lr->ulen, rule);
+	if (pool >= 0 || rule >= 0)
+		ledger_add_license(lr->r->g->ledger, lr->key, lr->user, lr->ulen, pool, rule);
 	return 0;
 }
 

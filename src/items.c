@@ -42,6 +42,18 @@ part_like(const char *s, size_t n)
 	return true;
 }
 
+/* A tenant:ITEM item, whatever the item ("ul:DYN365_ ENTERPRISE _SALES"). */
+static bool
+tenanted(const char *s, size_t n)
+{
+	size_t p;
+
+	n = text_trim(&s, n);
+	p = tenant_prefix(s, n);
+	s += p;
+	return p > 0 && text_trim(&s, n - p) > 0;
+}
+
 static int
 item_emit(const char *s, size_t n, items_fn f, void *arg)
 {
@@ -59,22 +71,27 @@ item_emit(const char *s, size_t n, items_fn f, void *arg)
 	return f(s, n, tenant, p ? p - 1 : 0, arg);
 }
 
-/* One piece between ';' and '+' separators. */
+/*
+ * One piece between ';' and '+' separators. It is split on commas when
+ * every part is a bare part number or a tenant:PART item, or when every
+ * part carries a tenant: prefix, whatever follows it (Microsoft's own
+ * part numbers may hold spaces).
+ */
 static int
 piece_emit(const char *s, size_t n, items_fn f, void *arg)
 {
 	const char *c = memchr(s, ',', n);
-	bool split = c != NULL;
+	bool parts = c != NULL, tenants = c != NULL;
 	int rc;
 
-	for (size_t i = 0, start = 0; split && i <= n; i++) {
+	for (size_t i = 0, start = 0; (parts || tenants) && i <= n; i++) {
 		if (i == n || s[i] == ',') {
-			if (!part_like(s + start, i - start))
-				split = false;
+			parts = parts && part_like(s + start, i - start);
+			tenants = tenants && tenanted(s + start, i - start);
 			start = i + 1;
 		}
 	}
-	if (!split)
+	if (!parts && !tenants)
 		return item_emit(s, n, f, arg);
 	for (size_t i = 0, start = 0; i <= n; i++) {
 		if (i == n || s[i] == ',') {

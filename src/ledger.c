@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ledger.h"
+#include "notice.h"
 #include "sort.h"
 #include "mem.h"
 #include "strmap.h"
@@ -48,15 +49,21 @@ struct customer {
 	uint32_t name_room, domain_room;	/* the bytes each may take, with its NUL */
 	uint32_t seq;		/* order of creation: index of ledger.rank_of */
 	struct famcount *fam;	/* by family index; NULL until one is counted */
+	uint32_t *pool_users;	/* users by pool of seats; NULL until one is counted */
+	uint32_t direct_users;	/* users of an item naming a retired offer, once each */
 	bool covered;		/* some license row belongs to it */
-	bool replacement_user;
-	uint64_t users_on_retired;
+	bool allocated;		/* its users are given to families (allocate_users) */
 };
 
 /* One customer's seats and users of one family (a row of license_counts). */
 struct famcount {
 	int64_t purchased;
-	uint32_t assigned;	/* stays at UINT32_MAX once there */
+	/*
+	 * Users given seats of this family (allocate_users), and of them those
+	 * whose license item names a retired offer itself. Both stay at
+	 * UINT32_MAX once there.
+	 */
+	uint32_t assigned, direct;
 	bool used;		/* some subscription or user counted here */
 };
 
@@ -93,7 +100,7 @@ struct ledger {
 	bool joins_ready;
 	struct strmap by_domain;	/* lower-case domain -> smallest key */
 	struct strmap by_label;		/* its first label -> smallest key */
-	struct buf tmp;
+	struct buf tmp, fold;
 };
 
 struct ledger *
@@ -129,10 +136,15 @@ ledger_free(struct ledger *l)
 	strmap_free(&l->by_domain);
 	strmap_free(&l->by_label);
 	buf_free(&l->tmp);
+	buf_free(&l->fold);
 	free(l);
 }
 
-/* The customer of key; with create, made when new, h being its hash or 0. */
+/*
+ * The customer of key; with create, made when new, h being its hash or 0.
+ * Keys are GUIDs or domains, one customer in any case: the map holds them
+ * in lower case, and a customer keeps the spelling it was first read in.
+ */
 static struct customer *
 customer_get_hashed(struct ledger *l, const char *key, bool create, uint64_t h)
 {
@@ -140,15 +152,18 @@ customer_get_hashed(struct ledger *l, const char *key, bool create, uint64_t h)
 	size_t len = strlen(key);
 	int created;
 
+	text_lower(&l->fold, key, len);
+	buf_terminate(&l->fold);
 	if (!create)
-		return (e = strmap_find(&l->customers, key, len)) ? e->value : NULL;
-	e = strmap_put_hashed(&l->customers, key, len, h ? h : strmap_hash(key, len), &created);
+		return (e = strmap_find(&l->customers, l->fold.data, len)) ? e->value : NULL;
+	e = strmap_put_hashed(&l->customers, l->fold.data, len,
+	    h ? h : strmap_hash(l->fold.data, len), &created);
 	if (created) {
 		struct customer *c = arena_calloc(&l->objs, sizeof(*c));
 
 		if (l->customers.count > UINT32_MAX)
 			mem_fail();
-		c->key = e->key;
+		c->key = memcmp(e->key, key, len) == 0 ? e->key : arena_strndup(&l->objs, key, len);
 		c->seq = (uint32_t)(l->customers.count - 1);
 		e->value = c;
 		mem_grow((void **)&l->cust, &l->cust_cap, l->customers.count, sizeof(*l->cust));
@@ -166,7 +181,20 @@ customer_get(struct ledger *l, const char *key, bool create)
 uint64_t
 ledger_customer_hash(const char *key, size_t len)
 {
-	return strmap_hash(key, len);
+	char low[64];
+	struct buf b = { 0 };
+	uint64_t h;
+
+	/* The hash of the key in lower case, as customer_get_hashed keeps it. */
+	if (len <= sizeof(low)) {
+		for (size_t i = 0; i < len; i++)
+			low[i] = (key[i] >= 'A' && key[i] <= 'Z') ? (char)(key[i] + 32) : key[i];
+		return strmap_hash(low, len);
+	}
+	text_lower(&b, key, len);
+	h = strmap_hash(b.data, len);
+	buf_free(&b);
+	return h;
 }
 
 /*
@@ -761,16 +789,20 @@ famcount_get(struct ledger *l, struct customer *c, size_t family)
 	return &c->fam[family];
 }
 
+/* A users-set tag of a pool of seats, apart from family indexes + 1. */
+#define USER_POOL 0x80000000u
+
 /*
- * Adds (customer, family, user) to the users set, family being an index
- * + 1 or 0 for "any retired family"; true when it was new. The set's key
- * is the two numbers' 8 bytes and the user in lower case.
+ * Adds (customer, tag, user) to the users set, tag being a family index
+ * + 1, USER_POOL | a pool, or 0 for "any retired family"; true when it
+ * was new. The set's key is the
+ * two numbers' 8 bytes and the user in lower case.
  */
 static bool
-user_new(struct ledger *l, const struct customer *c, uint32_t family, const char *user,
+user_new(struct ledger *l, const struct customer *c, uint32_t tag, const char *user,
     size_t ulen)
 {
-	uint32_t head[2] = { c->seq, family };
+	uint32_t head[2] = { c->seq, tag };
 	int created;
 
 	l->tmp.len = 0;
@@ -785,26 +817,33 @@ user_new(struct ledger *l, const struct customer *c, uint32_t family, const char
 }
 
 void
-ledger_add_license(struct ledger *l, const char *key, const char *user, size_t ulen, int rule)
+ledger_add_license(struct ledger *l, const char *key, const char *user, size_t ulen, int pool,
+    int rule)
 {
-	const struct rule *r = rules_get(l->rules, (size_t)rule);
-	struct customer *c = customer_get(l, key, false);
-	/* A key no subscription has still gets its counts: it becomes a customer. */
-	struct customer *k = c ? c : customer_get(l, key, true);
+	struct customer *c = customer_get(l, key, true);
 
-	if (r->family_index >= UINT32_MAX)
-		mem_fail();
-	if (user_new(l, k, (uint32_t)r->family_index + 1, user, ulen)) {
-		struct famcount *f = famcount_get(l, k, r->family_index);
+	if (pool < 0) {
+		const struct rule *r = rules_get(l->rules, (size_t)rule);
 
-		f->assigned += f->assigned < UINT32_MAX;
+		if (r->kind == RULE_RETIRED) {
+			if (r->family_index >= USER_POOL - 1)
+				mem_fail();
+			if (user_new(l, c, (uint32_t)r->family_index + 1, user, ulen)) {
+				struct famcount *f = famcount_get(l, c, r->family_index);
+
+				f->direct += f->direct < UINT32_MAX;
+			}
+			if (user_new(l, c, 0, user, ulen))
+				c->direct_users += c->direct_users < UINT32_MAX;
+			return;
+		}
+		pool = (int)r->pool;
 	}
-	if (r->kind == RULE_RETIRED) {
-		if (user_new(l, k, 0, user, ulen) && c != NULL)
-			c->users_on_retired++;
-	} else if (c != NULL) {
-		c->replacement_user = true;
-	}
+	if (c->pool_users == NULL)
+		c->pool_users = arena_calloc(&l->objs,
+		    rules_pool_count(l->rules) * sizeof(*c->pool_users));
+	if (user_new(l, c, USER_POOL | (uint32_t)pool, user, ulen))
+		c->pool_users[pool] += c->pool_users[pool] < UINT32_MAX;
 }
 
 static int
@@ -1016,18 +1055,158 @@ ledger_family_rows(const struct ledger_summary *s, size_t i, struct family_row *
 	return n;
 }
 
+/* Per-rule scratch of summarize_customer, all zero between customers. */
+struct scratch {
+	bool *suggested, *bought, *held;	/* held: a subscription of it, any status */
+	int64_t *seats;				/* on its active subscriptions */
+	uint64_t *dep;				/* by pool: users on retired seats */
+};
+
+/* n more users of family k for customer c (saturating). */
+static void
+users_give(struct ledger *l, struct customer *c, size_t k, uint64_t n)
+{
+	struct famcount *f = famcount_get(l, c, k);
+	uint64_t v = (uint64_t)f->assigned + n;
+
+	f->assigned = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
 /*
- * One customer's retired and replacement subscriptions, l->subs[first ..
- * first + n), in one pass: its family counts, its row, and its retired
- * subscriptions appended to out->subs.
+ * Gives customer c's users of pool p to the families whose seats they
+ * hold: licenses of one product are one pool in a tenant, whichever
+ * subscription bought them. Users fill first the seats of active
+ * subscriptions that are not retired, in rule order, then the retired
+ * ones. Users beyond every seat go to the retired family when c has a
+ * retired subscription of the pool (they depend on it), else to the last
+ * family with seats, else to the pool's first rule that is not retired.
+ * Returns the users who depend on retired seats: those beyond the other
+ * seats, when c has a retired subscription of the pool.
+ */
+static uint64_t
+pool_allocate(struct ledger *l, struct customer *c, size_t p, const struct scratch *sc)
+{
+	size_t nrules = rules_count(l->rules);
+	uint64_t left = c->pool_users[p], dep = 0;
+	int last = -1, retired = -1, home = -1;
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < nrules; i++) {
+			const struct rule *r = rules_get(l->rules, i);
+			uint64_t take;
+
+			if (r->pool != p || (r->kind == RULE_RETIRED) != (pass == 1))
+				continue;
+			if (home < 0)
+				home = (int)i;
+			if (pass == 1 && retired < 0 && sc->held[i])
+				retired = (int)i;
+			if (sc->seats == NULL || sc->seats[i] <= 0)
+				continue;
+			take = left < (uint64_t)sc->seats[i] ? left : (uint64_t)sc->seats[i];
+			users_give(l, c, r->family_index, take);
+			left -= take;
+			if (pass == 1)
+				dep += take;
+			else
+				last = (int)i;
+		}
+	}
+	if (left == 0)
+		return dep;
+	if (retired >= 0) {
+		dep += left;
+		last = retired;
+	} else if (last < 0) {
+		last = home;
+	}
+	users_give(l, c, rules_get(l->rules, (size_t)last)->family_index, left);
+	return dep;
+}
+
+/*
+ * All of customer c's users given to families (pool_allocate for each
+ * pool, sc->dep filled when it is not NULL), and the users whose item
+ * names a retired offer counted where they are.
+ */
+static void
+users_allocate(struct ledger *l, struct customer *c, const struct scratch *sc)
+{
+	size_t nfam = rules_family_count(l->rules);
+
+	c->allocated = true;
+	for (size_t p = 0; c->pool_users != NULL && p < rules_pool_count(l->rules); p++) {
+		uint64_t dep = c->pool_users[p] ? pool_allocate(l, c, p, sc) : 0;
+
+		if (sc->dep != NULL)
+			sc->dep[p] = dep;
+	}
+	for (size_t k = 0; c->fam != NULL && k < nfam; k++)
+		if (c->fam[k].direct > 0)
+			users_give(l, c, k, c->fam[k].direct);
+}
+
+/*
+ * The next action's users (SPEC: the audit never advises suspending while
+ * a user depends on retired seats). Users of a pool that a bought
+ * replacement provisions too need more seats of it; the others, and those
+ * whose item names the retired offer, must move to the first bought
+ * replacement in the order the retired rules suggest.
+ */
+static void
+action_users(struct ledger *l, const struct customer *c, const struct scratch *sc,
+    struct next_action *a)
+{
+	size_t nrules = rules_count(l->rules), npools = rules_pool_count(l->rules);
+
+	for (size_t i = 0; i < nrules; i++) {
+		const struct rule *r = rules_get(l->rules, i);
+
+		if (r->kind != RULE_RETIRED || !sc->held[i])
+			continue;
+		for (size_t k = 0; k < r->nsuggest; k++) {
+			const struct rule *x = rules_get(l->rules, r->suggest[k]);
+
+			if (!sc->bought[r->suggest[k]])
+				continue;
+			if (a->move_family == NULL)
+				a->move_family = x->family;
+			if (sc->dep[x->pool] > 0 && a->more_family == NULL)
+				a->more_family = x->family;
+		}
+	}
+	a->move_users += c->direct_users;
+	for (size_t p = 0; p < npools; p++) {
+		bool same = false;
+
+		for (size_t i = 0; i < nrules && !same; i++)
+			same = sc->bought[i] && sc->suggested[i] && rules_get(l->rules, i)->pool == p;
+		if (same)
+			a->more_seats += sc->dep[p];
+		else
+			a->move_users += sc->dep[p];
+	}
+	if (a->more_seats == 0)
+		a->more_family = NULL;
+	if (a->move_family == NULL)
+		a->move_family = "";
+	if (a->more_family == NULL)
+		a->more_family = "";
+}
+
+/*
+ * One customer's subscriptions, l->subs[first .. first + n), in one pass:
+ * its family counts, its users given to families, its row, and its
+ * retired subscriptions appended to out->subs.
  */
 static void
 summarize_customer(struct ledger *l, size_t first, size_t n, struct ledger_summary *out,
-    bool *suggested, bool *bought)
+    const struct scratch *sc)
 {
-	size_t nrules = rules_count(l->rules);
+	size_t nrules = rules_count(l->rules), nfam = rules_family_count(l->rules);
 	struct customer *c = l->cust[l->subs[first].customer];
 	struct customer_row row = { 0 };
+	uint64_t evidence = 0;
 
 	row.key = c->key;
 	row.name = c->name ? c->name : "";
@@ -1039,19 +1218,26 @@ summarize_customer(struct ledger *l, size_t first, size_t n, struct ledger_summa
 		struct famcount *f = famcount_get(l, c, r->family_index);
 		bool active = s->active;
 
-		if (active && __builtin_add_overflow(f->purchased, s->quantity, &f->purchased))
-			f->purchased = INT64_MAX;
-		if (r->kind == RULE_REPLACEMENT) {
-			if (active)
-				bought[s->rule] = true;
+		sc->held[s->rule] = true;
+		if (active) {
+			if (__builtin_add_overflow(f->purchased, s->quantity, &f->purchased))
+				f->purchased = INT64_MAX;
+			if (__builtin_add_overflow(sc->seats[s->rule], s->quantity,
+			    &sc->seats[s->rule]))
+				sc->seats[s->rule] = INT64_MAX;
+		}
+		if (r->kind != RULE_RETIRED) {
+			if (active && r->kind == RULE_REPLACEMENT)
+				sc->bought[s->rule] = true;
 			continue;
 		}
 		row.retired++;
 		for (size_t k = 0; k < r->nsuggest; k++)
-			suggested[r->suggest[k]] = true;
+			sc->suggested[r->suggest[k]] = true;
 		if (s->suspended && s->status_date != DATE_NONE &&
-		    (row.deprovision == DATE_NONE || s->status_date + 120 > row.deprovision))
-			row.deprovision = s->status_date + 120;
+		    (row.deprovision == DATE_NONE ||
+		    s->status_date + NOTICE_DEPROVISION_DAYS > row.deprovision))
+			row.deprovision = s->status_date + NOTICE_DEPROVISION_DAYS;
 		if (!active)
 			continue;
 		row.any_active = true;
@@ -1063,18 +1249,33 @@ summarize_customer(struct ledger *l, size_t first, size_t n, struct ledger_summa
 			row.earliest_end = s->end_date;
 	}
 	for (size_t k = 0; k < nrules; k++)
-		if (suggested[k] && bought[k])
+		if (sc->suggested[k] && sc->bought[k])
 			row.replacement_purchased = true;
-	row.users_on_retired = c->users_on_retired;
+	users_allocate(l, c, sc);
+	for (size_t k = 0; k < rules_pool_count(l->rules); k++)
+		row.users_on_retired += sc->dep[k];
+	row.users_on_retired += c->direct_users;
+	for (size_t k = 0; c->fam != NULL && k < nfam; k++)
+		if (rules_family_kind(l->rules, k) == RULE_REPLACEMENT)
+			evidence += c->fam[k].assigned;
 	row.licenses_reassigned = !c->covered ? -1 :
-	    (c->users_on_retired == 0 && c->replacement_user) ? 1 : 0;
+	    (row.users_on_retired == 0 && evidence > 0) ? 1 : 0;
+	row.action.purchased = row.replacement_purchased;
+	row.action.reassigned = row.licenses_reassigned;
+	row.action.suspend = row.active_retired;
+	action_users(l, c, sc, &row.action);
+	row.status = notice_audit_status(row.replacement_purchased, row.licenses_reassigned,
+	    row.active_retired == 0);
 	if (row.retired > 0) {
 		mem_grow((void **)&out->customers, &out->customers_cap, out->ncustomers + 1,
 		    sizeof(*out->customers));
 		out->customers[out->ncustomers++] = row;
 	}
-	memset(suggested, 0, nrules * sizeof(*suggested));
-	memset(bought, 0, nrules * sizeof(*bought));
+	memset(sc->suggested, 0, nrules * sizeof(*sc->suggested));
+	memset(sc->bought, 0, nrules * sizeof(*sc->bought));
+	memset(sc->held, 0, nrules * sizeof(*sc->held));
+	memset(sc->seats, 0, nrules * sizeof(*sc->seats));
+	memset(sc->dep, 0, rules_pool_count(l->rules) * sizeof(*sc->dep));
 }
 
 void
@@ -1119,14 +1320,21 @@ ledger_order(struct ledger *l, struct ledger_summary *out)
 void
 ledger_summarize_customers(struct ledger *l, struct ledger_summary *out)
 {
-	size_t nlive = l->nsubs, nfam = rules_family_count(l->rules);
-	bool *suggested, *bought;
+	size_t nlive = l->nsubs, nfam = rules_family_count(l->rules), nrules = rules_count(l->rules);
+	struct scratch sc = {
+		.suggested = mem_calloc(nrules, sizeof(bool)),
+		.bought = mem_calloc(nrules, sizeof(bool)),
+		.held = mem_calloc(nrules, sizeof(bool)),
+		.seats = mem_calloc(nrules, sizeof(int64_t)),
+		.dep = mem_calloc(rules_pool_count(l->rules) + 1, sizeof(uint64_t)),
+	};
+	struct scratch none = { .held = sc.held };
 
-	for (size_t i = 0; i < l->customers.count; i++)
+	for (size_t i = 0; i < l->customers.count; i++) {
+		l->cust[i]->allocated = false;
 		for (size_t k = 0; l->cust[i]->fam != NULL && k < nfam; k++)
-			l->cust[i]->fam[k].purchased = 0;
-	suggested = mem_calloc(rules_count(l->rules), sizeof(*suggested));
-	bought = mem_calloc(rules_count(l->rules), sizeof(*bought));
+			l->cust[i]->fam[k].purchased = l->cust[i]->fam[k].assigned = 0;
+	}
 	for (size_t i = 0, j; i < nlive; i = j) {
 		uint32_t c = l->subs[i].customer;
 
@@ -1138,10 +1346,17 @@ ledger_summarize_customers(struct ledger *l, struct ledger_summary *out)
 
 		for (j = i + 1; j < nlive && l->subs[j].customer == c; j++)
 			;
-		summarize_customer(l, i, j - i, out, suggested, bought);
+		summarize_customer(l, i, j - i, out, &sc);
 	}
-	free(suggested);
-	free(bought);
+	/* Keys that only license rows name: their users hold no seats here. */
+	for (size_t i = 0; i < l->customers.count; i++)
+		if (!l->cust[i]->allocated)
+			users_allocate(l, l->cust[i], &none);
+	free(sc.suggested);
+	free(sc.bought);
+	free(sc.held);
+	free(sc.seats);
+	free(sc.dep);
 	free(l->rank_of);
 	l->rank_of = NULL;
 }

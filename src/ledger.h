@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "notice.h"
 #include "rules.h"
 
 struct ledger;
@@ -86,9 +87,14 @@ const char *ledger_join_domain(struct ledger *l, const char *domain, size_t len)
 
 /* A license row belongs to customer_key ("(unmatched)" when none). */
 void ledger_cover(struct ledger *l, const char *customer_key);
-/* The user holds an item of the given rule. */
+/*
+ * The user holds a license item: of the given pool of seats (the product
+ * a rule lists, rules_item_pool), or, with pool -1, one whose text the
+ * given rule's pattern matched (a retired rule's: the item names the
+ * retired offer itself, and its user is on retired seats).
+ */
 void ledger_add_license(struct ledger *l, const char *customer_key, const char *user,
-    size_t ulen, int rule);
+    size_t ulen, int pool, int rule);
 
 /* Rows of the reports, sorted as SPEC orders them. */
 struct customer_row {
@@ -100,6 +106,8 @@ struct customer_row {
 	bool replacement_purchased;
 	int licenses_reassigned;	/* 1 yes, 0 no, -1 unknown */
 	int32_t deprovision;	/* DATE_NONE when none */
+	enum audit_status status;
+	struct next_action action;
 };
 
 struct sub_row {

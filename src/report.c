@@ -14,6 +14,7 @@
 
 #include "html.h"
 #include "mem.h"
+#include "notice.h"
 #include "report.h"
 #include "sort.h"
 #include "text.h"
@@ -560,32 +561,6 @@ report_reject(void *arg, const char *file, uint64_t line, const char *reason,
 	end_row(w);
 }
 
-const char *
-report_audience(const char *offer)
-{
-	size_t n = strlen(offer);
-
-	if (text_icontains(offer, n, "Government Pricing"))
-		return "government";
-	if (text_icontains(offer, n, "Faculty"))
-		return "faculty";
-	if (text_icontains(offer, n, "Student"))
-		return "students";
-	return "commercial";
-}
-
-const char *
-report_urgency(int64_t days, int horizon)
-{
-	if (days < 0)
-		return "expired";
-	if (days <= 30)
-		return "critical";
-	if (days <= horizon)
-		return "soon";
-	return "later";
-}
-
 /* An end date's "end_date,days_left,urgency" (",,unknown" without one); its length. */
 static size_t
 deadline_text(int32_t end, const struct report_ctx *ctx, char out[DEADLINE_TEXT])
@@ -598,7 +573,7 @@ deadline_text(int32_t end, const struct report_ctx *ctx, char out[DEADLINE_TEXT]
 	else {
 		values_date_format(end, date);
 		n = snprintf(out, DEADLINE_TEXT, "%s,%lld,%s", date, (long long)end - ctx->as_of,
-		    report_urgency((int64_t)end - ctx->as_of, ctx->horizon));
+		    notice_urgency_word(notice_urgency((int64_t)end - ctx->as_of, ctx->horizon)));
 	}
 	/* A date, a number of days and a word always fit. */
 	return n < 0 ? 0 : (size_t)n < DEADLINE_TEXT ? (size_t)n : DEADLINE_TEXT - 1;
@@ -740,7 +715,7 @@ offer_piece(struct csvw *w, struct offer_piece *op, size_t *n, const struct sub_
 	f[0] = r->offer;
 	f[1] = r->rule->id;
 	f[2] = r->rule->family;
-	f[3] = report_audience(r->offer);
+	f[3] = notice_audience(r->offer);
 	piece_build(w, &op[k].text, f, 4);
 	return &op[k].text;
 }
@@ -837,7 +812,7 @@ write_licenses(struct report *rep, const struct ledger_summary *s, const struct 
 
 	for (size_t k = 0; k < nfam; k++) {
 		const char *f[2] = { rules_family(ctx->rules, k),
-			rules_family_kind(ctx->rules, k) == RULE_RETIRED ? "retired" : "replacement" };
+			rules_kind_word(rules_family_kind(ctx->rules, k)) };
 
 		piece_build(w, &fam[k], f, 2);
 	}
@@ -862,40 +837,6 @@ write_licenses(struct report *rep, const struct ledger_summary *s, const struct 
 	free(rows);
 }
 
-void
-report_next_action(struct buf *out, const struct customer_row *c)
-{
-	char tmp[64];
-
-	out->len = 0;
-	if (!c->replacement_purchased) {
-		buf_adds(out, "buy replacement");
-	} else if (c->licenses_reassigned != 1) {
-		if (c->users_on_retired > 0) {
-			snprintf(tmp, sizeof(tmp), "reassign %llu user%s",
-			    (unsigned long long)c->users_on_retired,
-			    c->users_on_retired == 1 ? "" : "s");
-			buf_adds(out, tmp);
-		} else {
-			buf_adds(out, "reassign licenses");
-		}
-	} else if (c->active_retired > 0) {
-		snprintf(tmp, sizeof(tmp), "suspend %llu subscription%s",
-		    (unsigned long long)c->active_retired, c->active_retired == 1 ? "" : "s");
-		buf_adds(out, tmp);
-	}
-	buf_terminate(out);
-}
-
-const char *
-report_audit_status(const struct customer_row *c)
-{
-	int yes = c->replacement_purchased + (c->licenses_reassigned == 1) +
-	    (c->active_retired == 0);
-
-	return yes == 3 ? "complete" : yes == 0 ? "not_started" : "in_progress";
-}
-
 static void
 write_audit(struct report *rep, const struct ledger_summary *s)
 {
@@ -913,8 +854,8 @@ write_audit(struct report *rep, const struct ledger_summary *s)
 		put_str(w, c->licenses_reassigned < 0 ? "unknown" :
 		    c->licenses_reassigned ? "yes" : "no");
 		put_str(w, suspended ? "yes" : "no");
-		put_str(w, report_audit_status(c));
-		report_next_action(&action, c);
+		put_str(w, notice_audit_word(c->status));
+		notice_next_action(&action, &c->action);
 		put_text(w, action.data, action.len);
 		put_date(w, c->deprovision);
 		end_row(w);

@@ -61,14 +61,5 @@ void report_close(struct report *rep);
 /* Removes the temporary files now; safe from a signal handler. */
 void report_abort_cleanup(void);
 
-/* The audit's status: "complete", "in_progress" or "not_started". */
-const char *report_audit_status(const struct customer_row *c);
-/* The first of the notice's three steps not yet done, in words, into out. */
-void report_next_action(struct buf *out, const struct customer_row *c);
-
-/* SPEC's audience of a retired offer name. */
-const char *report_audience(const char *offer);
-/* SPEC's urgency of a number of days left. */
-const char *report_urgency(int64_t days, int horizon);
 
 #endif

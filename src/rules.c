@@ -20,16 +20,30 @@
  * for Faculty, for Students, or with (Government Pricing). The patterns
  * are anchored so that nothing else matches; spacing is free, even none
  * between words ("Basic (QualifiedOffer)"). Replacement names may start
- * with "Microsoft" and end with "(NEW)".
+ * with "Microsoft" and end with "(NEW)", and have their Professional,
+ * Attach, Government and education forms. sales-enterprise is Sales
+ * Enterprise at full price: the same product as the retired Sales seats.
+ *
+ * The products column lists the license items a tenant sees for the
+ * seats: the Product_Display_Name and String_Id (SKU part number) values
+ * of Microsoft's "Product names and service plan identifiers for
+ * licensing" CSV (learn.microsoft.com, Entra ID licensing reference),
+ * older display names of the same String_Id included. A seat of the
+ * retired Sales offer shows as Sales Enterprise (DYN365_ENTERPRISE_SALES),
+ * one of the retired Customer Engagement Plan offer as the plan itself
+ * (DYN365_ENTERPRISE_PLAN1), which the replacement provisions too. The CSV
+ * lists Government products (_GOV) but no Faculty or Students ones: those
+ * seats show as the commercial product.
  */
 static const char builtin_rules[] =
-    "id,kind,pattern,family,suggest\n"
-    "sales-basic-qo,retired,^Dynamics\\s*365\\s*for\\s*Sales\\s*Enterprise\\s*Edition\\s*(?:\\(\\s*Government\\s*Pricing\\s*\\)\\s*(?:CRMOL|From\\s*SA\\s*for\\s*CRM|Add\\s*-\\s*On\\s*for\\s*CRM)\\s*Basic\\s*\\(\\s*Qualified\\s*Offer\\s*\\)|(?:CRMOL|From\\s*SA\\s*for\\s*CRM|Add\\s*-\\s*On\\s*for\\s*CRM)\\s*Basic\\s*\\(\\s*Qualified\\s*Offer\\s*\\)(?:\\s*for\\s*(?:Faculty|Students))?)$,Dynamics 365 for Sales (Basic Qualified Offer),sales-professional;customer-service;customer-engagement-plan;team-members\n"
-    "cep-basic-qo,retired,^Dynamics\\s*365\\s*Customer\\s*Engagement\\s*Plan\\s*Enterprise\\s*Edition\\s*(?:\\(\\s*Government\\s*Pricing\\s*\\)\\s*(?:CRMOL|From\\s*SA\\s*for\\s*CRM|Add\\s*-\\s*On\\s*for\\s*CRM)\\s*Basic\\s*\\(\\s*Qualified\\s*Offer\\s*\\)|(?:CRMOL|From\\s*SA\\s*for\\s*CRM|Add\\s*-\\s*On\\s*for\\s*CRM)\\s*Basic\\s*\\(\\s*Qualified\\s*Offer\\s*\\)(?:\\s*for\\s*(?:Faculty|Students))?)$,Dynamics 365 Customer Engagement Plan (Basic Qualified Offer),customer-engagement-plan;sales-professional;customer-service;team-members\n"
-    "sales-professional,replacement,^(?!.*Qualified\\s*Offer)(?:Microsoft\\s+)?(?:Dynamics\\s*365\\s+(?:for\\s+)?Sales\\s+Professional(?:\\s+Enterprise(?:\\s+Edition)?)?(?:\\s*\\(\\s*NEW\\s*\\))?|D365_SALES_PRO)$,Dynamics 365 for Sales Professional,\n"
-    "customer-service,replacement,^(?!.*Qualified\\s*Offer)(?:Microsoft\\s+)?(?:Dynamics\\s*365\\s+(?:for\\s+)?Customer\\s+Service(?:\\s+Enterprise(?:\\s+Edition)?)?(?:\\s*\\(\\s*NEW\\s*\\))?|DYN365_ENTERPRISE_CUSTOMER_SERVICE)$,Dynamics 365 for Customer Service,\n"
-    "customer-engagement-plan,replacement,^(?!.*Qualified\\s*Offer)(?:Microsoft\\s+)?(?:Dynamics\\s*365\\s+(?:for\\s+)?Customer\\s+Engagement\\s+Plan(?:\\s+Enterprise(?:\\s+Edition)?)?(?:\\s*\\(\\s*NEW\\s*\\))?|DYN365_ENTERPRISE_PLAN1)$,Dynamics 365 Customer Engagement Plan,\n"
-    "team-members,replacement,^(?!.*Qualified\\s*Offer)(?:Microsoft\\s+)?(?:Dynamics\\s*365\\s+(?:for\\s+)?Team\\s+Members(?:\\s+Enterprise(?:\\s+Edition)?)?(?:\\s*\\(\\s*NEW\\s*\\))?|DYN365_(?:ENTERPRISE_)?TEAM_MEMBERS)$,Dynamics 365 Team Members,\n";
+    "id,kind,pattern,family,suggest,products\n"
+    "sales-basic-qo,retired,^Dynamics\\s*365\\s*for\\s*Sales\\s*Enterprise\\s*Edition\\s*(?:\\(\\s*Government\\s*Pricing\\s*\\)\\s*(?:CRMOL|From\\s*SA\\s*for\\s*CRM|Add\\s*-\\s*On\\s*for\\s*CRM)\\s*Basic\\s*\\(\\s*Qualified\\s*Offer\\s*\\)|(?:CRMOL|From\\s*SA\\s*for\\s*CRM|Add\\s*-\\s*On\\s*for\\s*CRM)\\s*Basic\\s*\\(\\s*Qualified\\s*Offer\\s*\\)(?:\\s*for\\s*(?:Faculty|Students))?)$,Dynamics 365 for Sales (Basic Qualified Offer),sales-professional;customer-service;customer-engagement-plan;team-members,\"Dynamics 365 for Sales Enterprise Edition;DYN365_ENTERPRISE_SALES;Dynamics 365 for Sales;Dynamics 365 for Sales, Enterprise Edition for Government;DYN365_ENTERPRISE_SALES_GOV;Dynamics 365 for Sales Enterprise for Government;D365_ENTERPRISE_SALES_GOV\"\n"
+    "cep-basic-qo,retired,^Dynamics\\s*365\\s*Customer\\s*Engagement\\s*Plan\\s*Enterprise\\s*Edition\\s*(?:\\(\\s*Government\\s*Pricing\\s*\\)\\s*(?:CRMOL|From\\s*SA\\s*for\\s*CRM|Add\\s*-\\s*On\\s*for\\s*CRM)\\s*Basic\\s*\\(\\s*Qualified\\s*Offer\\s*\\)|(?:CRMOL|From\\s*SA\\s*for\\s*CRM|Add\\s*-\\s*On\\s*for\\s*CRM)\\s*Basic\\s*\\(\\s*Qualified\\s*Offer\\s*\\)(?:\\s*for\\s*(?:Faculty|Students))?)$,Dynamics 365 Customer Engagement Plan (Basic Qualified Offer),customer-engagement-plan;sales-professional;customer-service;team-members,Dynamics 365 Customer Engagement Plan;Dynamics 365 Customer Engagement Plan Enterprise Edition;Dynamics 365 Plan 1 Enterprise Edition;DYN365_ENTERPRISE_PLAN1\n"
+    "sales-professional,replacement,\"^(?!.*Qualified\\s*Offer)(?:Microsoft\\s+)?(?:Dynamics\\s*365\\s+(?:for\\s+)?Sales\\s+Professional(?:\\s*,?\\s+Enterprise(?:\\s+Edition)?)?(?:\\s+Attach\\s+to\\s+Qualifying\\s+Dynamics\\s*365\\s+Base\\s+Offer(?:\\s+A)?)?(?:\\s*,?\\s*(?:for\\s+(?:Government|Faculty|Students)|\\(\\s*Government\\s*Pricing\\s*\\)))?(?:\\s*\\(\\s*NEW\\s*\\))?|D365_SALES_PRO(?:_GOV|_ATTACH)?)$\",Dynamics 365 for Sales Professional,,Dynamics 365 for Sales Professional;D365_SALES_PRO;Dynamics 365 for Sales Professional for Government;D365_SALES_PRO_GOV;Dynamics 365 for Sales Professional Attach to Qualifying Dynamics 365 Base Offer;D365_SALES_PRO_ATTACH\n"
+    "customer-service,replacement,\"^(?!.*Qualified\\s*Offer)(?:Microsoft\\s+)?(?:Dynamics\\s*365\\s+(?:for\\s+)?Customer\\s+Service(?:\\s+Professional)?(?:\\s*,?\\s+Enterprise(?:\\s+Edition)?)?(?:\\s+Attach\\s+to\\s+Qualifying\\s+Dynamics\\s*365\\s+Base\\s+Offer(?:\\s+A)?)?(?:\\s*,?\\s*(?:for\\s+(?:Government|Faculty|Students)|\\(\\s*Government\\s*Pricing\\s*\\)))?(?:\\s*\\(\\s*NEW\\s*\\))?|DYN365_ENTERPRISE_CUSTOMER_SERVICE(?:_GOV)?|D365_ENTERPRISE_CUSTOMER_SERVICE_GOV|DYN365_CUSTOMER_SERVICE_PRO|D365_CUSTOMER_SERVICE_(?:ENT|PRO)_ATTACH)$\",Dynamics 365 for Customer Service,,\"Dynamics 365 for Customer Service Enterprise Edition;DYN365_ENTERPRISE_CUSTOMER_SERVICE;Dynamics 365 for Customer Service, Enterprise Edition for Government;DYN365_ENTERPRISE_CUSTOMER_SERVICE_GOV;Dynamics 365 for Customer Service Enterprise for Government;D365_ENTERPRISE_CUSTOMER_SERVICE_GOV;Dynamics 365 Customer Service Professional;DYN365_CUSTOMER_SERVICE_PRO;Dynamics 365 for Customer Service Enterprise Attach to Qualifying Dynamics 365 Base Offer A;Dynamics 365 for Customer Service Enterprise Attach to Qualifying Dynamics 365 Base Offer;D365_CUSTOMER_SERVICE_ENT_ATTACH;Dynamics 365 for Customer Service Professional Attach to Qualifying Dynamics 365 Base Offer;D365_CUSTOMER_SERVICE_PRO_ATTACH\"\n"
+    "customer-engagement-plan,replacement,\"^(?!.*Qualified\\s*Offer)(?:Microsoft\\s+)?(?:Dynamics\\s*365\\s+(?:for\\s+)?Customer\\s+Engagement\\s+Plan(?:\\s*,?\\s+Enterprise(?:\\s+Edition)?)?(?:\\s+Attach\\s+to\\s+Qualifying\\s+Dynamics\\s*365\\s+Base\\s+Offer(?:\\s+A)?)?(?:\\s*,?\\s*(?:for\\s+(?:Government|Faculty|Students)|\\(\\s*Government\\s*Pricing\\s*\\)))?(?:\\s*\\(\\s*NEW\\s*\\))?|DYN365_ENTERPRISE_PLAN1)$\",Dynamics 365 Customer Engagement Plan,,Dynamics 365 Customer Engagement Plan;Dynamics 365 Customer Engagement Plan Enterprise Edition;Dynamics 365 Plan 1 Enterprise Edition;DYN365_ENTERPRISE_PLAN1\n"
+    "team-members,replacement,\"^(?!.*Qualified\\s*Offer)(?:Microsoft\\s+)?(?:Dynamics\\s*365\\s+(?:for\\s+)?Team\\s+Members(?:\\s*,?\\s+Enterprise(?:\\s+Edition)?)?(?:\\s+Attach\\s+to\\s+Qualifying\\s+Dynamics\\s*365\\s+Base\\s+Offer(?:\\s+A)?)?(?:\\s*,?\\s*(?:for\\s+(?:Government|Faculty|Students)|\\(\\s*Government\\s*Pricing\\s*\\)))?(?:\\s*\\(\\s*NEW\\s*\\))?|DYN365_(?:ENTERPRISE_)?TEAM_MEMBERS(?:_GOV)?)$\",Dynamics 365 Team Members,,Dynamics 365 Team Members;Dynamics 365 for Team Members Enterprise Edition;DYN365_ENTERPRISE_TEAM_MEMBERS;Dynamics 365 Team Members_wDynamicsRetail;DYN365_TEAM_MEMBERS;Dynamics 365 for Team Members Enterprise Edition for Government;DYN365_ENTERPRISE_TEAM_MEMBERS_GOV\n"
+    "sales-enterprise,other,\"^(?!.*Qualified\\s*Offer)(?:Microsoft\\s+)?(?:Dynamics\\s*365\\s+(?:for\\s+)?Sales\\s*,?\\s+Enterprise(?:\\s+Edition)?(?:\\s*,?\\s*(?:for\\s+(?:Government|Faculty|Students)|\\(\\s*Government\\s*Pricing\\s*\\)))?(?:\\s*\\(\\s*NEW\\s*\\))?|(?:DYN365|D365)_ENTERPRISE_SALES(?:_GOV)?)$\",Dynamics 365 for Sales Enterprise Edition,,\"Dynamics 365 for Sales Enterprise Edition;DYN365_ENTERPRISE_SALES;Dynamics 365 for Sales;Dynamics 365 for Sales, Enterprise Edition for Government;DYN365_ENTERPRISE_SALES_GOV;Dynamics 365 for Sales Enterprise for Government;D365_ENTERPRISE_SALES_GOV\"\n";
 
 /* Distinct texts classified before the memo stops growing. */
 #define MEMO_MAX 200000
@@ -68,6 +82,8 @@ struct rules {
 	char **family;
 	enum rule_kind *family_kind;
 	size_t nfamily;
+	struct strmap items;	/* item_key of a listed product -> rule index + 1 */
+	size_t npools;
 	char *source;
 	uint64_t bytes;
 	uint32_t crc;
@@ -110,6 +126,62 @@ enum rule_kind
 rules_family_kind(const struct rules *r, size_t i)
 {
 	return r->family_kind[i];
+}
+
+const char *
+rules_kind_word(enum rule_kind kind)
+{
+	return kind == RULE_RETIRED ? "retired" : kind == RULE_REPLACEMENT ? "replacement" :
+	    "other";
+}
+
+size_t
+rules_pool_count(const struct rules *r)
+{
+	return r->npools;
+}
+
+/* The longest product name a rules file may list, in item_key form. */
+#define ITEM_MAX 255
+
+/*
+ * The form license items are compared in, into out (ITEM_MAX bytes):
+ * ASCII letters in lower case, white space (a no-break space too) left
+ * out, so that Microsoft's own "DYN365_ ENTERPRISE _RELATIONSHIP_SALES" is
+ * its part number. Its length, or ITEM_MAX + 1 when it does not fit.
+ */
+static size_t
+item_key(char out[ITEM_MAX], const char *s, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == ' ' || c == '\t' || c == 0xa0)
+			continue;
+		if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] == 0xa0) {
+			i++;
+			continue;
+		}
+		if (k == ITEM_MAX)
+			return ITEM_MAX + 1;
+		out[k++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+	}
+	return k;
+}
+
+int
+rules_item_pool(const struct rules *r, const char *item, size_t n)
+{
+	char key[ITEM_MAX];
+	size_t k;
+	struct strmap_entry *e;
+
+	if (r->items.count == 0 || (k = item_key(key, item, n)) > ITEM_MAX)
+		return -1;
+	e = strmap_find(&r->items, key, k);
+	return e ? (int)r->v[(size_t)e->value - 1].pool : -1;
 }
 
 const char *
@@ -186,7 +258,88 @@ family_add(struct rules *r, const char *name, enum rule_kind kind)
 	return r->nfamily++;
 }
 
-enum { RC_ID, RC_KIND, RC_PATTERN, RC_FAMILY, RC_SUGGEST, RC_COUNT };
+enum { RC_ID, RC_KIND, RC_PATTERN, RC_FAMILY, RC_SUGGEST, RC_PRODUCTS, RC_COUNT };
+
+/* Pools are merged as union-find over the rules: the root of rule i's. */
+static size_t
+pool_root(struct rules *r, size_t i)
+{
+	while (r->v[i].pool != i) {
+		r->v[i].pool = r->v[r->v[i].pool].pool;
+		i = r->v[i].pool;
+	}
+	return i;
+}
+
+/*
+ * Checks rule i's products ("a;b;c": non-empty names of printable text,
+ * at most ITEM_MAX bytes each) and lists each in r->items; a name that
+ * another rule lists already puts the two rules in one pool.
+ */
+static int
+rule_products(struct rules *r, size_t i, uint64_t line, struct diag *d)
+{
+	struct rule *ru = &r->v[i];
+	const char *p = ru->products;
+	char key[ITEM_MAX];
+
+	ru->pool = i;
+	while (*p != '\0') {
+		const char *e = strchr(p, ';'), *s = p;
+		size_t n = e ? (size_t)(e - p) : strlen(p), k;
+		struct strmap_entry *m;
+		int created;
+
+		p = e ? e + 1 : p + n;
+		n = text_trim(&s, n);
+		for (size_t j = 0; j < n; j++)
+			if ((unsigned char)s[j] < 0x20 || s[j] == 0x7f) {
+				diag_set(d, r->source, line,
+				    "rule '%s': products: a control character in '%.*s'", ru->id,
+				    (int)n, s);
+				return -1;
+			}
+		k = item_key(key, s, n);
+		if (k == 0 || k > ITEM_MAX) {
+			diag_set(d, r->source, line, k == 0 ?
+			    "rule '%s': products: an empty name (names are separated by ';')" :
+			    "rule '%s': products: a name longer than 255 bytes", ru->id);
+			return -1;
+		}
+		m = strmap_put(&r->items, key, k, &created);
+		if (created) {
+			m->value = (void *)(i + 1);
+		} else {
+			size_t a = pool_root(r, (size_t)m->value - 1), b = pool_root(r, i);
+
+			/* The older rule's root stays the root: pools keep file order. */
+			if (a < b)
+				r->v[b].pool = a;
+			else
+				r->v[a].pool = b;
+		}
+	}
+	return 0;
+}
+
+/* Numbers the pools 0, 1, ... in the order of their first rule. */
+static void
+pools_number(struct rules *r)
+{
+	size_t *num = mem_calloc(r->n, sizeof(*num));
+
+	for (size_t i = 0; i < r->n; i++) {
+		size_t root = pool_root(r, i);
+
+		if (root == i)
+			num[i] = r->npools++;
+	}
+	for (size_t i = 0; i < r->n; i++)
+		r->v[i].pool = pool_root(r, i);
+	for (size_t i = 0; i < r->n; i++)
+		r->v[i].pool = num[r->v[i].pool];
+	free(num);
+}
 
 /* Makes a new rule of the values v (NUL-terminated, of lengths l). */
 static int
@@ -221,9 +374,12 @@ rule_make(struct rules *r, const struct record *rec, const char *const *v, const
 		ru->kind = RULE_RETIRED;
 	} else if (text_ieq(v[RC_KIND], l[RC_KIND], "replacement")) {
 		ru->kind = RULE_REPLACEMENT;
+	} else if (text_ieq(v[RC_KIND], l[RC_KIND], "other")) {
+		ru->kind = RULE_OTHER;
 	} else {
 		diag_set(d, r->source, rec->line,
-		    "rule '%s': unknown kind '%s' (retired or replacement)", ru->id, v[RC_KIND]);
+		    "rule '%s': unknown kind '%s' (retired, replacement or other)", ru->id,
+		    v[RC_KIND]);
 		return -1;
 	}
 	if (l[RC_PATTERN] == 0) {
@@ -239,11 +395,14 @@ rule_make(struct rules *r, const struct record *rec, const char *const *v, const
 	ru->family_index = family_add(r, ru->family, ru->kind);
 	if (r->family_kind[ru->family_index] != ru->kind) {
 		diag_set(d, r->source, rec->line,
-		    "rule '%s': family '%s' is used by both retired and replacement rules",
-		    ru->id, ru->family);
+		    "rule '%s': family '%s' is used by both %s and %s rules", ru->id, ru->family,
+		    rules_kind_word(r->family_kind[ru->family_index]), rules_kind_word(ru->kind));
 		return -1;
 	}
 	if (rule_compile(r, r->n - 1, d) != 0)
+		return -1;
+	ru->products = mem_strndup(v[RC_PRODUCTS], l[RC_PRODUCTS]);
+	if (rule_products(r, r->n - 1, rec->line, d) != 0)
 		return -1;
 	if (ru->kind == RULE_RETIRED && l[RC_SUGGEST] > 0)
 		*suggest_text = mem_strndup(v[RC_SUGGEST], l[RC_SUGGEST]);
@@ -319,7 +478,8 @@ rules_read(struct rules *r, struct input *in, struct diag *d)
 	struct record *rec;
 	int col[RC_COUNT], rc = -1, k;
 	char **sugg = NULL;
-	static const char *names[RC_COUNT] = { "id", "kind", "pattern", "family", "suggest" };
+	static const char *names[RC_COUNT] = { "id", "kind", "pattern", "family", "suggest",
+		"products" };
 	size_t ncol = 0;
 
 	if (records_open(&rd, in, r->source, &o, d) != 0)
@@ -337,7 +497,7 @@ rules_read(struct rules *r, struct input *in, struct diag *d)
 		for (size_t c = 0; c < rec->kept; c++)
 			if (text_ieq(rec->field[c], rec->len[c], names[i]))
 				col[i] = (int)c;
-		if (col[i] < 0 && i != RC_SUGGEST) {
+		if (col[i] < 0 && i != RC_SUGGEST && i != RC_PRODUCTS) {
 			diag_set(d, r->source, rec->line,
 			    "no '%s' column (the header must be id,kind,pattern,family,suggest)",
 			    names[i]);
@@ -361,6 +521,7 @@ rules_read(struct rules *r, struct input *in, struct diag *d)
 		diag_set(d, r->source, 0, "no rules");
 		goto out;
 	}
+	pools_number(r);
 	rc = 0;
 out:
 	for (size_t i = 0; sugg != NULL && i < r->n; i++)
@@ -379,6 +540,7 @@ rules_load(struct rules **out, const char *path, struct diag *d)
 
 	*out = NULL;
 	r->source = mem_strdup(path ? path : "builtin");
+	strmap_init(&r->items);
 	r->mctx = pcre2_match_context_create(NULL);
 	/* Bounds a runaway pattern from a user's rules file. */
 	pcre2_set_match_limit(r->mctx, 10000000);
@@ -418,12 +580,14 @@ rules_free(struct rules *r)
 		free(r->v[i].pattern);
 		free(r->v[i].family);
 		free(r->v[i].suggest);
+		free(r->v[i].products);
 		pcre2_code_free(r->c[i].re);
 	}
 	for (size_t i = 0; i < r->nfamily; i++)
 		free(r->family[i]);
 	free(r->family);
 	free(r->family_kind);
+	strmap_free(&r->items);
 	free(r->v);
 	free(r->c);
 	free(r->source);

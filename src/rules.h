@@ -16,7 +16,12 @@
 
 #include "diag.h"
 
-enum rule_kind { RULE_RETIRED, RULE_REPLACEMENT };
+/*
+ * A rule's kind: a retired offer of the notice, one of its replacements,
+ * or another current offer whose seats pool with theirs (the same product
+ * bought at full price, say).
+ */
+enum rule_kind { RULE_RETIRED, RULE_REPLACEMENT, RULE_OTHER };
 
 struct rule {
 	char *id;
@@ -26,6 +31,15 @@ struct rule {
 	size_t family_index;	/* index into rules->family */
 	size_t *suggest;	/* replacement rule indexes, best first */
 	size_t nsuggest;
+	/*
+	 * The license items (product names, SKU part numbers) its seats are
+	 * assigned as: the rules file's products column, ';'-separated.
+	 * Rules that share an item provide one product: one pool of seats
+	 * in a tenant. pool is that pool's index (a rule that lists no item
+	 * is a pool of its own).
+	 */
+	char *products;
+	size_t pool;
 	uint64_t line;
 };
 
@@ -51,6 +65,15 @@ const struct rule *rules_get(const struct rules *r, size_t i);
 size_t rules_family_count(const struct rules *r);
 const char *rules_family(const struct rules *r, size_t i);
 enum rule_kind rules_family_kind(const struct rules *r, size_t i);
+/* "retired", "replacement" or "other". */
+const char *rules_kind_word(enum rule_kind kind);
+/* Pools of seats (see struct rule's products): indexes 0 .. count - 1. */
+size_t rules_pool_count(const struct rules *r);
+/*
+ * The pool of the product a license item names, compared without regard
+ * to case and white space; -1 when no rule lists it.
+ */
+int rules_item_pool(const struct rules *r, const char *item, size_t n);
 /* "builtin" or the path; bytes and CRC-32 of the rules text as stored. */
 const char *rules_source(const struct rules *r);
 uint64_t rules_bytes(const struct rules *r);

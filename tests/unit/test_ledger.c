@@ -245,20 +245,20 @@ test_order(struct rules *r)
 	add(l, r, "m-sub", "alpha", "cep-basic-qo", "active", 1, "2019-03-01");
 	add(l, r, "rep-1", "gamma", "team-members", "active", 5, NULL);	/* not affected */
 	add(l, r, "rep-2", "alpha", "sales-professional", "active", 2, NULL);
-	add(l, r, "k-sub", "Alpha", "sales-basic-qo", "active", 1, NULL);
+	add(l, r, "k-sub", "Delta", "sales-basic-qo", "active", 1, NULL);
 	ledger_summarize(l, &s);
 
 	CHECK_INT_EQ(s.ncustomers, 3);
 	if (s.ncustomers == 3) {
 		/* Byte order: upper case first. */
-		CHECK_STR_EQ(s.customers[0].key, "Alpha");
+		CHECK_STR_EQ(s.customers[0].key, "Delta");
 		CHECK_STR_EQ(s.customers[1].key, "alpha");
 		CHECK_STR_EQ(s.customers[2].key, "beta");
 		CHECK_INT_EQ(s.customers[2].earliest_end, day("2019-01-10"));
 	}
 	CHECK_INT_EQ(s.nsubs, 4);
 	if (s.nsubs == 4) {
-		CHECK_STR_EQ(ledger_sub_row(&s, 0, idbuf).customer_key, "Alpha");
+		CHECK_STR_EQ(ledger_sub_row(&s, 0, idbuf).customer_key, "Delta");
 		CHECK_STR_EQ(ledger_sub_row(&s, 1, idbuf).customer_key, "alpha");
 		CHECK_STR_EQ(ledger_sub_row(&s, 1, idbuf).id, "m-sub");
 		CHECK_STR_EQ(ledger_sub_row(&s, 2, idbuf).id, "a-sub");
@@ -269,7 +269,7 @@ test_order(struct rules *r)
 	CHECK_INT_EQ(families(&s), 6);
 	if (families(&s) == 6) {
 		static const char *want[6][2] = {
-			{ "Alpha", SALES_QO },
+			{ "Delta", SALES_QO },
 			{ "alpha", CEP_QO },
 			{ "alpha", SALES_PRO },
 			{ "beta", CEP_QO },
@@ -282,6 +282,106 @@ test_order(struct rules *r)
 			CHECK_STR_EQ(rules_family(r, fams[i].family), want[i][1]);
 		}
 		CHECK_INT_EQ(fams[5].purchased, 5);
+	}
+	ledger_summary_free(&s);
+	ledger_free(l);
+}
+
+/* Licenses of one product are one pool: users fill other seats first. */
+static void
+test_pooling(struct rules *r)
+{
+	struct ledger *l = ledger_new(r);
+	struct ledger_summary s;
+	const struct customer_row *c;
+	const struct family_row *f;
+	struct buf act = { 0 };
+	int plan = rules_item_pool(r, "DYN365_ENTERPRISE_PLAN1", 23);
+	int sales = rules_item_pool(r, "DYN365_ENTERPRISE_SALES", 23);
+	char user[32];
+
+	/* short: 20 retired + 15 replacement seats of the plan, 20 users on it. */
+	add(l, r, "a1", "short", "cep-basic-qo", "active", 20, NULL);
+	add(l, r, "a2", "short", "customer-engagement-plan", "active", 15, NULL);
+	/* covered: 20 replacement seats for 20 users. */
+	add(l, r, "b1", "covered", "cep-basic-qo", "active", 20, NULL);
+	add(l, r, "b2", "covered", "customer-engagement-plan", "active", 20, NULL);
+	/* nothing: no replacement, 3 users on the plan. */
+	add(l, r, "c1", "nothing", "cep-basic-qo", "active", 10, NULL);
+	/* full: retired Sales 5, full-price Sales 4, Sales Pro 1; 6 on Sales. */
+	add(l, r, "d1", "full", "sales-basic-qo", "active", 5, NULL);
+	add(l, r, "d2", "full", "sales-enterprise", "active", 4, NULL);
+	add(l, r, "d3", "full", "sales-professional", "active", 1, NULL);
+	ledger_cover(l, "short");
+	ledger_cover(l, "covered");
+	ledger_cover(l, "nothing");
+	ledger_cover(l, "full");
+	for (int i = 0; i < 20; i++) {
+		snprintf(user, sizeof(user), "u%d@x.com", i);
+		ledger_add_license(l, "short", user, strlen(user), plan, -1);
+		ledger_add_license(l, "covered", user, strlen(user), plan, -1);
+		if (i < 3)
+			ledger_add_license(l, "nothing", user, strlen(user), plan, -1);
+		if (i < 6)
+			ledger_add_license(l, "full", user, strlen(user), sales, -1);
+	}
+	ledger_summarize(l, &s);
+	if (CHECK((c = customer(&s, "short")) != NULL)) {
+		CHECK_INT_EQ(c->users_on_retired, 5);
+		CHECK_INT_EQ(c->licenses_reassigned, 0);
+		CHECK_INT_EQ(c->action.more_seats, 5);
+		CHECK_INT_EQ(c->action.move_users, 0);
+		notice_next_action(&act, &c->action);
+		CHECK_STR_EQ(act.data, "buy 5 more seats of Dynamics 365 Customer Engagement Plan");
+	}
+	if (CHECK((f = family(&s, r, "short", CEP_QO)) != NULL))
+		CHECK_INT_EQ(f->assigned, 5);
+	if (CHECK((f = family(&s, r, "short", "Dynamics 365 Customer Engagement Plan")) != NULL))
+		CHECK_INT_EQ(f->assigned, 15);
+	if (CHECK((c = customer(&s, "covered")) != NULL)) {
+		CHECK_INT_EQ(c->users_on_retired, 0);
+		CHECK_INT_EQ(c->licenses_reassigned, 1);
+		notice_next_action(&act, &c->action);
+		CHECK_STR_EQ(act.data, "suspend 1 subscription");
+	}
+	if (CHECK((c = customer(&s, "nothing")) != NULL)) {
+		CHECK_INT_EQ(c->users_on_retired, 3);
+		CHECK_INT_EQ(c->status, AUDIT_NOT_STARTED);
+	}
+	if (CHECK((c = customer(&s, "full")) != NULL)) {
+		/* 4 users on the full-price seats, 2 depend on the retired ones. */
+		CHECK_INT_EQ(c->users_on_retired, 2);
+		notice_next_action(&act, &c->action);
+		CHECK_STR_EQ(act.data, "move 2 users to Dynamics 365 for Sales Professional");
+	}
+	if (CHECK((f = family(&s, r, "full", "Dynamics 365 for Sales Enterprise Edition")) != NULL))
+		CHECK_INT_EQ(f->assigned, 4);
+	if (CHECK((f = family(&s, r, "full", SALES_QO)) != NULL))
+		CHECK_INT_EQ(f->assigned, 2);
+	buf_free(&act);
+	ledger_summary_free(&s);
+	ledger_free(l);
+}
+
+/* Customer keys are GUIDs or domains: one customer in any case, shown as first read. */
+static void
+test_customer_case(struct rules *r)
+{
+	struct ledger *l = ledger_new(r);
+	struct ledger_summary s;
+	const struct customer_row *c;
+
+	add(l, r, "s1", "C0000001-AAAA", "sales-basic-qo", "active", 3, NULL);
+	add(l, r, "s2", "c0000001-aaaa", "sales-basic-qo", "active", 4, NULL);
+	add(l, r, "s3", "c0000001-AaAa", "sales-professional", "active", 1, NULL);
+	ledger_cover(l, "c0000001-aaaa");
+	ledger_add_license(l, "C0000001-AAAA", "ann@x.com", 9, -1, rule_of(r, "sales-professional"));
+	ledger_summarize(l, &s);
+	CHECK_INT_EQ(s.ncustomers, 1);
+	if (CHECK((c = customer(&s, "C0000001-AAAA")) != NULL)) {
+		CHECK_INT_EQ(c->retired_seats, 7);
+		CHECK(c->replacement_purchased);
+		CHECK_INT_EQ(c->licenses_reassigned, 1);
 	}
 	ledger_summary_free(&s);
 	ledger_free(l);
@@ -407,23 +507,23 @@ test_licenses(struct rules *r)
 
 	/* c1: users still on the retired offer, counted once each. */
 	ledger_cover(l, "c1");
-	ledger_add_license(l, "c1", "Ann@contoso.com", 15, sales);
-	ledger_add_license(l, "c1", "ann@CONTOSO.com", 15, sales);
-	ledger_add_license(l, "c1", "ann@contoso.com", 15, cep);	/* other family */
-	ledger_add_license(l, "c1", "bob@contoso.com", 15, sales);
-	ledger_add_license(l, "c1", "bob@contoso.com", 15, team);
+	ledger_add_license(l, "c1", "Ann@contoso.com", 15, -1, sales);
+	ledger_add_license(l, "c1", "ann@CONTOSO.com", 15, -1, sales);
+	ledger_add_license(l, "c1", "ann@contoso.com", 15, -1, cep);	/* other family */
+	ledger_add_license(l, "c1", "bob@contoso.com", 15, -1, sales);
+	ledger_add_license(l, "c1", "bob@contoso.com", 15, -1, team);
 	/* c2: everyone moved. */
 	ledger_cover(l, "c2");
-	ledger_add_license(l, "c2", "ann@contoso.com", 15, pro);	/* same UPN, other customer */
-	ledger_add_license(l, "c2", "eve@fabrikam.com", 16, pro);
-	ledger_add_license(l, "c2", "EVE@fabrikam.com", 16, pro);
+	ledger_add_license(l, "c2", "ann@contoso.com", 15, -1, pro);	/* same UPN, other customer */
+	ledger_add_license(l, "c2", "eve@fabrikam.com", 16, -1, pro);
+	ledger_add_license(l, "c2", "EVE@fabrikam.com", 16, -1, pro);
 	/* c3: covered but nobody holds anything relevant. */
 	ledger_cover(l, "c3");
 	/* c4: never covered. Unmatched rows count under their own key. */
 	ledger_cover(l, "(unmatched)");
-	ledger_add_license(l, "(unmatched)", "zed@nowhere.example", 19, pro);
+	ledger_add_license(l, "(unmatched)", "zed@nowhere.example", 19, -1, pro);
 	/* Only the ulen bytes of the user count. */
-	ledger_add_license(l, "c2", "eve@fabrikam.comXYZ", 16, pro);
+	ledger_add_license(l, "c2", "eve@fabrikam.comXYZ", 16, -1, pro);
 
 	ledger_summarize(l, &s);
 	if (CHECK((c = customer(&s, "c1")) != NULL)) {
@@ -826,6 +926,8 @@ test_ledger(void)
 	test_id_hash();
 	test_hashed(r);
 	test_order(r);
+	test_customer_case(r);
+	test_pooling(r);
 	test_key_order(r);
 	test_audit(r);
 	test_suggested_only();

@@ -96,7 +96,7 @@ test_builtin(void)
 	CHECK_INT_EQ(rules_load(&r, NULL, &d), 0);
 	if (r == NULL)
 		return;
-	CHECK_INT_EQ(rules_count(r), 6);
+	CHECK_INT_EQ(rules_count(r), 7);
 	CHECK_STR_EQ(rules_source(r), "builtin");
 	{
 		size_t len;
@@ -152,7 +152,7 @@ test_builtin(void)
 			    RULE_REPLACEMENT);
 		}
 	}
-	CHECK_INT_EQ(rules_family_count(r), 6);
+	CHECK_INT_EQ(rules_family_count(r), 7);
 	CHECK_STR_EQ(rules_family(r, 0), "Dynamics 365 for Sales (Basic Qualified Offer)");
 	CHECK_INT_EQ(rules_family_kind(r, 0), RULE_RETIRED);
 
@@ -174,10 +174,23 @@ test_builtin(void)
 	CHECK_STR_EQ(classify(r, "Dynamics 365 for Sales Enterprise Edition CRMOL Basic"), "");
 	CHECK_STR_EQ(classify(r, "Dynamics 365 for Sales Enterprise Edition CRMOL Basic (Qualified Offer) for Nonprofit"), "");
 
-	/* Full price and other products match nothing. */
-	CHECK_STR_EQ(classify(r, "Dynamics 365 for Sales Enterprise Edition"), "");
+	/* Full price is the other rule of the same product; other products match nothing. */
+	CHECK_STR_EQ(classify(r, "Dynamics 365 for Sales Enterprise Edition"), "sales-enterprise");
+	CHECK_STR_EQ(classify(r, "Dynamics 365 for Sales Enterprise Edition (Government Pricing)"),
+	    "sales-enterprise");
 	CHECK_STR_EQ(classify(r, "Office 365 E3"), "");
-	CHECK_STR_EQ(classify(r, "DYN365_ENTERPRISE_SALES"), "");
+	CHECK_STR_EQ(classify(r, "DYN365_ENTERPRISE_SALES"), "sales-enterprise");
+	/* Replacements in every audience and form. */
+	CHECK_STR_EQ(classify(r, "Dynamics 365 for Sales Professional for Government"),
+	    "sales-professional");
+	CHECK_STR_EQ(classify(r, "D365_SALES_PRO_GOV"), "sales-professional");
+	CHECK_STR_EQ(classify(r, "Dynamics 365 for Sales Professional Attach to Qualifying "
+	    "Dynamics 365 Base Offer"), "sales-professional");
+	CHECK_STR_EQ(classify(r, "Dynamics 365 Customer Service Professional"), "customer-service");
+	CHECK_STR_EQ(classify(r, "DYN365_CUSTOMER_SERVICE_PRO"), "customer-service");
+	CHECK_STR_EQ(classify(r, "Dynamics 365 for Customer Service, Enterprise Edition for "
+	    "Government"), "customer-service");
+	CHECK_STR_EQ(classify(r, "DYN365_ENTERPRISE_TEAM_MEMBERS_GOV"), "team-members");
 	CHECK_STR_EQ(classify(r, "ENTERPRISEPACK"), "");
 	CHECK_STR_EQ(classify(r, ""), "");
 
@@ -305,7 +318,7 @@ test_files(void)
 	/* The built-in text, read back as a file, gives the same rules. */
 	CHECK_INT_EQ(load_text(text, &r, &d, path), 0);
 	if (r != NULL) {
-		CHECK_INT_EQ(rules_count(r), 6);
+		CHECK_INT_EQ(rules_count(r), 7);
 		CHECK_STR_EQ(rules_source(r), path);
 		CHECK_INT_EQ(rules_bytes(r), len);
 		CHECK_STR_EQ(rules_get(r, 0)->id, "sales-basic-qo");
@@ -316,7 +329,8 @@ test_files(void)
 			CHECK_STR_EQ(classify(r, retired_names[i]),
 			    i < 12 ? "sales-basic-qo" : "cep-basic-qo");
 		CHECK_STR_EQ(classify(r, "DYN365_ENTERPRISE_PLAN1"), "customer-engagement-plan");
-		CHECK_STR_EQ(classify(r, "Dynamics 365 for Sales Enterprise Edition"), "");
+		CHECK_STR_EQ(classify(r, "Dynamics 365 for Sales Enterprise Edition"),
+		    "sales-enterprise");
 		{
 			struct rules *b = NULL;
 
@@ -473,10 +487,69 @@ test_jit_later(void)
 	rules_free(r);
 }
 
+/* The products column: pools of seats, and what a bad value says. */
+static void
+test_products(void)
+{
+	struct rules *r = NULL;
+	struct diag d;
+	char path[64];
+	int plan, sales;
+
+	CHECK_INT_EQ(rules_load(&r, NULL, &d), 0);
+	if (r == NULL)
+		return;
+	/* The retired Customer Engagement Plan seats and the replacement: one product. */
+	plan = rules_item_pool(r, "DYN365_ENTERPRISE_PLAN1", 23);
+	CHECK(plan >= 0);
+	CHECK_INT_EQ(plan, (int)rules_get(r, 1)->pool);
+	CHECK_INT_EQ(plan, (int)rules_get(r, 4)->pool);
+	/* Retired Sales and full-price Sales Enterprise: one product; Sales Professional another. */
+	sales = rules_item_pool(r, "dynamics 365 for sales enterprise edition", 41);
+	CHECK_INT_EQ(sales, (int)rules_get(r, 0)->pool);
+	CHECK_INT_EQ(sales, (int)rules_get(r, 6)->pool);
+	CHECK(rules_item_pool(r, "D365_SALES_PRO", 14) != sales);
+	CHECK(rules_item_pool(r, "D365_SALES_PRO_GOV", 18) == (int)rules_get(r, 2)->pool);
+	/* Case and spaces (a no-break space too) do not matter. */
+	CHECK_INT_EQ(rules_item_pool(r, "DYN365_ ENTERPRISE _PLAN1", 25), plan);
+	CHECK_INT_EQ(rules_item_pool(r, "DYN365_\xc2\xa0" "ENTERPRISE_PLAN1", 25), plan);
+	CHECK_INT_EQ(rules_item_pool(r, "Office 365 E3", 13), -1);
+	CHECK_INT_EQ(rules_pool_count(r), 5);
+	rules_free(r);
+
+	/* An old five-column file still loads: every rule its own pool. */
+	CHECK_INT_EQ(load_text("id,kind,pattern,family,suggest\n"
+	    "a,retired,^A$,Fa,b\nb,replacement,^B$,Fb,\n", &r, &d, path), 0);
+	if (r != NULL) {
+		CHECK_INT_EQ(rules_pool_count(r), 2);
+		CHECK_INT_EQ(rules_item_pool(r, "A", 1), -1);
+		rules_free(r);
+	}
+	/* Shared names join pools; kind other is a kind. */
+	CHECK_INT_EQ(load_text("id,kind,pattern,family,suggest,products\n"
+	    "a,retired,^A$,Fa,b,P1;p2\nb,replacement,^B$,Fb,,Q\nc,other,^C$,Fc,,P 2\n",
+	    &r, &d, path), 0);
+	if (r != NULL) {
+		CHECK_INT_EQ(rules_pool_count(r), 2);
+		CHECK_INT_EQ(rules_get(r, 2)->pool, rules_get(r, 0)->pool);
+		CHECK_INT_EQ(rules_get(r, 2)->kind, RULE_OTHER);
+		rules_free(r);
+	}
+	/* A bad value is fatal, naming the line and the rule. */
+	CHECK_INT_EQ(load_text("id,kind,pattern,family,suggest,products\n"
+	    "a,retired,^A$,Fa,,P1;;P2\n", &r, &d, path), -1);
+	CHECK(strstr(d.msg, "rule 'a': products: an empty name") != NULL);
+	CHECK_INT_EQ(d.line, 2);
+	CHECK_INT_EQ(load_text("id,kind,pattern,family,suggest,products\n"
+	    "a,retired,^A$,Fa,,\"P\x01\"\n", &r, &d, path), -1);
+	CHECK(strstr(d.msg, "a control character") != NULL);
+}
+
 void
 test_rules(void)
 {
 	test_builtin();
+	test_products();
 	test_files();
 	test_memo_collisions();
 	test_jit_later();
