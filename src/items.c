@@ -24,16 +24,26 @@ tenant_prefix(const char *s, size_t n)
 	return (i < n && s[i] == ':') ? i + 1 : 0;
 }
 
+/* The part after a trimmed piece's tenant prefix; *had says whether it had one. */
+static size_t
+after_tenant(const char **s, size_t n, bool *had)
+{
+	size_t p;
+
+	n = text_trim(s, n);
+	p = tenant_prefix(*s, n);
+	*s += p;
+	*had = p > 0;
+	return n - p;
+}
+
 /* A tenant:PART item or a bare part number (letters, digits, '_'). */
 static bool
 part_like(const char *s, size_t n)
 {
-	size_t p;
+	bool had;
 
-	n = text_trim(&s, n);
-	p = tenant_prefix(s, n);
-	s += p;
-	n -= p;
+	n = after_tenant(&s, n, &had);
 	if (n == 0)
 		return false;
 	for (size_t i = 0; i < n; i++)
@@ -46,12 +56,10 @@ part_like(const char *s, size_t n)
 static bool
 tenanted(const char *s, size_t n)
 {
-	size_t p;
+	bool had;
 
-	n = text_trim(&s, n);
-	p = tenant_prefix(s, n);
-	s += p;
-	return p > 0 && text_trim(&s, n - p) > 0;
+	n = after_tenant(&s, n, &had);
+	return had && text_trim(&s, n) > 0;
 }
 
 static int

@@ -2,8 +2,8 @@
  * items: the license items of one licenses value. Splits on ';' and on a
  * '+' not between two spaces; splits a piece on commas when every part is
  * a tenant:PART item or a bare part number, or every part has a tenant:
- * prefix; trims each item and removes its
- * "tenant:" prefix; drops empty items and "Unlicensed".
+ * prefix; trims each item and removes its "tenant:" prefix; drops empty
+ * items and "Unlicensed".
  */
 #ifndef SKUSCAN_ITEMS_H
 #define SKUSCAN_ITEMS_H

@@ -85,6 +85,16 @@ test_items(void)
 	CHECK_STR_EQ(g.item[0], "SPE_E5");
 	CHECK_STR_EQ(g.item[1], "EMSPREMIUM");
 
+	/* Parts that all carry a tenant prefix split, whatever follows it. */
+	g = split("ul:DYN365_ENTERPRISE_PLAN1, ul:DYN365_ ENTERPRISE _RELATIONSHIP_SALES");
+	CHECK_INT_EQ(g.n, 2);
+	CHECK_STR_EQ(g.item[0], "DYN365_ENTERPRISE_PLAN1");
+	CHECK_STR_EQ(g.item[1], "DYN365_ ENTERPRISE _RELATIONSHIP_SALES");
+	CHECK_STR_EQ(g.tenant[1], "ul");
+	/* One part without a prefix and with spaces: a name with a comma. */
+	g = split("ul:DYN365_ENTERPRISE_PLAN1, Microsoft 365 E5, Developer");
+	CHECK_INT_EQ(g.n, 1);
+
 	g = split("contoso:SPE_E5,contoso:EMSPREMIUM, FLOW_FREE");
 	CHECK_INT_EQ(g.n, 3);
 	CHECK_STR_EQ(g.item[0], "SPE_E5");
