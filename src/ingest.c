@@ -621,6 +621,36 @@ license_customer(struct reader *r, const struct record *rec, const char *lic, si
 	return key;
 }
 
+/*
+ * The key a license row that joined no customer counts under:
+ * "(unmatched)" and the tenant or domain it was looked up by, in lower
+ * case, so that license_counts.csv shows which tenants an export holds
+ * that no subscription export names.
+ */
+static const char *
+unmatched_key(struct reader *r, const char *lic, size_t nlic, const char *user, size_t ulen)
+{
+	const char *at = NULL;
+
+	r->b.len = 0;
+	if (items_split(lic, nlic, first_tenant, &r->b) == 0) {
+		for (size_t i = 0; i < ulen; i++)
+			if (user[i] == '@')
+				at = user + i + 1;
+		if (at != NULL)
+			buf_add(&r->b, at, (size_t)(user + ulen - at));
+	}
+	text_lower(&r->a, r->b.data ? r->b.data : "", r->b.len);
+	r->b.len = 0;
+	buf_adds(&r->b, "(unmatched)");
+	if (r->a.len > 0) {
+		buf_addc(&r->b, ' ');
+		buf_add(&r->b, r->a.data, r->a.len);
+	}
+	buf_terminate(&r->b);
+	return r->b.data;
+}
+
 static int
 license_record(struct reader *r, const struct record *rec, struct diag *d)
 {
@@ -640,7 +670,7 @@ license_record(struct reader *r, const struct record *rec, struct diag *d)
 	lic = field(r, rec, LF_LICENSES, &nlic);
 	lr.key = license_customer(r, rec, lic, nlic, lr.user, lr.ulen);
 	if (lr.key == NULL) {
-		lr.key = "(unmatched)";
+		lr.key = unmatched_key(r, lic, nlic, lr.user, lr.ulen);
 		r->st->unmatched++;
 	}
 	ledger_cover(r->g->ledger, lr.key);

@@ -360,7 +360,7 @@ summary(const struct options *o, const struct ledger_summary *s, double elapsed)
 	    (unsigned long long)users);
 	if (unmatched > 0)
 		fprintf(stderr, "skuscan:   %llu license rows joined no customer: counted under "
-		    "(unmatched)\n", (unsigned long long)unmatched);
+		    "\"(unmatched) TENANT\" in license_counts.csv\n", (unsigned long long)unmatched);
 	fprintf(stderr, "skuscan:   %.2f s, %.1f MB/s; reports in %s/\n", elapsed,
 	    (double)bytes / 1e6 / (elapsed > 1e-6 ? elapsed : 1e-6), o->outdir);
 }
