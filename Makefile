@@ -34,6 +34,9 @@ LIB_SOBJ = $(LIB_SRC:src/%.c=$(BS)/%.o)
 
 .PHONY: all deps test-deps demo check unit cases lint clean install uninstall
 
+# Plain `make` builds the program (the included files define targets first).
+.DEFAULT_GOAL := all
+
 all: skuscan
 
 $(B) $(BS):
@@ -57,11 +60,17 @@ skuscan: $(B)/main.o $(B)/libskuscan.a
 $(BS)/skuscan: $(BS)/main.o $(BS)/libskuscan.a
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
-$(B)/unit: $(UNIT_SRC) tests/unit/check.h $(B)/libskuscan.a
-	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $(UNIT_SRC) $(B)/libskuscan.a $(LIB_LIBS)
+# The unit suites are the files tests/unit/test_NAME.c, each defining
+# test_NAME(): the list test_main.c runs is made from the file names.
+SUITES = $(filter-out main,$(UNIT_SRC:tests/unit/test_%.c=%))
+$(B)/suites.h: $(UNIT_SRC) | $(B)
+	printf 'SUITE(%s)\n' $(SUITES) >$@
 
-$(BS)/unit: $(UNIT_SRC) tests/unit/check.h $(BS)/libskuscan.a
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Isrc $(LDFLAGS) -o $@ $(UNIT_SRC) $(BS)/libskuscan.a $(LIB_LIBS)
+$(B)/unit: $(UNIT_SRC) tests/unit/check.h $(B)/libskuscan.a $(B)/suites.h
+	$(CC) $(ALL_CFLAGS) -Isrc -I$(B) $(LDFLAGS) -o $@ $(UNIT_SRC) $(B)/libskuscan.a $(LIB_LIBS)
+
+$(BS)/unit: $(UNIT_SRC) tests/unit/check.h $(BS)/libskuscan.a $(B)/suites.h
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Isrc -I$(B) $(LDFLAGS) -o $@ $(UNIT_SRC) $(BS)/libskuscan.a $(LIB_LIBS)
 
 # Installs the Debian packages skuscan builds and tests with, when missing.
 deps:
@@ -83,6 +92,17 @@ demo: deps
 check: test-deps
 	@$(MAKE) --no-print-directory skuscan $(B)/unit $(BS)/skuscan $(BS)/unit
 	@sh tests/check.sh
+
+# Parts of `make check`, each alone: the unit tests, the golden cases, the
+# man page's lint.
+unit: $(B)/unit
+	./$(B)/unit
+
+cases: skuscan
+	tests/run-cases.sh ./skuscan
+
+lint:
+	mandoc -Tlint -Wwarning man/skuscan.1
 
 clean:
 	rm -rf $(B) skuscan skuscan-out

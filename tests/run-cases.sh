@@ -7,7 +7,9 @@
 # the exit status in STATUS), and `expected/`: `exit`, and any of the six
 # reports, `stdout` and `stderr` (OUTDIR's path reads as OUTDIR). With
 # --update the expected files that exist are rewritten from this run (the
-# exit status always): review the diff before committing it.
+# exit status always); a new case, with no expected file but exit, gets
+# them all. Review the diff before committing it. A case that checks
+# nothing but its exit status fails.
 set -u
 bin=$(realpath "$1")
 shift
@@ -40,6 +42,15 @@ for name in "${cases[@]}"; do
 	sed -i "s|$out|OUTDIR|g; s|$tmp/case/||g" "$tmp/stderr"
 	if [ $update -eq 1 ]; then
 		mkdir -p "$src/expected"
+		# A new case (no expected file but exit) gets every one: stdout,
+		# stderr and each CSV report this run wrote (summary.html is
+		# checked by tests/html/check.sh instead).
+		if [ -z "$(ls "$src/expected" | grep -vx exit)" ]; then
+			touch "$src/expected/stdout" "$src/expected/stderr"
+			for r in "$out"/*.csv; do
+				[ -f "$r" ] && touch "$src/expected/$(basename "$r")"
+			done
+		fi
 		echo $status >"$src/expected/exit"
 		for f in "$src/expected/"*; do
 			b=$(basename "$f")
@@ -52,6 +63,10 @@ for name in "${cases[@]}"; do
 	fi
 	want=$(cat "$src/expected/exit" 2>/dev/null)
 	[ "$status" = "$want" ] || { ok=0; why="exit $status, expected $want"; }
+	if [ -z "$(ls "$src/expected" 2>/dev/null | grep -vx exit)" ]; then
+		ok=0
+		why="$why; no expected file but exit: run --update and review what it wrote"
+	fi
 	for f in "$src/expected/"*; do
 		b=$(basename "$f")
 		case $b in

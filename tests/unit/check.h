@@ -63,18 +63,4 @@ check_note(int ok, const char *file, int line, const char *what)
 		    check_h_ ? check_h_ : "(null)", check_n_);			\
 } while (0)
 
-/* The suites, one per module; test_main.c runs them all. */
-void test_values(void);
-void test_text(void);
-void test_header(void);
-void test_rules(void);
-void test_items(void);
-void test_records(void);
-void test_ledger(void);
-void test_crc(void);
-void test_strmap(void);
-void test_inflate(void);
-void test_sort(void);
-void test_input(void);
-
 #endif

@@ -3,6 +3,11 @@
 
 #include "check.h"
 
+/* Every suite: tests/unit/test_NAME.c defines test_NAME (the Makefile lists them). */
+#define SUITE(name) void test_##name(void);
+#include "suites.h"
+#undef SUITE
+
 unsigned long check_passed, check_failed;
 
 int
@@ -12,18 +17,9 @@ main(void)
 		const char *name;
 		void (*run)(void);
 	} suites[] = {
-		{ "values", test_values },
-		{ "text", test_text },
-		{ "header", test_header },
-		{ "rules", test_rules },
-		{ "items", test_items },
-		{ "records", test_records },
-		{ "ledger", test_ledger },
-		{ "crc", test_crc },
-		{ "strmap", test_strmap },
-		{ "inflate", test_inflate },
-		{ "sort", test_sort },
-		{ "input", test_input },
+#define SUITE(name) { #name, test_##name },
+#include "suites.h"
+#undef SUITE
 	};
 
 	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
