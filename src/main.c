@@ -50,6 +50,21 @@ usage(FILE *fp)
 	fputs(usage_text, fp);
 }
 
+/*
+ * The status of a run whose product is what it wrote on standard output:
+ * a write that failed (a full disk, a closed pipe) is a fatal error, said
+ * once, never exit 0 with nothing written.
+ */
+static int
+stdout_done(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return EXIT_OK;
+	fprintf(stderr, "skuscan: standard output: %s\n",
+	    strerror(errno ? errno : EIO));
+	return EXIT_FATAL;
+}
+
 static void
 help(void)
 {
@@ -258,10 +273,10 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'h':
 			help();
-			return EXIT_OK;
+			return stdout_done();
 		case OPT_VERSION:
 			printf("skuscan %s\n", SKUSCAN_VERSION);
-			return EXIT_OK;
+			return stdout_done();
 		case ':':
 			return usage_error("option %s needs a value", argv[optind - 1]);
 		default:
@@ -435,8 +450,8 @@ main(int argc, char **argv)
 		size_t n;
 		const char *text = rules_builtin_text(&n);
 
-		status = fwrite(text, 1, n, stdout) == n && fflush(stdout) == 0 ? EXIT_OK :
-		    EXIT_FATAL;
+		fwrite(text, 1, n, stdout);
+		status = stdout_done();
 	} else if (status < 0) {
 		status = run(&o);
 	}

@@ -142,6 +142,16 @@ st=$?
 grep -q "^skuscan: /proc/skuscan-out: cannot create" "$tmp/err" && ok ||
 	bad "unwritable OUTDIR: message: $(cat "$tmp/err")"
 
+# 7. Standard output that cannot be written (a full disk): --help, --version
+# and --print-rules exit 1 and say why, never 0 with nothing written.
+for opt in --help --version --print-rules; do
+	"$bin" $opt >/dev/full 2>"$tmp/err"
+	st=$?
+	[ $st -eq 1 ] && ok || bad "$opt >/dev/full: exit $st, expected 1"
+	grep -q "^skuscan: standard output: " "$tmp/err" && ok ||
+		bad "$opt >/dev/full: message: $(cat "$tmp/err")"
+done
+
 rm -rf "$tmp"
 echo "faults: $pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]
