@@ -968,6 +968,12 @@ records_start(struct records *r, const struct records_opts *o, struct diag *d)
 		return -1;
 	}
 	csv_set_delim(&r->csv, (unsigned char)r->delim);
+	/*
+	 * libcsv reports a failed realloc as a parse error, which would read
+	 * as "malformed quotes": it allocates through mem_realloc, whose
+	 * failure is the run's fatal "out of memory".
+	 */
+	csv_set_realloc_func(&r->csv, mem_realloc);
 	/* libcsv grows its field buffer by this much per realloc. */
 	csv_set_blk_size(&r->csv, 64 * 1024);
 	return 0;

@@ -152,6 +152,21 @@ for opt in --help --version --print-rules; do
 		bad "$opt >/dev/full: message: $(cat "$tmp/err")"
 done
 
+# 8. Memory that runs out inside libcsv (a 150 MB quoted field under a
+# 120 MB address-space limit) is the fatal "out of memory", not a reject.
+{
+	printf 'CustomerId,SubscriptionId,OfferName,Quantity\nc1,s1,"'
+	head -c 157286400 /dev/zero | tr '\0' x
+	printf '",1\n'
+} >"$tmp/bigq.csv"
+(ulimit -v 120000; "$bin" -s "$tmp/bigq.csv" --max-field-bytes 400000000 --as-of 2019-01-01 -q \
+    -o "$tmp/oom" 2>"$tmp/err")
+st=$?
+[ $st -eq 1 ] && ok || bad "out of memory in libcsv: exit $st, expected 1"
+grep -q "^skuscan: out of memory" "$tmp/err" && ok ||
+	bad "out of memory in libcsv: message: $(cat "$tmp/err")"
+rm -f "$tmp/bigq.csv"
+
 rm -rf "$tmp"
 echo "faults: $pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]
