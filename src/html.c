@@ -132,12 +132,12 @@ totals_compute(struct totals *t, const struct ledger_summary *s, const struct re
 	memset(t, 0, sizeof(*t));
 	year_month(ctx->as_of, &t->year0, &t->month0);
 	t->customers = s->ncustomers;
+	t->users = s->users_on_retired;
+	t->seats = s->retired_seats;
 	for (size_t i = 0; i < s->ncustomers; i++) {
 		const struct customer_row *c = &s->customers[i];
 
 		t->active_subs += c->active_retired;
-		t->users += c->users_on_retired;
-		t->seats = sat_add(t->seats, c->retired_seats);
 		t->status[c->status]++;
 	}
 	for (size_t i = 0; i < s->nsubs; i++) {

@@ -1270,6 +1270,12 @@ summarize_customer(struct ledger *l, size_t first, size_t n, struct ledger_summa
 		mem_grow((void **)&out->customers, &out->customers_cap, out->ncustomers + 1,
 		    sizeof(*out->customers));
 		out->customers[out->ncustomers++] = row;
+		if (__builtin_add_overflow(out->retired_seats, row.retired_seats,
+		    &out->retired_seats))
+			out->retired_seats = INT64_MAX;
+		if (__builtin_add_overflow(out->users_on_retired, row.users_on_retired,
+		    &out->users_on_retired))
+			out->users_on_retired = UINT64_MAX;
 	}
 	memset(sc->suggested, 0, nrules * sizeof(*sc->suggested));
 	memset(sc->bought, 0, nrules * sizeof(*sc->bought));

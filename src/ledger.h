@@ -132,6 +132,12 @@ struct ledger_summary {
 	struct customer_row *customers;	/* affected customers, by key */
 	size_t ncustomers, customers_cap;
 	/*
+	 * Totals over the affected customers, for every place that shows them
+	 * (stderr, summary.html): saturating, as a quantity may be 2^63-1.
+	 */
+	int64_t retired_seats;
+	uint64_t users_on_retired;
+	/*
 	 * Retired subscriptions in report order, as indexes of the ledger's:
 	 * read them with ledger_sub_row.
 	 */

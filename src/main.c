@@ -340,8 +340,8 @@ progress_clear(struct progress *p)
 static void
 summary(const struct options *o, const struct ledger_summary *s, double elapsed)
 {
-	uint64_t bytes = 0, records = 0, rejected = 0, users = 0, unmatched = 0;
-	int64_t seats = 0;
+	uint64_t bytes = 0, records = 0, rejected = 0, users = s->users_on_retired, unmatched = 0;
+	int64_t seats = s->retired_seats;
 
 	fprintf(stderr, "skuscan: summary (as of ");
 	{
@@ -362,10 +362,6 @@ summary(const struct options *o, const struct ledger_summary *s, double elapsed)
 		records += f->records;
 		rejected += f->rejected;
 		unmatched += f->unmatched;
-	}
-	for (size_t i = 0; i < s->ncustomers; i++) {
-		seats += s->customers[i].retired_seats;
-		users += s->customers[i].users_on_retired;
 	}
 	fprintf(stderr, "skuscan:   %zu files, %llu bytes, %llu records read, %llu rejected\n",
 	    o->nfiles, (unsigned long long)bytes, (unsigned long long)records,

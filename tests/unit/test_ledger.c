@@ -363,6 +363,31 @@ test_pooling(struct rules *r)
 	ledger_free(l);
 }
 
+/* The totals every report shows saturate instead of wrapping. */
+static void
+test_totals(struct rules *r)
+{
+	struct ledger *l = ledger_new(r);
+	struct ledger_summary s;
+
+	add(l, r, "t1", "big1", "sales-basic-qo", "active", INT64_MAX - 10, NULL);
+	add(l, r, "t2", "big2", "sales-basic-qo", "active", INT64_MAX - 10, NULL);
+	add(l, r, "t3", "small", "cep-basic-qo", "active", 7, NULL);
+	ledger_summarize(l, &s);
+	CHECK_INT_EQ(s.ncustomers, 3);
+	CHECK(s.retired_seats == INT64_MAX);
+	ledger_summary_free(&s);
+	ledger_free(l);
+
+	l = ledger_new(r);
+	add(l, r, "t3", "small", "cep-basic-qo", "active", 7, NULL);
+	add(l, r, "t4", "other", "cep-basic-qo", "active", 5, NULL);
+	ledger_summarize(l, &s);
+	CHECK_INT_EQ(s.retired_seats, 12);
+	ledger_summary_free(&s);
+	ledger_free(l);
+}
+
 /* Customer keys are GUIDs or domains: one customer in any case, shown as first read. */
 static void
 test_customer_case(struct rules *r)
@@ -928,6 +953,7 @@ test_ledger(void)
 	test_order(r);
 	test_customer_case(r);
 	test_pooling(r);
+	test_totals(r);
 	test_key_order(r);
 	test_audit(r);
 	test_suggested_only();
