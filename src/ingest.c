@@ -542,6 +542,13 @@ subscription_record(struct reader *r, const struct record *rec, struct diag *d)
 	}
 	v = field(r, rec, SF_AUTO_RENEW, &n);
 	s.auto_renew = values_bool(v, n);
+	v = field(r, rec, SF_STATUS, &n);
+	if (!values_status_known(v, n)) {
+		/* An unknown status must not make the seats vanish as "inactive". */
+		reject(r, rec, reason_value(r, "status not understood (active, pending, "
+		    "suspended, expired, disabled, deleted or none): ", v, n));
+		return 0;
+	}
 	s.status = field_str(r, rec, SF_STATUS);
 	s.customer_name = field_str(r, rec, SF_CUSTOMER_NAME);
 	s.customer_domain = field_str(r, rec, SF_CUSTOMER_DOMAIN);

@@ -607,7 +607,13 @@ ledger_add_sub(struct ledger *l, const struct sub_in *in)
 	s = &l->subs[(*slot & UINT32_MAX) - 1];
 	sub_set_id(l, s, in->id, li, &key);
 	s->offer = intern(l, in->offer, strlen(in->offer), &l->last_offer) - 1;
-	text_lower(&l->tmp, in->status, strlen(in->status));
+	{
+		const char *st = in->status;
+		size_t sn = values_trim_status(&st, strlen(st));
+
+		text_lower(&l->tmp, st, sn);
+		buf_terminate(&l->tmp);
+	}
 	{
 		uint32_t was = l->last_status;
 		const char *st;

@@ -293,9 +293,53 @@ values_bool(const char *s, size_t n)
 	return -1;
 }
 
+size_t
+values_trim_status(const char **s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)*s;
+
+	for (;;) {
+		if (n > 0 && (p[0] == ' ' || p[0] == '\t' || p[0] == 0xa0)) {
+			p++;
+			n--;
+		} else if (n > 1 && p[0] == 0xc2 && p[1] == 0xa0) {
+			p += 2;
+			n -= 2;
+		} else {
+			break;
+		}
+	}
+	for (;;) {
+		if (n > 1 && p[n - 2] == 0xc2 && p[n - 1] == 0xa0)
+			n -= 2;
+		else if (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == 0xa0))
+			n--;
+		else
+			break;
+	}
+	*s = (const char *)p;
+	return n;
+}
+
 bool
 values_status_active(const char *s, size_t n)
 {
-	n = text_trim(&s, n);
+	n = values_trim_status(&s, n);
 	return n == 0 || text_ieq(s, n, "active");
+}
+
+bool
+values_status_known(const char *s, size_t n)
+{
+	static const char *const known[] = {
+		"active", "pending", "suspended", "expired", "disabled", "deleted", "none",
+	};
+
+	n = values_trim_status(&s, n);
+	if (n == 0)
+		return true;
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (text_ieq(s, n, known[i]))
+			return true;
+	return false;
 }

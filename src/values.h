@@ -41,5 +41,12 @@ int values_bool(const char *s, size_t n);
 
 /* True when the status counts as active: "active" in any case, or empty. */
 bool values_status_active(const char *s, size_t n);
+/*
+ * s without the spaces around it, no-break spaces too (U+00A0 in UTF-8,
+ * and the byte A0 of Windows-1252): its length.
+ */
+size_t values_trim_status(const char **s, size_t n);
+/* Whether s (trimmed) is empty or one of the API's status values. */
+bool values_status_known(const char *s, size_t n);
 
 #endif

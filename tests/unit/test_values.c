@@ -297,6 +297,18 @@ test_bool_status(void)
 	CHECK(!act("actives"));
 	CHECK(!values_status_active("actively", 7));	/* "activel" */
 	CHECK(values_status_active("actively", 6));	/* "active" */
+	/* No-break spaces around a value, in UTF-8 and as Windows-1252's byte. */
+	CHECK(act("Active\xc2\xa0"));
+	CHECK(act("\xc2\xa0 active \xa0"));
+	CHECK(act("\xa0" "Active"));
+	CHECK(!act("Act\xc2\xa0" "ive"));
+	/* Known values only: a localized one is not silently inactive. */
+	CHECK(values_status_known("", 0));
+	CHECK(values_status_known("SUSPENDED", 9));
+	CHECK(values_status_known(" none\xc2\xa0", 7));
+	CHECK(!values_status_known("Aktiv", 5));
+	CHECK(!values_status_known("Activo", 6));
+	CHECK(!values_status_known("inactive", 8));
 }
 
 void
