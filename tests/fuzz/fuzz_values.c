@@ -116,10 +116,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(b == -1 || b == 0 || b == 1);
 		if (tn == 0)
 			CHECK(b == -1);
-		if (values_status_active(s, size))
-			CHECK(tn == 0 || tn == 6);
-		if (tn == 0)
-			CHECK(values_status_active(s, size));
+		{
+			/* A status is trimmed of no-break spaces too. */
+			const char *st = s;
+			size_t sn = values_trim_status(&st, size);
+
+			CHECK(sn <= tn);
+			if (values_status_active(s, size))
+				CHECK(sn == 0 || sn == 6);
+			if (sn == 0)
+				CHECK(values_status_active(s, size));
+			if (values_status_active(s, size))
+				CHECK(values_status_known(s, size));
+		}
 	}
 
 	/* The strict --as-of form, on a NUL-terminated copy. */
