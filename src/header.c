@@ -179,6 +179,35 @@ closest(const struct header_field *f, const char *const *names, const size_t *le
 	return best;
 }
 
+/*
+ * A header read as one field usually means the wrong delimiter (-d ';' on a
+ * comma file): the hint names the separator the header holds most of.
+ */
+static const char *
+one_field_hint(const char *name, size_t len)
+{
+	static const char seps[] = { ',', ';', '\t', '|' };
+	static const char *const hints[] = {
+		" (the whole header was one field: the file looks comma-separated; try -d ',')",
+		" (the whole header was one field: the file looks semicolon-separated; try -d ';')",
+		" (the whole header was one field: the file looks tab-separated; try -d tab)",
+		" (the whole header was one field: the file looks pipe-separated; try -d '|')",
+	};
+	size_t best = 0, bestn = 0;
+
+	for (size_t i = 0; i < sizeof(seps); i++) {
+		size_t k = 0;
+
+		for (size_t c = 0; c < len; c++)
+			k += name[c] == seps[i];
+		if (k > bestn) {
+			bestn = k;
+			best = i;
+		}
+	}
+	return bestn > 0 ? hints[best] : "";
+}
+
 static bool
 has_required(enum header_kind kind, const int *col)
 {
@@ -238,6 +267,8 @@ header_check(enum header_kind kind, const char *file, const char *const *names,
 		hint = okind == HEADER_LICENSES ?
 		    " (this looks like a license export: give it with -l)" :
 		    " (this looks like a subscription export: give it with -s)";
+	if (n == 1 && *hint == '\0')
+		hint = one_field_hint(names[0], lens[0]);
 	near = closest(missing, names, lens, n, col, count);
 	if (near != NULL)
 		diag_set(d, file, 1, "no %s column (accepted: %s); found %s; did you mean '%s'?%s",

@@ -461,6 +461,7 @@ date_field(struct reader *r, const struct record *rec, int f, const char *name, 
 	size_t n;
 	const char *v = field(r, rec, f, &n);
 	char what[64];
+	int32_t other;
 
 	*out = DATE_NONE;
 	switch (values_date(v, n, r->g->opts->day_first, out)) {
@@ -471,7 +472,13 @@ date_field(struct reader *r, const struct record *rec, int f, const char *name, 
 		return NULL;
 	default:
 		snprintf(what, sizeof(what), "date not understood: %s ", name);
-		return reason_value(r, what, v, n);
+		reason_value(r, what, v, n);
+		/* A date that reads the other way round names the option that reads it. */
+		if (values_date(v, n, !r->g->opts->day_first, &other) == VALUE_OK)
+			buf_adds(&r->reason, r->g->opts->day_first ?
+			    " (month/day? run without --day-first)" :
+			    " (day/month? run with --day-first)");
+		return r->reason.data;
 	}
 }
 

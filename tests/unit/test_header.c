@@ -174,6 +174,17 @@ test_check(void)
 	CHECK_INT_EQ(header_check(HEADER_SUBSCRIPTIONS, "s.csv", h.names, h.lens, h.n, h.col, &d), -1);
 	CHECK_CONTAINS(d.msg, "did you mean 'Quantity'");
 
+	/* A header read as one field names the delimiter it holds. */
+	hdr_set(&h, HEADER_SUBSCRIPTIONS, "CustomerId;SubscriptionId;OfferName;Quantity");
+	memset(&d, 0, sizeof(d));
+	CHECK_INT_EQ(header_check(HEADER_SUBSCRIPTIONS, "s.csv", h.names, h.lens, h.n, h.col, &d), -1);
+	CHECK_CONTAINS(d.msg, "the whole header was one field");
+	CHECK_CONTAINS(d.msg, "try -d ';'");
+	hdr_set(&h, HEADER_SUBSCRIPTIONS, "CustomerId");
+	memset(&d, 0, sizeof(d));
+	CHECK_INT_EQ(header_check(HEADER_SUBSCRIPTIONS, "s.csv", h.names, h.lens, h.n, h.col, &d), -1);
+	CHECK(strstr(d.msg, "one field") == NULL);
+
 	/* A license export given as subscriptions gets a hint. */
 	hdr_set(&h, HEADER_SUBSCRIPTIONS, "UserPrincipalName,DisplayName,Licenses");
 	memset(&d, 0, sizeof(d));
