@@ -695,7 +695,19 @@ put_inputs(struct page *p)
 	}
 	input_row(p, "rules", rules_source(ctx->rules), rules_bytes(ctx->rules),
 	    rules_count(ctx->rules), 0);
-	fputs("</tbody>\n</table>\n</section>\n", p->fp);
+	fputs("</tbody>\n</table>\n", p->fp);
+	for (size_t i = 0; i < ctx->nfiles; i++) {
+		const struct file_stats *f = &ctx->files[i];
+
+		if (f->repeated_headers == 0)
+			continue;
+		fputs("<p class=\"note\">", p->fp);
+		put_esc(p, f->path);
+		fprintf(p->fp, ": %llu repeated header line%s skipped (exports joined end to "
+		    "end); they are counted in records, not rejected.</p>\n",
+		    (unsigned long long)f->repeated_headers, f->repeated_headers == 1 ? "" : "s");
+	}
+	fputs("</section>\n", p->fp);
 }
 
 static void

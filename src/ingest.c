@@ -91,7 +91,7 @@ struct chunk {
 	size_t start, end;	/* offsets in the mapping */
 	const char *map;	/* the mapping */
 	struct chunk_bufs b;
-	uint64_t records, lines, cp1252;
+	uint64_t records, lines, cp1252, repeated_headers;
 	bool ended_inside;	/* the last record goes on past end */
 	size_t open_at;		/* then: where it starts in the mapping */
 	uint64_t open_line;	/* and its line, counted from the chunk's */
@@ -110,6 +110,7 @@ struct reader {
 	struct chunk *sink;	/* NULL: events are applied at once */
 	int col[(int)SF_COUNT + (int)LF_COUNT];
 	size_t ncols;
+	struct buf *header;	/* the header line as read; owned by ingest_file */
 	struct buf reason;
 	struct buf a, b;	/* scratch */
 	struct buf z[SF_COUNT];	/* NUL-terminated copies of a record's fields */
@@ -492,6 +493,32 @@ classify_error(struct reader *r, const struct record *rec, struct diag *d)
 	return -1;
 }
 
+/*
+ * Exports joined with cat (plain or gzip) repeat the header inside the
+ * stream, each copy with the byte order mark its file began with. Such a
+ * record is counted and skipped: it is neither data nor a reject.
+ */
+static bool
+repeated_header(struct reader *r, const struct record *rec)
+{
+	const char *raw = rec->raw;
+	size_t n = rec->raw_len;
+
+	if (rec->raw_truncated || r->header == NULL || r->header->len == 0)
+		return false;
+	if (n >= 3 && memcmp(raw, "\xef\xbb\xbf", 3) == 0) {
+		raw += 3;
+		n -= 3;
+	}
+	if (n != r->header->len || memcmp(raw, r->header->data, n) != 0)
+		return false;
+	if (r->sink != NULL)
+		r->sink->repeated_headers++;
+	else
+		r->st->repeated_headers++;
+	return true;
+}
+
 static int
 subscription_record(struct reader *r, const struct record *rec, struct diag *d)
 {
@@ -500,6 +527,8 @@ subscription_record(struct reader *r, const struct record *rec, struct diag *d)
 	size_t nofr, nid, n;
 	int rule, keyf;
 
+	if (repeated_header(r, rec))
+		return 0;
 	if ((reason = structure_problem(r, rec)) != NULL) {
 		reject(r, rec, reason);
 		return 0;
@@ -672,6 +701,8 @@ license_record(struct reader *r, const struct record *rec, struct diag *d)
 	const char *reason, *lic;
 	size_t nlic;
 
+	if (repeated_header(r, rec))
+		return 0;
 	if ((reason = structure_problem(r, rec)) != NULL) {
 		reject(r, rec, reason);
 		return 0;
@@ -706,6 +737,10 @@ header_take(struct reader *r, enum header_kind kind, const struct record *rec,
 		return -1;
 	}
 	r->ncols = rec->nfields;
+	if (r->header != NULL && !rec->raw_truncated) {
+		r->header->len = 0;
+		buf_add(r->header, rec->raw, rec->raw_len);
+	}
 	header_map(kind, rec->field, rec->len, rec->kept, r->col);
 	if (header_check(kind, r->st->path, rec->field, rec->len, rec->kept, r->col, d) != 0) {
 		d->line = rec->line;
@@ -1085,6 +1120,7 @@ read_mapped(struct reader *r, const struct records_opts *ro, int threads, size_t
 			} else {
 				chunk_apply(r->g, r->st, c, line);
 				r->st->records += c->records;
+				r->st->repeated_headers += c->repeated_headers;
 				r->st->cp1252 += c->cp1252;
 				if (c->ended_inside) {
 					open = true;
@@ -1142,12 +1178,14 @@ ingest_file(struct ingest *g, struct file_stats *st, struct diag *d)
 	    .max_field_bytes = g->opts->max_field_bytes, .type_line = true,
 	    .libcsv_only = g->opts->libcsv_only, .vector_bytes = g->opts->vector_bytes };
 	struct reader r = { 0 };
+	struct buf header = { 0 };
 	enum header_kind kind = st->kind == FILE_SUBSCRIPTIONS ? HEADER_SUBSCRIPTIONS :
 	    HEADER_LICENSES;
 	int rc = -1, m = 1;
 
 	r.g = g;
 	r.st = st;
+	r.header = &header;
 	r.cls = rules_classifier_new(g->rules);
 	if (input_open(&r.in, st->path, g->opts->encoding, d) != 0)
 		goto out;
@@ -1176,5 +1214,6 @@ out:
 	input_close(r.in);
 	rules_classifier_free(r.cls);
 	reader_free_bufs(&r);
+	buf_free(&header);
 	return rc;
 }

@@ -37,6 +37,7 @@ struct file_stats {
 	uint64_t bytes;			/* as stored */
 	uint32_t crc;
 	uint64_t records, rejected, cp1252, unmatched;
+	uint64_t repeated_headers;	/* records equal to the header, skipped */
 	const char *format;		/* "text", "gzip", "UTF-16LE", ... */
 };
 

@@ -358,6 +358,11 @@ summary(const struct options *o, const struct ledger_summary *s, double elapsed)
 		    f->kind == FILE_SUBSCRIPTIONS ? "subscriptions" : "licenses", f->path,
 		    (unsigned long long)f->records, (unsigned long long)f->rejected,
 		    (unsigned long long)f->cp1252);
+		if (f->repeated_headers > 0)
+			fprintf(stderr, "skuscan:     %llu repeated header line%s skipped "
+			    "(exports joined end to end)\n",
+			    (unsigned long long)f->repeated_headers,
+			    f->repeated_headers == 1 ? "" : "s");
 		bytes += f->bytes;
 		records += f->records;
 		rejected += f->rejected;
