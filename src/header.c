@@ -146,7 +146,7 @@ lower_copy(const char *s, size_t n, char *out, size_t outsize)
  */
 static const char *
 closest(const struct header_field *f, const char *const *names, const size_t *lens, size_t n,
-    const int *col, size_t nfields)
+    const int *col, size_t nfields, bool strict, size_t *at)
 {
 	const char *best = NULL;
 	size_t bestd = (size_t)-1, bestraw = (size_t)-1;
@@ -168,11 +168,13 @@ closest(const struct header_field *f, const char *const *names, const size_t *le
 			lower_copy(names[c], lens[c], rawh, sizeof(rawh));
 			dist = header_distance(norm, alias);
 			raw = header_distance(rawh, rawa);
-			limit = strlen(alias) / 4 + 1;
+			limit = strict ? (strlen(alias) >= 10 ? 2 : 1) : strlen(alias) / 4 + 1;
 			if (dist <= limit && (dist < bestd || (dist == bestd && raw < bestraw))) {
 				bestd = dist;
 				bestraw = raw;
 				best = f->aliases[a];
+				if (at != NULL)
+					*at = c;
 			}
 		}
 	}
@@ -269,7 +271,7 @@ header_check(enum header_kind kind, const char *file, const char *const *names,
 		    " (this looks like a subscription export: give it with -s)";
 	if (n == 1 && *hint == '\0')
 		hint = one_field_hint(names[0], lens[0]);
-	near = closest(missing, names, lens, n, col, count);
+	near = closest(missing, names, lens, n, col, count, false, NULL);
 	if (near != NULL)
 		diag_set(d, file, 1, "no %s column (accepted: %s); found %s; did you mean '%s'?%s",
 		    missing->name, accepted.data, n ? found.data : "none", near, hint);
@@ -279,4 +281,41 @@ header_check(enum header_kind kind, const char *file, const char *const *names,
 	buf_free(&found);
 	buf_free(&accepted);
 	return -1;
+}
+
+/*
+ * An optional column that is misspelt is not an error, but it changes the
+ * results without a word ("Staus": every subscription counts as active),
+ * so a header near an accepted name gets a warning. The distance allowed
+ * is tighter than for required columns: exports carry many columns skuscan
+ * does not read, and a warning on every real export would teach users to
+ * ignore it.
+ */
+size_t
+header_hints(enum header_kind kind, const char *const *names, const size_t *lens, size_t n,
+    const int *col, struct buf *out)
+{
+	size_t count, found = 0;
+	const struct header_field *f = header_fields(kind, &count);
+
+	for (size_t i = 0; i < count; i++) {
+		const char *near;
+		size_t at = 0;
+
+		if (f[i].required || col[i] >= 0)
+			continue;
+		near = closest(&f[i], names, lens, n, col, count, true, &at);
+		if (near == NULL)
+			continue;
+		if (found++ > 0)
+			buf_addc(out, '\n');
+		buf_adds(out, "column '");
+		buf_add(out, names[at], lens[at] > 80 ? 80 : lens[at]);
+		buf_adds(out, "' is not read: did you mean '");
+		buf_adds(out, near);
+		buf_adds(out, "' (");
+		buf_adds(out, f[i].name);
+		buf_adds(out, ")?");
+	}
+	return found;
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "text.h"
 
 enum sub_field {
 	SF_CUSTOMER_ID, SF_CUSTOMER_NAME, SF_CUSTOMER_DOMAIN, SF_SUBSCRIPTION_ID,
@@ -49,6 +50,13 @@ void header_map(enum header_kind kind, const char *const *names, const size_t *l
  */
 int header_check(enum header_kind kind, const char *file, const char *const *names,
     const size_t *lens, size_t n, const int *col, struct diag *d);
+
+/*
+ * Appends to out, one per line, a warning for each optional field that has
+ * no column but a header close to one of its names. Returns their number.
+ */
+size_t header_hints(enum header_kind kind, const char *const *names, const size_t *lens,
+    size_t n, const int *col, struct buf *out);
 
 /* Edit distance between two short strings (for "did you mean"). */
 size_t header_distance(const char *a, const char *b);

@@ -699,6 +699,19 @@ put_inputs(struct page *p)
 	for (size_t i = 0; i < ctx->nfiles; i++) {
 		const struct file_stats *f = &ctx->files[i];
 
+		for (const char *h = f->hints; *h != '\0';) {
+			char line[sizeof(f->hints)];
+			size_t n = strcspn(h, "\n");
+
+			memcpy(line, h, n);
+			line[n] = '\0';
+			fputs("<p class=\"warn\">", p->fp);
+			put_esc(p, f->path);
+			fputs(": ", p->fp);
+			put_esc(p, line);
+			fputs("</p>\n", p->fp);
+			h += n + (h[n] == '\n');
+		}
 		if (f->repeated_headers == 0)
 			continue;
 		fputs("<p class=\"note\">", p->fp);

@@ -746,6 +746,25 @@ header_take(struct reader *r, enum header_kind kind, const struct record *rec,
 		d->line = rec->line;
 		return -1;
 	}
+	{
+		struct buf w = { 0 };
+		size_t k = 0;
+
+		if (header_hints(kind, rec->field, rec->len, rec->kept, r->col, &w) > 0) {
+			/* Whole lines only: a warning cut in half would mislead. */
+			while (k < w.len) {
+				const char *nl = memchr(w.data + k, '\n', w.len - k);
+				size_t e = nl != NULL ? (size_t)(nl - w.data) : w.len;
+
+				if (e >= sizeof(r->st->hints))
+					break;
+				k = e + 1;
+			}
+			memcpy(r->st->hints, w.data, k > 0 ? k - 1 : 0);
+			r->st->hints[k > 0 ? k - 1 : 0] = '\0';
+		}
+		buf_free(&w);
+	}
 	records_keep_fields(r->rd, r->ncols);
 	records_lazy(r->rd, true);
 	return 0;

@@ -38,6 +38,7 @@ struct file_stats {
 	uint32_t crc;
 	uint64_t records, rejected, cp1252, unmatched;
 	uint64_t repeated_headers;	/* records equal to the header, skipped */
+	char hints[1024];		/* header warnings, one per line (header_hints) */
 	const char *format;		/* "text", "gzip", "UTF-16LE", ... */
 };
 

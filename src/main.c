@@ -337,6 +337,20 @@ progress_clear(struct progress *p)
 	p->shown = false;
 }
 
+/* Header warnings go out at once, even with -q: they can change every number. */
+static void
+warn_hints(const struct file_stats *f)
+{
+	const char *p = f->hints;
+
+	while (*p != '\0') {
+		size_t n = strcspn(p, "\n");
+
+		fprintf(stderr, "skuscan: %s:1: warning: %.*s\n", f->path, (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+}
+
 static void
 summary(const struct options *o, const struct ledger_summary *s, double elapsed)
 {
@@ -358,6 +372,8 @@ summary(const struct options *o, const struct ledger_summary *s, double elapsed)
 		    f->kind == FILE_SUBSCRIPTIONS ? "subscriptions" : "licenses", f->path,
 		    (unsigned long long)f->records, (unsigned long long)f->rejected,
 		    (unsigned long long)f->cp1252);
+		if (f->hints[0] != '\0')
+			fprintf(stderr, "skuscan:     header warnings: see above\n");
 		if (f->repeated_headers > 0)
 			fprintf(stderr, "skuscan:     %llu repeated header line%s skipped "
 			    "(exports joined end to end)\n",
@@ -413,6 +429,10 @@ run(struct options *o)
 			if (ingest_file(&g, &o->files[i], &d) != 0) {
 				progress_clear(&prog);
 				goto out;
+			}
+			if (o->files[i].hints[0] != '\0') {
+				progress_clear(&prog);
+				warn_hints(&o->files[i]);
 			}
 			rejected += o->files[i].rejected;
 		}

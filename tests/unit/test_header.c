@@ -185,6 +185,33 @@ test_check(void)
 	CHECK_INT_EQ(header_check(HEADER_SUBSCRIPTIONS, "s.csv", h.names, h.lens, h.n, h.col, &d), -1);
 	CHECK(strstr(d.msg, "one field") == NULL);
 
+	/* Misspelt optional columns: one warning each, none for real exports. */
+	{
+		struct buf w = { 0 };
+
+		hdr_set(&h, HEADER_SUBSCRIPTIONS,
+		    "CustomerId,SubscriptionId,OfferName,Quantity,Staus,CommitmentEndDte");
+		CHECK_INT_EQ(header_hints(HEADER_SUBSCRIPTIONS, h.names, h.lens, h.n, h.col, &w), 2);
+		buf_addc(&w, '\0');
+		CHECK_CONTAINS(w.data, "column 'Staus' is not read: did you mean 'Status' (status)?");
+		CHECK_CONTAINS(w.data, "\ncolumn 'CommitmentEndDte' is not read: did you mean "
+		    "'CommitmentEndDate' (end_date)?");
+		w.len = 0;
+		hdr_set(&h, HEADER_SUBSCRIPTIONS, "PartnerId,CustomerId,CustomerName,MpnId,"
+		    "ResellerMpnId,OrderId,SubscriptionId,SyndicationPartnerSubscriptionNumber,"
+		    "OfferId,DurableOfferId,OfferName,SubscriptionStartDate,SubscriptionEndDate,"
+		    "ChargeStartDate,ChargeEndDate,ChargeType,UnitPrice,Quantity,Amount,"
+		    "TotalOtherDiscount,Subtotal,Tax,TotalForCustomer,Currency,DomainName,"
+		    "SubscriptionName,SubscriptionDescription,BillingCycleType");
+		CHECK_INT_EQ(header_hints(HEADER_SUBSCRIPTIONS, h.names, h.lens, h.n, h.col, &w), 0);
+		/* State is two edits from Status: a different column, not a typo. */
+		hdr_set(&h, HEADER_SUBSCRIPTIONS, "CustomerId,SubscriptionId,OfferName,Quantity,State");
+		CHECK_INT_EQ(header_hints(HEADER_SUBSCRIPTIONS, h.names, h.lens, h.n, h.col, &w), 0);
+		hdr_set(&h, HEADER_LICENSES, "User principal name,Licenses,Display nam");
+		CHECK_INT_EQ(header_hints(HEADER_LICENSES, h.names, h.lens, h.n, h.col, &w), 1);
+		buf_free(&w);
+	}
+
 	/* A license export given as subscriptions gets a hint. */
 	hdr_set(&h, HEADER_SUBSCRIPTIONS, "UserPrincipalName,DisplayName,Licenses");
 	memset(&d, 0, sizeof(d));
