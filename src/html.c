@@ -712,6 +712,15 @@ put_inputs(struct page *p)
 			fputs("</p>\n", p->fp);
 			h += n + (h[n] == '\n');
 		}
+		if (f->auto_renew_unknown > 0) {
+			fputs("<p class=\"warn\">", p->fp);
+			put_esc(p, f->path);
+			fprintf(p->fp, ": %llu auto_renew value%s not understood, read as unknown "
+			    "(first: &#39;", (unsigned long long)f->auto_renew_unknown,
+			    f->auto_renew_unknown == 1 ? "" : "s");
+			put_esc(p, f->auto_renew_first);
+			fputs("&#39;).</p>\n", p->fp);
+		}
 		if (f->repeated_headers == 0)
 			continue;
 		fputs("<p class=\"note\">", p->fp);

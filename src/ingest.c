@@ -92,6 +92,8 @@ struct chunk {
 	const char *map;	/* the mapping */
 	struct chunk_bufs b;
 	uint64_t records, lines, cp1252, repeated_headers;
+	uint64_t auto_renew_unknown;
+	char auto_renew_first[48];
 	bool ended_inside;	/* the last record goes on past end */
 	size_t open_at;		/* then: where it starts in the mapping */
 	uint64_t open_line;	/* and its line, counted from the chunk's */
@@ -427,11 +429,17 @@ field(const struct reader *r, const struct record *rec, int f, size_t *len)
 {
 	int c = r->col[f];
 
+	const char *v;
+
 	if (c < 0 || (size_t)c >= rec->kept) {
 		*len = 0;
 		return "";
 	}
-	return records_field(rec, (size_t)c, len);
+	v = records_field(rec, (size_t)c, len);
+	/* The reader trims spaces and tabs; here also Unicode ones (U+00A0, ...). */
+	if (*len > 0 && (((unsigned char)v[0] | (unsigned char)v[*len - 1]) & 0x80))
+		*len = text_trim_space(&v, *len);
+	return v;
 }
 
 /* Field f as a NUL-terminated string, valid until the next record. */
@@ -491,6 +499,31 @@ classify_error(struct reader *r, const struct record *rec, struct diag *d)
 	snprintf(msg, sizeof(msg), "%s", d->msg);
 	diag_set(d, r->st->path, rec->line, "%s", msg);
 	return -1;
+}
+
+/* Copies the first value not understood into first[48], whole characters. */
+static void
+first_value(char *first, uint64_t *count, const char *v, size_t n)
+{
+	if ((*count)++ > 0)
+		return;
+	n = text_utf8_cut(v, n < 47 ? n : 47);
+	memcpy(first, v, n);
+	first[n] = '\0';
+}
+
+/*
+ * An auto_renew value not understood is unknown, as an empty one, but it
+ * is counted and the first one named in the summary: it may be a word of
+ * a language skuscan does not know yet.
+ */
+static void
+auto_renew_unknown(struct reader *r, const char *v, size_t n)
+{
+	if (r->sink != NULL)
+		first_value(r->sink->auto_renew_first, &r->sink->auto_renew_unknown, v, n);
+	else
+		first_value(r->st->auto_renew_first, &r->st->auto_renew_unknown, v, n);
 }
 
 /*
@@ -578,6 +611,8 @@ subscription_record(struct reader *r, const struct record *rec, struct diag *d)
 	}
 	v = field(r, rec, SF_AUTO_RENEW, &n);
 	s.auto_renew = values_bool(v, n);
+	if (s.auto_renew < 0 && n > 0)
+		auto_renew_unknown(r, v, n);
 	v = field(r, rec, SF_STATUS, &n);
 	if (!values_status_known(v, n)) {
 		/* An unknown status must not make the seats vanish as "inactive". */
@@ -1140,6 +1175,10 @@ read_mapped(struct reader *r, const struct records_opts *ro, int threads, size_t
 				chunk_apply(r->g, r->st, c, line);
 				r->st->records += c->records;
 				r->st->repeated_headers += c->repeated_headers;
+				if (c->auto_renew_unknown > 0 && r->st->auto_renew_unknown == 0)
+					memcpy(r->st->auto_renew_first, c->auto_renew_first,
+					    sizeof(c->auto_renew_first));
+				r->st->auto_renew_unknown += c->auto_renew_unknown;
 				r->st->cp1252 += c->cp1252;
 				if (c->ended_inside) {
 					open = true;

@@ -372,6 +372,11 @@ summary(const struct options *o, const struct ledger_summary *s, double elapsed)
 		    f->kind == FILE_SUBSCRIPTIONS ? "subscriptions" : "licenses", f->path,
 		    (unsigned long long)f->records, (unsigned long long)f->rejected,
 		    (unsigned long long)f->cp1252);
+		if (f->auto_renew_unknown > 0)
+			fprintf(stderr, "skuscan:     %llu auto_renew value%s not understood, "
+			    "read as unknown (first: '%s')\n",
+			    (unsigned long long)f->auto_renew_unknown,
+			    f->auto_renew_unknown == 1 ? "" : "s", f->auto_renew_first);
 		if (f->hints[0] != '\0')
 			fprintf(stderr, "skuscan:     header warnings: see above\n");
 		if (f->repeated_headers > 0)

@@ -272,6 +272,54 @@ text_trim(const char **s, size_t n)
 	return n;
 }
 
+/* Length of the Unicode space that starts at p (n bytes on), or 0. */
+static size_t
+space_at(const unsigned char *p, size_t n)
+{
+	if (n > 0 && (p[0] == ' ' || p[0] == '\t'))
+		return 1;
+	if (n > 1 && p[0] == 0xc2 && p[1] == 0xa0)
+		return 2;
+	if (n < 3)
+		return 0;
+	if (p[0] == 0xe1 && p[1] == 0x9a && p[2] == 0x80)		/* U+1680 */
+		return 3;
+	if (p[0] == 0xe2 && p[1] == 0x80 &&
+	    (p[2] <= 0x8a || p[2] == 0xa8 || p[2] == 0xa9 || p[2] == 0xaf))
+		return p[2] >= 0x80 ? 3 : 0;				/* U+2000-200A, 2028, 2029, 202F */
+	if (p[0] == 0xe2 && p[1] == 0x81 && p[2] == 0x9f)		/* U+205F */
+		return 3;
+	if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80)		/* U+3000 */
+		return 3;
+	if (p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)		/* U+FEFF */
+		return 3;
+	return 0;
+}
+
+size_t
+text_trim_space(const char **s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)*s;
+	size_t k;
+
+	while ((k = space_at(p, n)) > 0) {
+		p += k;
+		n -= k;
+	}
+	for (;;) {
+		if (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		else if (n >= 2 && space_at(p + n - 2, 2) == 2)
+			n -= 2;
+		else if (n >= 3 && space_at(p + n - 3, 3) == 3)
+			n -= 3;
+		else
+			break;
+	}
+	*s = (const char *)p;
+	return n;
+}
+
 static inline char
 lower(char c)
 {

@@ -60,6 +60,12 @@ void text_sanitize_utf8(struct buf *out, const char *s, size_t n);
 size_t text_utf8_cut(const char *s, size_t n);
 /* Trim spaces and tabs at both ends: adjusts *s and returns the new length. */
 size_t text_trim(const char **s, size_t n);
+/*
+ * Trim, as text_trim, every Unicode space (White_Space: tab, U+00A0,
+ * U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000) and the
+ * byte order mark U+FEFF, written in UTF-8, at both ends.
+ */
+size_t text_trim_space(const char **s, size_t n);
 /* ASCII lower-case copy of s into out (replacing its contents). */
 void text_lower(struct buf *out, const char *s, size_t n);
 /* Case-insensitive (ASCII) equality of s[0..n) and the NUL-terminated lit. */

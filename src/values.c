@@ -280,44 +280,44 @@ values_iso_date(const char *s, int32_t *out)
 int
 values_bool(const char *s, size_t n)
 {
-	static const char *yes[] = { "true", "yes", "1", "on" };
-	static const char *no[] = { "false", "no", "0", "off" };
+	/* With the words Excel writes for TRUE and FALSE in de, fr, es/pt, nl, it. */
+	static const char *yes[] = { "true", "yes", "1", "on", "wahr", "vrai", "verdadero",
+	    "verdadeiro", "waar", "vero" };
+	static const char *no[] = { "false", "no", "0", "off", "falsch", "faux", "falso",
+	    "onwaar" };
 
 	n = text_trim(&s, n);
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
 		if (text_ieq(s, n, yes[i]))
 			return 1;
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
 		if (text_ieq(s, n, no[i]))
 			return 0;
-	}
 	return -1;
 }
 
 size_t
 values_trim_status(const char **s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)*s;
+	const unsigned char *p;
+	size_t was;
 
-	for (;;) {
-		if (n > 0 && (p[0] == ' ' || p[0] == '\t' || p[0] == 0xa0)) {
-			p++;
+	/*
+	 * Also a Windows-1252 no-break space (a lone A0 byte) when the value
+	 * did not pass through the reader's conversion; at the end only after
+	 * an ASCII byte, where it cannot end a UTF-8 letter such as U+00E0.
+	 */
+	do {
+		was = n;
+		n = text_trim_space(s, n);
+		p = (const unsigned char *)*s;
+		if (n > 0 && p[0] == 0xa0) {
+			*s = (const char *)p + 1;
 			n--;
-		} else if (n > 1 && p[0] == 0xc2 && p[1] == 0xa0) {
-			p += 2;
-			n -= 2;
-		} else {
-			break;
+		} else if (n > 0 && p[n - 1] == 0xa0 && (n == 1 || p[n - 2] < 0x80)) {
+			n--;
 		}
-	}
-	for (;;) {
-		if (n > 1 && p[n - 2] == 0xc2 && p[n - 1] == 0xa0)
-			n -= 2;
-		else if (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == 0xa0))
-			n--;
-		else
-			break;
-	}
-	*s = (const char *)p;
+	} while (n != was);
 	return n;
 }
 

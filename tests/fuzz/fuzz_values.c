@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "values.h"
 
 #define CHECK(c)                                                                        \
@@ -108,6 +109,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* Dates, both ways round. */
 	check_date(s, size, tn);
+
+	/* Unicode trimming stays inside the value and is done in one pass. */
+	{
+		const char *u = s, *again;
+		size_t un = text_trim_space(&u, size);
+
+		CHECK(u >= s && u + un <= s + size);
+		again = u;
+		CHECK(text_trim_space(&again, un) == un && again == u);
+	}
 
 	/* Booleans and statuses. */
 	{

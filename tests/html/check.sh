@@ -95,6 +95,23 @@ for bad in '<script' '<b onmouseover' 'http://' 'https://' 'src=' 'url(' '@impor
 done
 check "page is one whole document" has "$page" '</html>'
 
+# ---- (a2) what the run noticed about its inputs is on the page ----------
+c="$top/tests/cases"
+"$bin" -q -s "$c/header-optional-typo/subscriptions.csv" \
+	-s "$c/input-repeated-header-cat/subscriptions.csv" \
+	-s "$c/values-unicode-spaces-localized/subscriptions.csv" --as-of 2019-01-15 \
+	-o "$tmp/notes" 2>"$tmp/notes.err"
+page="$tmp/notes/summary.html"
+check "optional column typo warned on the page" \
+	has "$page" "column &#39;Staus&#39; is not read: did you mean &#39;Status&#39; (status)?"
+check "each typo on its own line" \
+	has "$page" "subscriptions.csv: column &#39;CommitmentEndDte&#39; is not read"
+check "repeated header counted on the page" has "$page" "1 repeated header line skipped"
+check "unknown auto_renew named on the page" \
+	has "$page" "1 auto_renew value not understood, read as unknown (first: &#39;Ja&#39;)"
+check "typo warned on stderr even with -q" \
+	has "$tmp/notes.err" "header-optional-typo/subscriptions.csv:1: warning: column 'Staus'"
+
 # ---- (b) the samples: the page agrees with the CSV reports --------------
 out="$tmp/samples/out"
 args=(-q -s "$top/samples/subscriptions.csv" -l "$top/samples/licenses.csv" --as-of 2019-01-01)

@@ -164,6 +164,29 @@ test_cut_trim_case(void)
 	n = text_trim(&s, 2);			/* bounded by n */
 	CHECK_MEM_EQ(s, n, "a");
 
+	/* Unicode spaces: no-break, en quad..hair, narrow, ideographic, BOM. */
+	s = "\xc2\xa0\xe2\x80\xaf Active\xe3\x80\x80\xe2\x80\x8a\t";
+	n = text_trim_space(&s, strlen(s));
+	CHECK_MEM_EQ(s, n, "Active");
+	s = "\xef\xbb\xbf" "20\xe1\x9a\x80\xe2\x81\x9f\xe2\x80\x80";
+	n = text_trim_space(&s, strlen(s));
+	CHECK_MEM_EQ(s, n, "20");
+	s = "Act\xc2\xa0ive";			/* inside: kept */
+	n = text_trim_space(&s, strlen(s));
+	CHECK_INT_EQ(n, 8);
+	s = "voil\xc3\xa0";				/* a letter ending in A0: kept */
+	n = text_trim_space(&s, strlen(s));
+	CHECK_INT_EQ(n, 6);
+	s = "x\xe2\x80\x8b";			/* zero-width space: not a space */
+	n = text_trim_space(&s, strlen(s));
+	CHECK_INT_EQ(n, 4);
+	s = "\xc2\xa0\xc2";				/* a cut sequence is not a space */
+	n = text_trim_space(&s, strlen(s));
+	CHECK_INT_EQ(n, 1);
+	s = "\xc2\xa0 \xe2\x80\x83";
+	n = text_trim_space(&s, strlen(s));
+	CHECK_INT_EQ(n, 0);
+
 	text_lower(&b, "MiXeD 365 \xc3\x9c", 12);
 	CHECK_STR_EQ(b.data, "mixed 365 \xc3\x9c");	/* ASCII only */
 	text_lower(&b, "AB", 2);

@@ -279,6 +279,19 @@ test_bool_status(void)
 	CHECK_INT_EQ(b("y"), -1);
 	CHECK_INT_EQ(b("00"), -1);
 	CHECK_INT_EQ(values_bool("true", 3), -1);	/* "tru" */
+	/* Excel's localized TRUE and FALSE. */
+	CHECK_INT_EQ(b("WAHR"), 1);
+	CHECK_INT_EQ(b("FALSCH"), 0);
+	CHECK_INT_EQ(b("Vrai"), 1);
+	CHECK_INT_EQ(b("FAUX"), 0);
+	CHECK_INT_EQ(b("VERDADERO"), 1);
+	CHECK_INT_EQ(b("VERDADEIRO"), 1);
+	CHECK_INT_EQ(b("FALSO"), 0);
+	CHECK_INT_EQ(b("WAAR"), 1);
+	CHECK_INT_EQ(b("ONWAAR"), 0);
+	CHECK_INT_EQ(b("VERO"), 1);
+	CHECK_INT_EQ(b("Ja"), -1);
+	CHECK_INT_EQ(b("Sim"), -1);
 
 	CHECK(act("active"));
 	CHECK(act("Active"));
@@ -302,6 +315,8 @@ test_bool_status(void)
 	CHECK(act("\xc2\xa0 active \xa0"));
 	CHECK(act("\xa0" "Active"));
 	CHECK(!act("Act\xc2\xa0" "ive"));
+	CHECK(act("\xe2\x80\xaf" "Active\xe3\x80\x80"));	/* narrow, ideographic */
+	CHECK(!values_status_known("Activ\xc3\xa0", 7));	/* A0 ends a letter here */
 	/* Known values only: a localized one is not silently inactive. */
 	CHECK(values_status_known("", 0));
 	CHECK(values_status_known("SUSPENDED", 9));
