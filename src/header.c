@@ -297,7 +297,23 @@ header_hints(enum header_kind kind, const char *const *names, const size_t *lens
 {
 	size_t count, found = 0;
 	const struct header_field *f = header_fields(kind, &count);
+	char norm[64];
 
+	/*
+	 * A reconciliation file lists charges: until skuscan folds them into
+	 * the seats in force, its numbers come with a word of warning.
+	 */
+	for (size_t c = 0; c < n && kind == HEADER_SUBSCRIPTIONS; c++) {
+		header_normalize(names[c], lens[c], norm, sizeof(norm));
+		if (strcmp(norm, "chargetype") == 0) {
+			buf_adds(out, "this is a reconciliation file (ChargeType column): its rows "
+			    "are charges, not subscriptions, and each subscription's seats are "
+			    "those of its last row, not the seats in force after licenses were "
+			    "added or removed; a subscription export gives them exactly");
+			found++;
+			break;
+		}
+	}
 	for (size_t i = 0; i < count; i++) {
 		const char *near;
 		size_t at = 0;

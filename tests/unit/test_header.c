@@ -203,7 +203,12 @@ test_check(void)
 		    "ChargeStartDate,ChargeEndDate,ChargeType,UnitPrice,Quantity,Amount,"
 		    "TotalOtherDiscount,Subtotal,Tax,TotalForCustomer,Currency,DomainName,"
 		    "SubscriptionName,SubscriptionDescription,BillingCycleType");
-		CHECK_INT_EQ(header_hints(HEADER_SUBSCRIPTIONS, h.names, h.lens, h.n, h.col, &w), 0);
+		/* No typo in the documented reconciliation header, only what it is. */
+		CHECK_INT_EQ(header_hints(HEADER_SUBSCRIPTIONS, h.names, h.lens, h.n, h.col, &w), 1);
+		buf_addc(&w, '\0');
+		CHECK_CONTAINS(w.data, "this is a reconciliation file (ChargeType column)");
+		CHECK(strstr(w.data, "did you mean") == NULL);
+		w.len = 0;
 		/* State is two edits from Status: a different column, not a typo. */
 		hdr_set(&h, HEADER_SUBSCRIPTIONS, "CustomerId,SubscriptionId,OfferName,Quantity,State");
 		CHECK_INT_EQ(header_hints(HEADER_SUBSCRIPTIONS, h.names, h.lens, h.n, h.col, &w), 0);
