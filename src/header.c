@@ -31,6 +31,8 @@ static const struct header_field sub_fields[SF_COUNT] = {
 	      "End Date", "ExpirationDate" }, false },
 	[SF_STATUS_DATE] = { "status_date",
 	    { "SuspensionDate", "StatusDate", "StatusChangedDate" }, false },
+	[SF_CHARGE_TYPE] = { "charge_type", { "ChargeType", "Charge Type" }, false },
+	[SF_CHARGE_START] = { "charge_start", { "ChargeStartDate", "Charge Start Date" }, false },
 };
 
 static const struct header_field lic_fields[LF_COUNT] = {
@@ -297,23 +299,7 @@ header_hints(enum header_kind kind, const char *const *names, const size_t *lens
 {
 	size_t count, found = 0;
 	const struct header_field *f = header_fields(kind, &count);
-	char norm[64];
 
-	/*
-	 * A reconciliation file lists charges: until skuscan folds them into
-	 * the seats in force, its numbers come with a word of warning.
-	 */
-	for (size_t c = 0; c < n && kind == HEADER_SUBSCRIPTIONS; c++) {
-		header_normalize(names[c], lens[c], norm, sizeof(norm));
-		if (strcmp(norm, "chargetype") == 0) {
-			buf_adds(out, "this is a reconciliation file (ChargeType column): its rows "
-			    "are charges, not subscriptions, and each subscription's seats are "
-			    "those of its last row, not the seats in force after licenses were "
-			    "added or removed; a subscription export gives them exactly");
-			found++;
-			break;
-		}
-	}
 	for (size_t i = 0; i < count; i++) {
 		const char *near;
 		size_t at = 0;

@@ -712,6 +712,12 @@ put_inputs(struct page *p)
 			fputs("</p>\n", p->fp);
 			h += n + (h[n] == '\n');
 		}
+		if (f->reconciliation) {
+			fputs("<p class=\"note\">", p->fp);
+			put_esc(p, f->path);
+			fputs(": read as a reconciliation file: its charges folded into each "
+			    "subscription's seats at the end of its latest charge period.</p>\n", p->fp);
+		}
 		if (f->auto_renew_unknown > 0) {
 			fputs("<p class=\"warn\">", p->fp);
 			put_esc(p, f->path);

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "charges.h"
 #include "crc.h"
 #include "header.h"
 #include "ingest.h"
@@ -113,6 +114,7 @@ struct reader {
 	int col[(int)SF_COUNT + (int)LF_COUNT];
 	size_t ncols;
 	struct buf *header;	/* the header line as read; owned by ingest_file */
+	struct charges *charges;	/* a reconciliation file's rows, or NULL */
 	struct buf reason;
 	struct buf a, b;	/* scratch */
 	struct buf z[SF_COUNT];	/* NUL-terminated copies of a record's fields */
@@ -552,6 +554,46 @@ repeated_header(struct reader *r, const struct record *rec)
 	return true;
 }
 
+/*
+ * A quantity; in a reconciliation file also a negative one, which the
+ * rows that take licenses back carry.
+ */
+static enum value_result
+quantity_field(const struct reader *r, const char *v, size_t n, int64_t *out)
+{
+	enum value_result k;
+
+	n = text_trim(&v, n);
+	if (r->charges == NULL || n < 2 || v[0] != '-')
+		return values_quantity(v, n, out);
+	k = values_quantity(v + 1, n - 1, out);
+	if (k == VALUE_OK)
+		*out = -*out;
+	return k == VALUE_EMPTY ? VALUE_BAD : k;
+}
+
+/* A matched row of a reconciliation file: kept to be folded at its end. */
+static int
+charge_record(struct reader *r, const struct record *rec, const struct sub_in *s)
+{
+	size_t n;
+	const char *v = field(r, rec, SF_CHARGE_TYPE, &n);
+	enum charge_effect e = charges_effect(v, n);
+	const char *reason;
+	int32_t start;
+
+	if (e == CHARGE_UNKNOWN) {
+		reject(r, rec, reason_value(r, "charge type not understood: ", v, n));
+		return 0;
+	}
+	if ((reason = date_field(r, rec, SF_CHARGE_START, "charge_start", &start)) != NULL) {
+		reject(r, rec, reason);
+		return 0;
+	}
+	charges_add(r->charges, s, e, start);
+	return 0;
+}
+
 static int
 subscription_record(struct reader *r, const struct record *rec, struct diag *d)
 {
@@ -594,7 +636,7 @@ subscription_record(struct reader *r, const struct record *rec, struct diag *d)
 		return 0;
 	}
 	v = field(r, rec, SF_QUANTITY, &n);
-	switch (values_quantity(v, n, &s.quantity)) {
+	switch (quantity_field(r, v, n, &s.quantity)) {
 	case VALUE_EMPTY:
 		reject(r, rec, required_empty(r, "quantity"));
 		return 0;
@@ -625,6 +667,8 @@ subscription_record(struct reader *r, const struct record *rec, struct diag *d)
 	s.customer_domain = field_str(r, rec, SF_CUSTOMER_DOMAIN);
 	s.offer = field_str(r, rec, SF_OFFER_NAME);
 	s.rule = rule;
+	if (r->charges != NULL)
+		return charge_record(r, rec, &s);
 	emit_sub(r, &s);
 	return 0;
 }
@@ -1102,6 +1146,11 @@ read_mapped(struct reader *r, const struct records_opts *ro, int threads, size_t
 	}
 	if (header_take(r, HEADER_SUBSCRIPTIONS, rec, d) != 0)
 		goto out;
+	if (r->col[SF_CHARGE_TYPE] >= 0) {
+		/* A reconciliation file is folded per subscription: one thread. */
+		rc = 1;
+		goto out;
+	}
 	data = bom + records_offset(r->rd);
 	line = records_lines(r->rd);
 	{
@@ -1229,6 +1278,13 @@ out:
 	return rc;
 }
 
+/* charges_fold callback: a folded subscription goes to the ledger. */
+static void
+fold_add(void *arg, const struct sub_in *s)
+{
+	ledger_add_sub(arg, s);
+}
+
 int
 ingest_file(struct ingest *g, struct file_stats *st, struct diag *d)
 {
@@ -1237,6 +1293,7 @@ ingest_file(struct ingest *g, struct file_stats *st, struct diag *d)
 	    .libcsv_only = g->opts->libcsv_only, .vector_bytes = g->opts->vector_bytes };
 	struct reader r = { 0 };
 	struct buf header = { 0 };
+	struct charges charges;
 	enum header_kind kind = st->kind == FILE_SUBSCRIPTIONS ? HEADER_SUBSCRIPTIONS :
 	    HEADER_LICENSES;
 	int rc = -1, m = 1;
@@ -1259,8 +1316,17 @@ ingest_file(struct ingest *g, struct file_stats *st, struct diag *d)
 		    (input_size(r.in) == 0 || input_size(r.in) >= BACKGROUND_MIN))
 			input_background(r.in);
 		if (records_open(&r.rd, r.in, st->path, &ro, d) != 0 ||
-		    read_header(&r, kind, d) != 0 || read_serial(&r, kind, d) != 0)
+		    read_header(&r, kind, d) != 0)
 			goto out;
+		if (kind == HEADER_SUBSCRIPTIONS && r.col[SF_CHARGE_TYPE] >= 0) {
+			charges_init(&charges);
+			r.charges = &charges;
+			st->reconciliation = true;
+		}
+		if (read_serial(&r, kind, d) != 0)
+			goto out;
+		if (r.charges != NULL)
+			charges_fold(r.charges, fold_add, g->ledger);
 		st->bytes = input_bytes(r.in);
 		st->crc = input_crc(r.in);
 		st->cp1252 = records_cp1252_fields(r.rd);
@@ -1273,5 +1339,7 @@ out:
 	rules_classifier_free(r.cls);
 	reader_free_bufs(&r);
 	buf_free(&header);
+	if (r.charges != NULL)
+		charges_free(r.charges);
 	return rc;
 }

@@ -40,6 +40,7 @@ struct file_stats {
 	uint64_t repeated_headers;	/* records equal to the header, skipped */
 	uint64_t auto_renew_unknown;	/* auto_renew values not understood */
 	char auto_renew_first[48];	/* the first of them, cut whole (UTF-8) */
+	bool reconciliation;		/* read as a reconciliation file (charges) */
 	char hints[1024];		/* header warnings, one per line (header_hints) */
 	const char *format;		/* "text", "gzip", "UTF-16LE", ... */
 };

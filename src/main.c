@@ -372,6 +372,10 @@ summary(const struct options *o, const struct ledger_summary *s, double elapsed)
 		    f->kind == FILE_SUBSCRIPTIONS ? "subscriptions" : "licenses", f->path,
 		    (unsigned long long)f->records, (unsigned long long)f->rejected,
 		    (unsigned long long)f->cp1252);
+		if (f->reconciliation)
+			fprintf(stderr, "skuscan:     read as a reconciliation file: its charges "
+			    "folded into each subscription's seats at the end of its latest charge "
+			    "period\n");
 		if (f->auto_renew_unknown > 0)
 			fprintf(stderr, "skuscan:     %llu auto_renew value%s not understood, "
 			    "read as unknown (first: '%s')\n",

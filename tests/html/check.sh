@@ -109,6 +109,9 @@ check "each typo on its own line" \
 check "repeated header counted on the page" has "$page" "1 repeated header line skipped"
 check "unknown auto_renew named on the page" \
 	has "$page" "1 auto_renew value not understood, read as unknown (first: &#39;Ja&#39;)"
+"$bin" -q -s "$c/recon-two-months/recon-jan.csv" --as-of 2019-02-25 -o "$tmp/recon"
+check "a reconciliation file said so on the page" \
+	has "$tmp/recon/summary.html" "recon-jan.csv: read as a reconciliation file"
 check "typo warned on stderr even with -q" \
 	has "$tmp/notes.err" "header-optional-typo/subscriptions.csv:1: warning: column 'Staus'"
 
