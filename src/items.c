@@ -30,7 +30,7 @@ after_tenant(const char **s, size_t n, bool *had)
 {
 	size_t p;
 
-	n = text_trim(s, n);
+	n = text_trim_space(s, n);
 	p = tenant_prefix(*s, n);
 	*s += p;
 	*had = p > 0;
@@ -59,7 +59,7 @@ tenanted(const char *s, size_t n)
 	bool had;
 
 	n = after_tenant(&s, n, &had);
-	return had && text_trim(&s, n) > 0;
+	return had && text_trim_space(&s, n) > 0;
 }
 
 static int
@@ -68,12 +68,12 @@ item_emit(const char *s, size_t n, items_fn f, void *arg)
 	const char *tenant;
 	size_t p;
 
-	n = text_trim(&s, n);
+	n = text_trim_space(&s, n);
 	p = tenant_prefix(s, n);
 	tenant = s;
 	s += p;
 	n -= p;
-	n = text_trim(&s, n);
+	n = text_trim_space(&s, n);
 	if (n == 0 || text_ieq(s, n, "Unlicensed"))
 		return 0;
 	return f(s, n, tenant, p ? p - 1 : 0, arg);

@@ -50,6 +50,13 @@ test_items(void)
 	CHECK_STR_EQ(g.item[0], "Dynamics 365 for Sales Enterprise Edition");
 	CHECK_STR_EQ(g.item[1], "Office 365 E3");
 
+	/* No-break spaces around an item are trimmed as spaces are. */
+	g = split("Office 365 E3\xc2\xa0+\xc2\xa0"
+	    "Dynamics 365 for Sales Enterprise Edition\xe2\x80\xaf");
+	CHECK_INT_EQ(g.n, 2);
+	CHECK_STR_EQ(g.item[0], "Office 365 E3");
+	CHECK_STR_EQ(g.item[1], "Dynamics 365 for Sales Enterprise Edition");
+
 	g = split("Enterprise Mobility + Security E3");
 	CHECK_INT_EQ(g.n, 1);
 	CHECK_STR_EQ(g.item[0], "Enterprise Mobility + Security E3");
