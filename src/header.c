@@ -295,9 +295,9 @@ header_check(enum header_kind kind, const char *file, const char *const *names,
  */
 size_t
 header_hints(enum header_kind kind, const char *const *names, const size_t *lens, size_t n,
-    const int *col, struct buf *out)
+    const int *col, size_t max, struct buf *out)
 {
-	size_t count, found = 0;
+	size_t count, found = 0, was;
 	const struct header_field *f = header_fields(kind, &count);
 
 	for (size_t i = 0; i < count; i++) {
@@ -309,7 +309,8 @@ header_hints(enum header_kind kind, const char *const *names, const size_t *lens
 		near = closest(&f[i], names, lens, n, col, count, true, &at);
 		if (near == NULL)
 			continue;
-		if (found++ > 0)
+		was = out->len;
+		if (out->len > 0)
 			buf_addc(out, '\n');
 		buf_adds(out, "column '");
 		buf_add(out, names[at], lens[at] > 80 ? 80 : lens[at]);
@@ -318,6 +319,10 @@ header_hints(enum header_kind kind, const char *const *names, const size_t *lens
 		buf_adds(out, "' (");
 		buf_adds(out, f[i].name);
 		buf_adds(out, ")?");
+		if (out->len > max)
+			out->len = was;
+		else
+			found++;
 	}
 	return found;
 }

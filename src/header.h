@@ -53,10 +53,12 @@ int header_check(enum header_kind kind, const char *file, const char *const *nam
 
 /*
  * Appends to out, one per line, a warning for each optional field that has
- * no column but a header close to one of its names. Returns their number.
+ * no column but a header close to one of its names, as long as out stays
+ * within max bytes: a warning that does not fit is left out whole.
+ * Returns the number appended.
  */
 size_t header_hints(enum header_kind kind, const char *const *names, const size_t *lens,
-    size_t n, const int *col, struct buf *out);
+    size_t n, const int *col, size_t max, struct buf *out);
 
 /* Edit distance between two short strings (for "did you mean"). */
 size_t header_distance(const char *a, const char *b);

@@ -677,10 +677,33 @@ input_row(struct page *p, const char *kind, const char *file, uint64_t bytes,
 	    (unsigned long long)records, (unsigned long long)rejected);
 }
 
+/* Each line of text (a newline ends a line) as a paragraph naming path. */
+static void
+put_lines(struct page *p, const char *cls, const char *path, const char *text)
+{
+	struct buf line = { 0 };
+
+	while (*text != '\0') {
+		size_t n = strcspn(text, "\n");
+
+		line.len = 0;
+		buf_add(&line, text, n);
+		buf_addc(&line, '\0');
+		fprintf(p->fp, "<p class=\"%s\">", cls);
+		put_esc(p, path);
+		fputs(": ", p->fp);
+		put_esc(p, line.data);
+		fputs("</p>\n", p->fp);
+		text += n + (text[n] == '\n');
+	}
+	buf_free(&line);
+}
+
 static void
 put_inputs(struct page *p)
 {
 	const struct report_ctx *ctx = p->ctx;
+	struct buf notes = { 0 };
 
 	fputs("<section class=\"card\">\n<h2>Inputs</h2>\n<p class=\"note\">As in manifest.csv, "
 	    "which also holds each file's CRC-32. Rules: records are the rules loaded.</p>\n"
@@ -699,43 +722,14 @@ put_inputs(struct page *p)
 	for (size_t i = 0; i < ctx->nfiles; i++) {
 		const struct file_stats *f = &ctx->files[i];
 
-		for (const char *h = f->hints; *h != '\0';) {
-			char line[sizeof(f->hints)];
-			size_t n = strcspn(h, "\n");
-
-			memcpy(line, h, n);
-			line[n] = '\0';
-			fputs("<p class=\"warn\">", p->fp);
-			put_esc(p, f->path);
-			fputs(": ", p->fp);
-			put_esc(p, line);
-			fputs("</p>\n", p->fp);
-			h += n + (h[n] == '\n');
-		}
-		if (f->reconciliation) {
-			fputs("<p class=\"note\">", p->fp);
-			put_esc(p, f->path);
-			fputs(": read as a reconciliation file: its charges folded into each "
-			    "subscription's seats at the end of its latest charge period.</p>\n", p->fp);
-		}
-		if (f->auto_renew_unknown > 0) {
-			fputs("<p class=\"warn\">", p->fp);
-			put_esc(p, f->path);
-			fprintf(p->fp, ": %llu auto_renew value%s not understood, read as unknown "
-			    "(first: &#39;", (unsigned long long)f->auto_renew_unknown,
-			    f->auto_renew_unknown == 1 ? "" : "s");
-			put_esc(p, f->auto_renew_first);
-			fputs("&#39;).</p>\n", p->fp);
-		}
-		if (f->repeated_headers == 0)
-			continue;
-		fputs("<p class=\"note\">", p->fp);
-		put_esc(p, f->path);
-		fprintf(p->fp, ": %llu repeated header line%s skipped (exports joined end to "
-		    "end); they are counted in records, not rejected.</p>\n",
-		    (unsigned long long)f->repeated_headers, f->repeated_headers == 1 ? "" : "s");
+		notes.len = 0;
+		ingest_notes(f, &notes);
+		buf_addc(&notes, '\0');
+		put_lines(p, "warn", f->path, f->hints);
+		put_lines(p, "note", f->path, notes.data);
 	}
 	fputs("</section>\n", p->fp);
+	buf_free(&notes);
 }
 
 static void

@@ -430,7 +430,6 @@ static const char *
 field(const struct reader *r, const struct record *rec, int f, size_t *len)
 {
 	int c = r->col[f];
-
 	const char *v;
 
 	if (c < 0 || (size_t)c >= rec->kept) {
@@ -827,21 +826,11 @@ header_take(struct reader *r, enum header_kind kind, const struct record *rec,
 	}
 	{
 		struct buf w = { 0 };
-		size_t k = 0;
 
-		if (header_hints(kind, rec->field, rec->len, rec->kept, r->col, &w) > 0) {
-			/* Whole lines only: a warning cut in half would mislead. */
-			while (k < w.len) {
-				const char *nl = memchr(w.data + k, '\n', w.len - k);
-				size_t e = nl != NULL ? (size_t)(nl - w.data) : w.len;
-
-				if (e >= sizeof(r->st->hints))
-					break;
-				k = e + 1;
-			}
-			memcpy(r->st->hints, w.data, k > 0 ? k - 1 : 0);
-			r->st->hints[k > 0 ? k - 1 : 0] = '\0';
-		}
+		header_hints(kind, rec->field, rec->len, rec->kept, r->col,
+		    sizeof(r->st->hints) - 1, &w);
+		memcpy(r->st->hints, w.data, w.len);
+		r->st->hints[w.len] = '\0';
 		buf_free(&w);
 	}
 	records_keep_fields(r->rd, r->ncols);
@@ -1276,6 +1265,30 @@ out:
 	r->rd = NULL;
 	munmap((void *)map, n);
 	return rc;
+}
+
+void
+ingest_notes(const struct file_stats *f, struct buf *out)
+{
+	char n[160];
+
+	if (f->reconciliation)
+		buf_adds(out, "read as a reconciliation file: its charges folded into each "
+		    "subscription's seats at the end of its latest charge period\n");
+	if (f->auto_renew_unknown > 0) {
+		snprintf(n, sizeof(n), "%llu auto_renew value%s not understood, read as unknown "
+		    "(first: '", (unsigned long long)f->auto_renew_unknown,
+		    f->auto_renew_unknown == 1 ? "" : "s");
+		buf_adds(out, n);
+		buf_adds(out, f->auto_renew_first);
+		buf_adds(out, "')\n");
+	}
+	if (f->repeated_headers > 0) {
+		snprintf(n, sizeof(n), "%llu repeated header line%s skipped (exports joined end "
+		    "to end): counted in records, not rejected\n",
+		    (unsigned long long)f->repeated_headers, f->repeated_headers == 1 ? "" : "s");
+		buf_adds(out, n);
+	}
 }
 
 /* charges_fold callback: a folded subscription goes to the ledger. */

@@ -15,6 +15,7 @@
 #include "inflate.h"
 #include "ledger.h"
 #include "rules.h"
+#include "text.h"
 
 enum file_kind { FILE_SUBSCRIPTIONS, FILE_LICENSES };
 
@@ -63,6 +64,13 @@ struct ingest {
 };
 
 /* Reads the file st->path of kind st->kind. Returns 0, or -1 with d filled. */
+/*
+ * What the summary says of a file beyond its counts, one line each (each
+ * ending in a newline): read as a reconciliation file, auto_renew values
+ * not understood, repeated headers skipped. Appends to out.
+ */
+void ingest_notes(const struct file_stats *f, struct buf *out);
+
 int ingest_file(struct ingest *g, struct file_stats *st, struct diag *d);
 
 #endif

@@ -337,17 +337,15 @@ progress_clear(struct progress *p)
 	p->shown = false;
 }
 
-/* Header warnings go out at once, even with -q: they can change every number. */
+/* Each line of text on stderr as "skuscan: LEAD1LEAD2line" (a newline ends a line). */
 static void
-warn_hints(const struct file_stats *f)
+print_lines(const char *lead1, const char *lead2, const char *text)
 {
-	const char *p = f->hints;
+	while (*text != '\0') {
+		size_t n = strcspn(text, "\n");
 
-	while (*p != '\0') {
-		size_t n = strcspn(p, "\n");
-
-		fprintf(stderr, "skuscan: %s:1: warning: %.*s\n", f->path, (int)n, p);
-		p += n + (p[n] == '\n');
+		fprintf(stderr, "skuscan: %s%s%.*s\n", lead1, lead2, (int)n, text);
+		text += n + (text[n] == '\n');
 	}
 }
 
@@ -356,6 +354,7 @@ summary(const struct options *o, const struct ledger_summary *s, double elapsed)
 {
 	uint64_t bytes = 0, records = 0, rejected = 0, users = s->users_on_retired, unmatched = 0;
 	int64_t seats = s->retired_seats;
+	struct buf notes = { 0 };
 
 	fprintf(stderr, "skuscan: summary (as of ");
 	{
@@ -372,22 +371,12 @@ summary(const struct options *o, const struct ledger_summary *s, double elapsed)
 		    f->kind == FILE_SUBSCRIPTIONS ? "subscriptions" : "licenses", f->path,
 		    (unsigned long long)f->records, (unsigned long long)f->rejected,
 		    (unsigned long long)f->cp1252);
-		if (f->reconciliation)
-			fprintf(stderr, "skuscan:     read as a reconciliation file: its charges "
-			    "folded into each subscription's seats at the end of its latest charge "
-			    "period\n");
-		if (f->auto_renew_unknown > 0)
-			fprintf(stderr, "skuscan:     %llu auto_renew value%s not understood, "
-			    "read as unknown (first: '%s')\n",
-			    (unsigned long long)f->auto_renew_unknown,
-			    f->auto_renew_unknown == 1 ? "" : "s", f->auto_renew_first);
+		notes.len = 0;
 		if (f->hints[0] != '\0')
-			fprintf(stderr, "skuscan:     header warnings: see above\n");
-		if (f->repeated_headers > 0)
-			fprintf(stderr, "skuscan:     %llu repeated header line%s skipped "
-			    "(exports joined end to end)\n",
-			    (unsigned long long)f->repeated_headers,
-			    f->repeated_headers == 1 ? "" : "s");
+			buf_adds(&notes, "header warnings: see above\n");
+		ingest_notes(f, &notes);
+		buf_addc(&notes, '\0');
+		print_lines("    ", "", notes.data);
 		bytes += f->bytes;
 		records += f->records;
 		rejected += f->rejected;
@@ -404,6 +393,7 @@ summary(const struct options *o, const struct ledger_summary *s, double elapsed)
 		    "\"(unmatched) TENANT\" in license_counts.csv\n", (unsigned long long)unmatched);
 	fprintf(stderr, "skuscan:   %.2f s, %.1f MB/s; reports in %s/\n", elapsed,
 	    (double)bytes / 1e6 / (elapsed > 1e-6 ? elapsed : 1e-6), o->outdir);
+	buf_free(&notes);
 }
 
 /* Reads every input and writes the reports; returns the exit status. */
@@ -440,8 +430,9 @@ run(struct options *o)
 				goto out;
 			}
 			if (o->files[i].hints[0] != '\0') {
+				/* Header warnings go out at once, even with -q. */
 				progress_clear(&prog);
-				warn_hints(&o->files[i]);
+				print_lines(o->files[i].path, ":1: warning: ", o->files[i].hints);
 			}
 			rejected += o->files[i].rejected;
 		}
