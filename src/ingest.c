@@ -827,9 +827,9 @@ header_take(struct reader *r, enum header_kind kind, const struct record *rec,
 	{
 		struct buf w = { 0 };
 
-		header_hints(kind, rec->field, rec->len, rec->kept, r->col,
-		    sizeof(r->st->hints) - 1, &w);
-		memcpy(r->st->hints, w.data, w.len);
+		if (header_hints(kind, rec->field, rec->len, rec->kept, r->col,
+		    sizeof(r->st->hints) - 1, &w) > 0)
+			memcpy(r->st->hints, w.data, w.len);
 		r->st->hints[w.len] = '\0';
 		buf_free(&w);
 	}
