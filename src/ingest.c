@@ -25,6 +25,7 @@
 #include "input.h"
 #include "items.h"
 #include "mem.h"
+#include "outdir.h"
 #include "records.h"
 #include "strmap.h"
 #include "text.h"
@@ -1117,6 +1118,8 @@ read_mapped(struct reader *r, const struct records_opts *ro, int threads, size_t
 	map = mmap(NULL, n, PROT_READ, MAP_PRIVATE, input_fd(r->in), 0);
 	if (map == MAP_FAILED)
 		return 1;
+	/* A file cut short under the map faults (SIGBUS): the handler names it. */
+	outdir_reading(r->st->path);
 	if ((unsigned char)map[0] == 0xfe || (unsigned char)map[0] == 0xff) {
 		munmap((void *)map, n);
 		return 1;	/* UTF-16: iconv's job */
@@ -1260,10 +1263,13 @@ joined:
 	}
 	r->st->bytes = n;
 	r->st->crc = crc;
+	if (rc == 0 && input_changed(r->in, n, d))
+		rc = -1;
 out:
 	records_free(r->rd);
 	r->rd = NULL;
 	munmap((void *)map, n);
+	outdir_reading(NULL);
 	return rc;
 }
 

@@ -45,6 +45,8 @@ struct input {
 	const unsigned char *mem;
 	size_t mem_len;
 	uint64_t size;
+	struct stat st;		/* a regular file's, when opened */
+	uint64_t start;		/* its offset then (stdin may be part read) */
 
 	/* Stored bytes. */
 	unsigned char *raw;
@@ -99,11 +101,39 @@ raw_read_into(struct input *in, unsigned char *dst, size_t cap, struct diag *d)
 		diag_set(d, in->path, 0, "cannot read: %s", strerror(errno));
 		return -1;
 	}
+	if (n == 0 && input_changed(in, in->raw_total, d))
+		return -1;
 	if (n == 0)
 		in->raw_eof = true;
 	in->raw_total += (uint64_t)n;
 	in->crc = crc_update(in->crc, dst, (size_t)n);
 	return n;
+}
+
+/*
+ * A regular file that is not as it was when opened (the next export job
+ * rewriting it in place, or appending): its size, its modification time
+ * or the count of bytes read differ. The reports must describe the bytes read,
+ * and a part of a file is not the file.
+ */
+bool
+input_changed(const struct input *in, uint64_t read, struct diag *d)
+{
+	struct stat now;
+
+	if (in->fd < 0 || !S_ISREG(in->st.st_mode))
+		return false;
+	if (fstat(in->fd, &now) != 0)
+		now.st_size = 0;
+	else if (now.st_size == in->st.st_size &&
+	    (uint64_t)now.st_size == in->start + read &&
+	    now.st_mtim.tv_sec == in->st.st_mtim.tv_sec &&
+	    now.st_mtim.tv_nsec == in->st.st_mtim.tv_nsec)
+		return false;
+	diag_set(d, in->path, 0, "changed while it was read (%llu bytes when opened, "
+	    "%llu read, %llu now): nothing published", (unsigned long long)in->st.st_size,
+	    (unsigned long long)read, (unsigned long long)now.st_size);
+	return true;
 }
 
 /* Refills in->raw once it is used up; returns -1 on a read error. */
@@ -178,6 +208,12 @@ input_open(struct input **out, const char *path, const char *encoding, struct di
 	in->path = path;
 	in->fd = fd;
 	in->size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+	in->st = st;
+	if (S_ISREG(st.st_mode)) {
+		off_t at = lseek(fd, 0, SEEK_CUR);
+
+		in->start = at > 0 ? (uint64_t)at : 0;
+	}
 	in->raw = mem_alloc(RAW_SIZE);
 	in->crc = 0;
 	in->encoding = encoding;

@@ -53,4 +53,10 @@ bool input_is_gzip(const struct input *in);
 const char *input_describe(const struct input *in);
 void input_close(struct input *in);
 
+/*
+ * True, with d filled, when a regular file changed since it was opened
+ * (size, modification time, or read bytes other than its size).
+ */
+bool input_changed(const struct input *in, uint64_t read, struct diag *d);
+
 #endif

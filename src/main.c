@@ -18,6 +18,7 @@
 #include "ingest.h"
 #include "ledger.h"
 #include "mem.h"
+#include "outdir.h"
 #include "report.h"
 #include "rules.h"
 #include "values.h"
@@ -465,7 +466,10 @@ int
 main(int argc, char **argv)
 {
 	struct options o = { 0 };
-	int status = parse_options(argc, argv, &o);
+	int status;
+
+	outdir_signals();
+	status = parse_options(argc, argv, &o);
 
 	if (status < 0 && o.print_rules) {
 		size_t n;

@@ -6,7 +6,7 @@
 
 #include "diag.h"
 #include "mem.h"
-#include "report.h"
+#include "outdir.h"
 
 void
 mem_fail(void)
@@ -15,7 +15,7 @@ mem_fail(void)
 	 * The reports' temporary files must not outlive a failed run; the
 	 * report module removes them before the process ends.
 	 */
-	report_abort_cleanup();
+	outdir_abort_cleanup();
 	fputs("skuscan: out of memory\n", stderr);
 	exit(EXIT_FATAL);
 }

@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "html.h"
 #include "mem.h"
 #include "notice.h"
+#include "outdir.h"
 #include "report.h"
 #include "sort.h"
 #include "text.h"
@@ -86,84 +86,12 @@ struct report {
 	char *outdir;
 	bool excel;
 	struct csvw w[R_COUNT];
-	char *tmp[R_COUNT];
-	bool published;
+	struct outdir *dir;	/* lock, generation, publishing */
+	bool have[R_COUNT];	/* report i was written by this run */
 	struct replacements_job job;	/* replacements.csv's writer, */
 	pthread_t job_tid;		/* on this thread when job_running */
 	bool job_running;
 };
-
-/*
- * Temporary names, kept where a signal handler can reach them without
- * allocating: the handler unlinks them and lets the signal end the run.
- */
-static char cleanup_path[R_COUNT][PATH_MAX];
-static mode_t report_umask = 022;
-static volatile sig_atomic_t cleanup_count;
-
-void
-report_abort_cleanup(void)
-{
-	for (sig_atomic_t i = 0; i < cleanup_count; i++)
-		if (cleanup_path[i][0] != '\0')
-			unlink(cleanup_path[i]);
-}
-
-static void
-on_signal(int sig)
-{
-	report_abort_cleanup();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void
-cleanup_set(const char *const *paths)
-{
-	struct sigaction sa;
-
-	cleanup_count = 0;
-	for (int i = 0; i < R_COUNT; i++)
-		snprintf(cleanup_path[i], PATH_MAX, "%s", paths[i] ? paths[i] : "");
-	cleanup_count = R_COUNT;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
-/* mkdir -p */
-static int
-make_dirs(const char *path, struct diag *d)
-{
-	char *p = mem_strdup(path);
-	struct stat st;
-
-	for (char *s = p + 1; *s != '\0'; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-			diag_set(d, p, 0, "cannot create the output directory: %s", strerror(errno));
-			free(p);
-			return -1;
-		}
-		*s = '/';
-	}
-	if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-		diag_set(d, p, 0, "cannot create the output directory: %s", strerror(errno));
-		free(p);
-		return -1;
-	}
-	free(p);
-	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		diag_set(d, path, 0, "the output directory is not a directory");
-		return -1;
-	}
-	return 0;
-}
 
 /* write(2) of all n bytes; returns 0 or an errno, *done what was written. */
 static int
@@ -331,26 +259,23 @@ put_byte(struct csvw *w, char c)
 	w->out[w->len++] = c;
 }
 
-/* Opens a new temporary file for report i in OUTDIR (O_EXCL via mkstemp). */
+/*
+ * Opens report i in this run's generation directory (outdir), which no
+ * one else writes: O_EXCL only guards against a bug.
+ */
 static int
 temp_open(struct report *rep, int i, struct diag *d)
 {
-	size_t n = strlen(rep->outdir) + strlen(report_name[i]) + 32;
-	char *path = mem_alloc(n);
+	const char *path = outdir_file(rep->dir, i, report_name[i]);
 	struct csvw *w = &rep->w[i];
-	int fd;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 
-	snprintf(path, n, "%s/.skuscan-%s.XXXXXX", rep->outdir, report_name[i]);
-	fd = mkstemp(path);
 	if (fd < 0) {
 		diag_set(d, rep->outdir, 0, "cannot write in the output directory: %s",
 		    strerror(errno));
-		free(path);
 		return -1;
 	}
-	fchmod(fd, 0666 & ~report_umask);
-	rep->tmp[i] = path;
-	cleanup_set((const char *const *)rep->tmp);
+	rep->have[i] = true;
 	w->first = true;
 	w->err = 0;
 	w->len = 0;
@@ -381,9 +306,6 @@ temp_open(struct report *rep, int i, struct diag *d)
 int
 report_open(struct report **out, const char *outdir, bool excel, struct diag *d)
 {
-	/* mkstemp makes 0600 files: reports get what the umask allows instead. */
-	report_umask = umask(022);
-	umask(report_umask);
 	struct report *rep = mem_calloc(1, sizeof(*rep));
 
 	*out = NULL;
@@ -391,7 +313,7 @@ report_open(struct report **out, const char *outdir, bool excel, struct diag *d)
 	rep->excel = excel;
 	for (int i = 0; i < R_COUNT; i++)
 		rep->w[i].fd = -1;
-	if (make_dirs(outdir, d) != 0 || temp_open(rep, R_REJECTS, d) != 0) {
+	if (outdir_open(&rep->dir, outdir, d) != 0 || temp_open(rep, R_REJECTS, d) != 0) {
 		report_close(rep);
 		return -1;
 	}
@@ -1011,67 +933,10 @@ report_write(struct report *rep, const struct ledger_summary *s,
 	return report_finish(rep, s, ctx, d);
 }
 
-/*
- * Checks that every report can take its final name before the first
- * rename: a directory standing there would otherwise stop the publishing
- * half way, with some reports new and some old.
- */
-static int
-publish_check(struct report *rep, char *path, size_t n, struct diag *d)
-{
-	struct stat st;
-
-	for (int i = 0; i < R_COUNT; i++) {
-		snprintf(path, n, "%s/%s", rep->outdir, report_name[i]);
-		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			diag_set(d, path, 0, "cannot publish: a directory has the report's name");
-			return -1;
-		}
-	}
-	return 0;
-}
-
 int
 report_publish(struct report *rep, struct diag *d)
 {
-	size_t n = strlen(rep->outdir) + 64;
-	char *path = mem_alloc(n);
-	sigset_t all, old;
-	int rc = -1;
-
-	if (publish_check(rep, path, n, d) != 0)
-		goto out;
-	/* No signal between the renames: the six files change together. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	for (int i = 0; i < R_COUNT; i++) {
-		snprintf(path, n, "%s/%s", rep->outdir, report_name[i]);
-		if (rep->tmp[i] == NULL) {
-			/*
-			 * --no-html: a page left by an earlier run would contradict
-			 * the reports published next to it, so it goes.
-			 */
-			if (unlink(path) != 0 && errno != ENOENT) {
-				diag_set(d, path, 0, "cannot remove: %s", strerror(errno));
-				goto unblock;
-			}
-			continue;
-		}
-		if (rename(rep->tmp[i], path) != 0) {
-			diag_set(d, path, 0, "cannot publish: %s", strerror(errno));
-			goto unblock;
-		}
-		free(rep->tmp[i]);
-		rep->tmp[i] = NULL;
-		cleanup_path[i][0] = '\0';
-	}
-	rep->published = true;
-	rc = 0;
-unblock:
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-out:
-	free(path);
-	return rc;
+	return outdir_publish(rep->dir, report_name, rep->have, R_COUNT, d);
 }
 
 void
@@ -1089,12 +954,8 @@ report_close(struct report *rep)
 			close(rep->w[i].fd);
 		free(rep->w[i].out);
 		free(rep->w[i].spare);
-		if (rep->tmp[i] != NULL) {
-			unlink(rep->tmp[i]);
-			free(rep->tmp[i]);
-		}
 	}
-	cleanup_count = 0;
+	outdir_close(rep->dir);
 	free(rep->outdir);
 	for (int i = 0; i < R_COUNT; i++) {
 		buf_free(&rep->w[i].scratch);

@@ -54,12 +54,10 @@ int report_begin(struct report *rep, const struct ledger_summary *s,
 /* Its second half: the other reports, once s is whole. Returns 0 or -1. */
 int report_finish(struct report *rep, const struct ledger_summary *s,
     const struct report_ctx *ctx, struct diag *d);
-/* Renames every report into place. Returns 0 or -1. */
+/* Publishes every report at once (outdir_publish). Returns 0 or -1. */
 int report_publish(struct report *rep, struct diag *d);
-/* Removes the temporary files (when not published) and frees rep. */
+/* Removes the run's files (when not published), unlocks OUTDIR, frees rep. */
 void report_close(struct report *rep);
-/* Removes the temporary files now; safe from a signal handler. */
-void report_abort_cleanup(void);
 
 
 #endif

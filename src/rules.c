@@ -554,9 +554,12 @@ rules_load(struct rules **out, const char *path, struct diag *d)
 	if (rc == 0) {
 		char tail[1];
 
+		ssize_t k;
+
 		/* Read to the end so that bytes and CRC cover the whole file. */
-		while (input_read(in, tail, sizeof(tail), d) > 0)
+		while ((k = input_read(in, tail, sizeof(tail), d)) > 0)
 			;
+		rc = k < 0 ? -1 : 0;
 		r->bytes = input_bytes(in);
 		r->crc = input_crc(in);
 	}

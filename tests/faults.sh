@@ -10,20 +10,36 @@ tmp=$(mktemp -d)
 pass=0 fail=0 skip=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-no_temps() { ! ls -a "$1" 2>/dev/null | grep -q '^\.skuscan-'; }
+# No temporaries: nothing named .skuscan-* (earlier versions' temporaries),
+# and under .skuscan/ only the lock, the link current and its generation.
+no_temps() {
+	local cur
+	! ls -a "$1" 2>/dev/null | grep -q '^\.skuscan-' || return 1
+	[ -d "$1/.skuscan" ] || return 0
+	cur=$(readlink "$1/.skuscan/current" 2>/dev/null)
+	[ -z "$(ls -A "$1/.skuscan" | grep -v -x -e lock -e current -e "${cur:-current}")" ]
+}
+# A run in progress has a generation that current does not point at.
+running_gen() {
+	local cur
+	cur=$(readlink "$1/.skuscan/current" 2>/dev/null)
+	ls -A "$1/.skuscan" 2>/dev/null | grep -v -x -e lock -e current -e "${cur:-current}" | grep -q '^run\.'
+}
+# The bytes of the set a reader sees: every report, summary.html included.
+set_sum() { cat "$1/"*.csv "$1/summary.html" 2>/dev/null | md5sum; }
 good_run() { "$bin" -s "$top/samples/subscriptions.csv" --as-of 2019-01-01 -q -o "$1"; }
 
 # full_disk LABEL INPUT OUT: a run on INPUT fills the disk under OUT; it must
 # fail with ENOSPC and leave the last good reports as they were, no temporaries.
 full_disk() {
 	local label=$1 input=$2 out=$3 sum1 st
-	good_run "$out"
-	sum1=$(cat "$out/"*.csv | md5sum)
+	good_run "$out" && ok || bad "$label: the good run before it failed"
+	sum1=$(set_sum "$out")
 	"$bin" -s "$input" --as-of 2019-01-01 -q -o "$out" 2>"$tmp/err"
 	st=$?
 	[ $st -eq 1 ] && ok || bad "$label: exit $st, expected 1"
 	grep -q "No space left on device" "$tmp/err" && ok || bad "$label: message: $(cat "$tmp/err")"
-	[ "$(cat "$out/"*.csv | md5sum)" = "$sum1" ] && ok || bad "$label: the last good reports changed"
+	[ "$(set_sum "$out")" = "$sum1" ] && ok || bad "$label: the last good reports changed"
 	no_temps "$out" && ok || bad "$label: temporary files left"
 }
 
@@ -37,7 +53,7 @@ full_disk() {
 
 # 1. A full disk while the reports are written.
 mkdir -p "$tmp/full"
-if mount -t tmpfs -o size=48k tmpfs "$tmp/full" 2>/dev/null; then
+if mount -t tmpfs -o size=96k tmpfs "$tmp/full" 2>/dev/null; then
 	full_disk "full disk" "$tmp/big.csv" "$tmp/full/out"
 	umount "$tmp/full"
 else
@@ -74,20 +90,20 @@ fi
 for sig in INT TERM; do
 	out="$tmp/sig-$sig"
 	good_run "$out"
-	sum1=$(cat "$out/"*.csv | md5sum)
+	sum1=$(set_sum "$out")
 	mkfifo "$tmp/fifo-$sig"
 	"$bin" -s - --as-of 2019-01-01 -q -o "$out" <"$tmp/fifo-$sig" &
 	pid=$!
 	exec 7>"$tmp/fifo-$sig"
 	head -n 20 "$tmp/big.csv" >&7
 	sleep 0.3
-	ls -a "$out" | grep -q '^\.skuscan-' && ok || bad "SIG$sig: no temporary file while running"
+	running_gen "$out" && ok || bad "SIG$sig: no generation being written while running"
 	kill -$sig $pid
 	wait $pid
 	st=$?
 	exec 7>&-
-	[ $st -ne 0 ] && ok || bad "SIG$sig: exit status 0"
-	[ "$(cat "$out/"*.csv | md5sum)" = "$sum1" ] && ok || bad "SIG$sig: the last good reports changed"
+	[ $st -eq 1 ] && ok || bad "SIG$sig: exit status $st, expected 1"
+	[ "$(set_sum "$out")" = "$sum1" ] && ok || bad "SIG$sig: the last good reports changed"
 	no_temps "$out" && ok || bad "SIG$sig: temporary files left"
 done
 
@@ -102,15 +118,18 @@ kill $writer 2>/dev/null
 wait $writer 2>/dev/null
 [ $st -eq 1 ] && ok || bad "fatal error on an open pipe: exit $st (124: it waited for the writer)"
 
-# 3. A symbolic link planted at a report's name is replaced, never followed.
+# 3. A symbolic link planted at a report's name is replaced by the report's
+# own link through .skuscan/current, never followed.
 out="$tmp/link"
 mkdir -p "$out"
 echo "precious" >"$tmp/victim"
 ln -s "$tmp/victim" "$out/affected_customers.csv"
 good_run "$out"
 [ "$(cat "$tmp/victim")" = "precious" ] && ok || bad "symlink: the link's target was written"
-[ -f "$out/affected_customers.csv" ] && [ ! -L "$out/affected_customers.csv" ] && ok ||
-	bad "symlink: the report is not a regular file"
+[ "$(readlink "$out/affected_customers.csv")" = .skuscan/current/affected_customers.csv ] &&
+	[ -f "$out/.skuscan/current/affected_customers.csv" ] &&
+	[ ! -L "$out/.skuscan/current/affected_customers.csv" ] && ok ||
+	bad "symlink: the report is not skuscan's link to a regular file"
 
 # 4. A directory standing at one report's name: nothing is published, not
 # even the reports that could have been renamed.
@@ -129,11 +148,11 @@ no_temps "$out" && ok || bad "blocked publish: temporary files left"
 
 # 5. Reports are created as the umask allows (customer data: 077 keeps them private).
 (umask 077 && good_run "$tmp/private")
-[ "$(stat -c %a "$tmp/private/affected_customers.csv")" = 600 ] && ok ||
-	bad "umask 077: reports are $(stat -c %a "$tmp/private/affected_customers.csv")"
+[ "$(stat -L -c %a "$tmp/private/affected_customers.csv")" = 600 ] && ok ||
+	bad "umask 077: reports are $(stat -L -c %a "$tmp/private/affected_customers.csv")"
 (umask 022 && good_run "$tmp/shared")
-[ "$(stat -c %a "$tmp/shared/affected_customers.csv")" = 644 ] && ok ||
-	bad "umask 022: reports are $(stat -c %a "$tmp/shared/affected_customers.csv")"
+[ "$(stat -L -c %a "$tmp/shared/affected_customers.csv")" = 644 ] && ok ||
+	bad "umask 022: reports are $(stat -L -c %a "$tmp/shared/affected_customers.csv")"
 
 # 6. An OUTDIR that cannot be created (under /proc, even for root).
 "$bin" -s "$top/samples/subscriptions.csv" --as-of 2019-01-01 -q -o /proc/skuscan-out 2>"$tmp/err"
@@ -166,6 +185,187 @@ st=$?
 grep -q "^skuscan: out of memory" "$tmp/err" && ok ||
 	bad "out of memory in libcsv: message: $(cat "$tmp/err")"
 rm -f "$tmp/bigq.csv"
+
+# 9. Publishing is one unit. Run A's set is in OUTDIR; run B is killed
+# (SIGKILL) or fails (EACCES) at each rename, symlink and unlink it makes:
+# the set is A's or B's, never a mix, and the next run removes what the
+# killed one left. Once from a set of plain files (as earlier versions
+# wrote them), once from links.
+run_a() { "$bin" -s "$top/samples/subscriptions.csv" --as-of 2019-01-01 -q -o "$1"; }
+run_b() {
+	"$bin" -s "$top/samples/subscriptions.csv" -l "$top/samples/licenses.csv" \
+	    --as-of 2019-03-01 -q -o "$1"
+}
+if strace -f -o /dev/null -e inject=rename:error=EACCES:when=1 true 2>/dev/null; then
+	run_b "$tmp/set-b" && sum_b=$(set_sum "$tmp/set-b")
+	for start in plain links; do
+		for call in rename symlink unlink; do
+			for n in 1 2 3 4 5 6 7 8 9 10; do
+				for how in signal=SIGKILL error=EACCES; do
+					out="$tmp/kill-$start-$call-$n-${how%%=*}"
+					run_a "$out"
+					if [ $start = plain ]; then
+						for f in "$out"/*.csv "$out"/summary.html; do
+							cp -L "$f" "$f.plain" && mv -f "$f.plain" "$f"
+						done
+						rm -rf "$out/.skuscan"
+					fi
+					sum_a=$(set_sum "$out")
+					st=$( { strace -f -o /dev/null -e inject=$call:$how:when=$n \
+					    "$bin" -s "$top/samples/subscriptions.csv" \
+					    -l "$top/samples/licenses.csv" --as-of 2019-03-01 -q \
+					    -o "$out" 2>"$tmp/err"; echo $?; } 2>/dev/null)
+					got=$(set_sum "$out")
+					label="$start, $call #$n ${how%%=*}"
+					[ "$got" = "$sum_a" ] || [ "$got" = "$sum_b" ] && ok ||
+						bad "$label: a mixed set"
+					if [ "$how" = error=EACCES ]; then
+						# Exit 1 means nothing changed; 0 means B's whole set.
+						{ [ $st -eq 1 ] && [ "$got" = "$sum_a" ]; } ||
+						    { [ $st -eq 0 ] && [ "$got" = "$sum_b" ]; } && ok ||
+							bad "$label: exit $st and the set of $([ "$got" = "$sum_a" ] && echo A || echo B)"
+					fi
+					run_b "$out"
+					[ "$(set_sum "$out")" = "$sum_b" ] && ok ||
+						bad "$label: the run after it did not publish"
+					no_temps "$out" && ok || bad "$label: the run after it left temporaries"
+					rm -rf "$out"
+				done
+			done
+		done
+	done
+else
+	skip=$((skip + 1))
+	echo "faults: strace cannot inject faults here: kill-at-every-rename checks skipped"
+fi
+
+# 10. Two runs into one OUTDIR: the second waits for the first's lock; each
+# pair ends with one whole set. A run that cannot get the lock in
+# SKUSCAN_LOCK_WAIT seconds exits 1 naming the process that holds it.
+out="$tmp/pairs"
+run_a "$tmp/set-a" && sum_a=$(set_sum "$tmp/set-a")
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	run_a "$out" & a=$!
+	run_b "$out" & b=$!
+	wait $a; sa=$?
+	wait $b; sb=$?
+	[ $sa -eq 0 ] && [ $sb -eq 0 ] && ok || bad "pair $i: exits $sa and $sb"
+	got=$(set_sum "$out")
+	[ "$got" = "$sum_a" ] || [ "$got" = "$sum_b" ] && ok || bad "pair $i: a mixed set"
+done
+no_temps "$out" && ok || bad "pairs: temporaries left"
+mkfifo "$tmp/fifo-lock"
+"$bin" -s - --as-of 2019-01-01 -q -o "$out" <"$tmp/fifo-lock" &
+holder=$!
+exec 7>"$tmp/fifo-lock"
+head -n 5 "$tmp/big.csv" >&7
+sleep 0.3
+SKUSCAN_LOCK_WAIT=1 "$bin" -s "$top/samples/subscriptions.csv" -q -o "$out" 2>"$tmp/err"
+st=$?
+exec 7>&-
+wait $holder
+[ $st -eq 1 ] && ok || bad "locked OUTDIR: exit $st, expected 1"
+grep -q "^skuscan: $out: in use by another skuscan run (process $holder)" "$tmp/err" && ok ||
+	bad "locked OUTDIR: message: $(cat "$tmp/err")"
+
+# 11. What dead runs left (a generation never published, temporaries of
+# earlier versions) is removed by the next run.
+out="$tmp/stale"
+run_a "$out"
+mkdir -p "$out/.skuscan/run.dead01"
+head -c 100000 /dev/zero >"$out/.skuscan/run.dead01/replacements.csv"
+ln -s run.dead01 "$out/.skuscan/.link.x1"
+: >"$out/.skuscan-replacements.csv.AbC123"
+run_a "$out"
+no_temps "$out" && ok || bad "stale: left $(ls -A "$out" "$out/.skuscan")"
+
+# 12. Every signal that can end a run ends it with exit 1, a message and no
+# temporaries; SIGPIPE is ignored (the run goes on); a full file-size
+# limit (SIGXFSZ) is a write error; a closed stderr does not change the exit.
+for sig in HUP QUIT XCPU USR1 ALRM PIPE; do
+	out="$tmp/sig2-$sig"
+	run_a "$out"
+	sum1=$(set_sum "$out")
+	rm -f "$tmp/fifo"
+	mkfifo "$tmp/fifo"
+	"$bin" -s - --as-of 2019-01-01 -q -o "$out" <"$tmp/fifo" 2>"$tmp/err" &
+	pid=$!
+	exec 7>"$tmp/fifo"
+	head -n 20 "$tmp/big.csv" >&7
+	sleep 0.3
+	kill -$sig $pid
+	sleep 0.1
+	exec 7>&-
+	wait $pid
+	st=$?
+	if [ $sig = PIPE ]; then
+		[ $st -eq 0 ] && ok || bad "SIGPIPE: exit $st, expected 0 (ignored)"
+	else
+		[ $st -eq 1 ] && ok || bad "SIG$sig: exit $st, expected 1"
+		grep -q "^skuscan: stopped by SIG$sig" "$tmp/err" && ok ||
+			bad "SIG$sig: message: $(cat "$tmp/err")"
+		[ "$(set_sum "$out")" = "$sum1" ] && ok || bad "SIG$sig: the last good reports changed"
+	fi
+	no_temps "$out" && ok || bad "SIG$sig: temporaries left"
+done
+out="$tmp/fsize"
+run_a "$out"
+sum1=$(set_sum "$out")
+(ulimit -f 64; "$bin" -s "$tmp/large.csv" --as-of 2019-01-01 -q -o "$out" 2>"$tmp/err")
+st=$?
+[ $st -eq 1 ] && ok || bad "file-size limit: exit $st, expected 1"
+grep -q "File too large" "$tmp/err" && ok || bad "file-size limit: message: $(cat "$tmp/err")"
+[ "$(set_sum "$out")" = "$sum1" ] && ok || bad "file-size limit: the last good reports changed"
+no_temps "$out" && ok || bad "file-size limit: temporaries left"
+st=$( { "$bin" -s "$top/samples/subscriptions.csv" --as-of 2019-01-01 -o "$tmp/epipe" 2>&1 >/dev/null
+	echo $? >"$tmp/st"; } | true; cat "$tmp/st")
+[ "$st" = 0 ] && ok || bad "stderr a closed pipe: exit $st, expected 0"
+
+# 13. An input that changes while it is read (the next export job rewriting
+# it in place) ends the run with exit 1 naming the file, on the serial path
+# (reads slowed by strace) and on the mapped one (chunk hand-offs slowed):
+# cut short, grown, and, mapped, cut short under the map (SIGBUS).
+if strace -f -o /dev/null -e inject=read:delay_exit=1000 true 2>/dev/null; then
+	awk 'BEGIN { print "CustomerId,SubscriptionId,OfferName,Quantity";
+		for (i = 1; i <= 60000; i++)
+			printf "c%d,s%d,Dynamics 365 for Sales Enterprise Edition CRMOL Basic (Qualified Offer),%d\n", i, i, i % 97 + 1 }' >"$tmp/moving.csv"
+	for change in shrink grow; do
+		for path in serial mapped; do
+			out="$tmp/moving-$change-$path"
+			run_a "$out"
+			sum1=$(set_sum "$out")
+			cp "$tmp/moving.csv" "$tmp/m.csv"
+			if [ $path = serial ]; then
+				strace -f -o /dev/null -e trace=read -e inject=read:delay_exit=300000 \
+				    "$bin" -s "$tmp/m.csv" --as-of 2019-01-01 -q -o "$out" 2>"$tmp/err" &
+			else
+				SKUSCAN_THREADS=2 SKUSCAN_CHUNK_BYTES=65536 strace -f -o /dev/null \
+				    -e trace=futex -e inject=futex:delay_exit=50000 \
+				    "$bin" -s "$tmp/m.csv" --as-of 2019-01-01 -q -o "$out" 2>"$tmp/err" &
+			fi
+			pid=$!
+			# Once the run has the file open (the loader's reads are slowed too).
+			for i in $(seq 100); do
+				ls -l /proc/[0-9]*/fd 2>/dev/null | grep -q -- "-> $tmp/m.csv" && break
+				sleep 0.05
+			done
+			sleep 0.4
+			if [ $change = shrink ]; then truncate -s 100000 "$tmp/m.csv"
+			else head -n 1000 "$tmp/moving.csv" | tail -n +2 >>"$tmp/m.csv"; fi
+			wait $pid
+			st=$?
+			label="input that ${change}s, $path"
+			[ $st -eq 1 ] && ok || bad "$label: exit $st, expected 1"
+			grep -q "^skuscan: $tmp/m.csv: changed while it was read" "$tmp/err" && ok ||
+				bad "$label: message: $(cat "$tmp/err")"
+			[ "$(set_sum "$out")" = "$sum1" ] && ok || bad "$label: the last good reports changed"
+			no_temps "$out" && ok || bad "$label: temporaries left"
+		done
+	done
+else
+	skip=$((skip + 1))
+	echo "faults: strace cannot delay calls here: changing-input checks skipped"
+fi
 
 rm -rf "$tmp"
 echo "faults: $pass passed, $fail failed, $skip skipped"
