@@ -1095,6 +1095,28 @@ chunk_release(const char *map, size_t *from, size_t to)
  * of this file). Returns 0, -1 with d filled, or 1 when the file is not
  * one to read this way (the caller reads it serially).
  */
+static void *
+thread_probe(void *arg)
+{
+	return arg;
+}
+
+/*
+ * Whether a thread can start now: under a pid limit (a container's, or
+ * RLIMIT_NPROC) the mapped reader, whose workers do the parsing, would
+ * have none; the serial reader needs none.
+ */
+static bool
+thread_available(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, thread_probe, NULL) != 0)
+		return false;
+	pthread_join(t, NULL);
+	return true;
+}
+
 static int
 read_mapped(struct reader *r, const struct records_opts *ro, int threads, size_t chunk,
     struct diag *d)
@@ -1109,17 +1131,17 @@ read_mapped(struct reader *r, const struct records_opts *ro, int threads, size_t
 	uint64_t line, open_line = 0;
 	uint32_t crc;
 	bool open = false;
-	int rc = -1, started = 0, k;
+	int rc = -1, started = 0, k, thread_err = 0;
 
 	if (fstat(input_fd(r->in), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size == 0 ||
 	    (uint64_t)sb.st_size < (chunk ? chunk : PARALLEL_MIN) || input_is_gzip(r->in))
 		return 1;
+	if (!thread_available())
+		return 1;	/* a pid limit: one thread reads it all */
 	n = (size_t)sb.st_size;
 	map = mmap(NULL, n, PROT_READ, MAP_PRIVATE, input_fd(r->in), 0);
 	if (map == MAP_FAILED)
 		return 1;
-	/* A file cut short under the map faults (SIGBUS): the handler names it. */
-	outdir_reading(r->st->path);
 	if ((unsigned char)map[0] == 0xfe || (unsigned char)map[0] == 0xff) {
 		munmap((void *)map, n);
 		return 1;	/* UTF-16: iconv's job */
@@ -1170,13 +1192,14 @@ read_mapped(struct reader *r, const struct records_opts *ro, int threads, size_t
 			memset(wa[started].r.z, 0, sizeof(wa[started].r.z));
 			wa[started].r.rd = NULL;
 			wa[started].r.cls = rules_classifier_new(r->g->rules);
-			if (pthread_create(&tid[started], NULL, worker, &wa[started]) != 0) {
+			thread_err = pthread_create(&tid[started], NULL, worker, &wa[started]);
+			if (thread_err != 0) {
 				rules_classifier_free(wa[started].r.cls);
 				break;
 			}
 		}
 		if (started == 0) {
-			diag_set(d, r->st->path, 0, "cannot start a thread");
+			diag_set(d, r->st->path, 0, "cannot start a thread: %s", strerror(thread_err));
 			goto joined;
 		}
 		for (size_t i = 0; i < p.nchunks; i++) {
@@ -1269,7 +1292,6 @@ out:
 	records_free(r->rd);
 	r->rd = NULL;
 	munmap((void *)map, n);
-	outdir_reading(NULL);
 	return rc;
 }
 
@@ -1321,6 +1343,8 @@ ingest_file(struct ingest *g, struct file_stats *st, struct diag *d)
 	r.st = st;
 	r.header = &header;
 	r.cls = rules_classifier_new(g->rules);
+	/* Named if memory runs out, or the file is cut short under a map (SIGBUS). */
+	outdir_reading(st->path);
 	if (input_open(&r.in, st->path, g->opts->encoding, d) != 0)
 		goto out;
 	input_inflate_with(r.in, g->opts->inflate);
@@ -1360,5 +1384,6 @@ out:
 	buf_free(&header);
 	if (r.charges != NULL)
 		charges_free(r.charges);
+	outdir_reading(NULL);
 	return rc;
 }

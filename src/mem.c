@@ -16,7 +16,10 @@ mem_fail(void)
 	 * report module removes them before the process ends.
 	 */
 	outdir_abort_cleanup();
-	fputs("skuscan: out of memory\n", stderr);
+	if (outdir_input() != NULL)
+		fprintf(stderr, "skuscan: %s: out of memory\n", outdir_input());
+	else
+		fputs("skuscan: out of memory\n", stderr);
 	exit(EXIT_FATAL);
 }
 

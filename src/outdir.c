@@ -55,6 +55,12 @@ outdir_reading(const char *path)
 	snprintf(reading, sizeof(reading), "%s", path ? path : "");
 }
 
+const char *
+outdir_input(void)
+{
+	return reading[0] != '\0' ? reading : NULL;
+}
+
 static void
 say(const char *s)
 {

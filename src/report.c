@@ -456,6 +456,21 @@ put_date(struct csvw *w, int32_t days)
 	put_raw(w, s, 10);
 }
 
+/*
+ * An input's name. "-" is standard input as the command line and SPEC
+ * name it: the formula guard's "'-" would name a file called that.
+ */
+static void
+put_file(struct csvw *w, const char *path)
+{
+	if (strcmp(path, "-") == 0) {
+		sep(w);
+		put_byte(w, '-');
+		return;
+	}
+	put_str(w, path);
+}
+
 static void
 put_empty(struct csvw *w)
 {
@@ -476,7 +491,7 @@ report_reject(void *arg, const char *file, uint64_t line, const char *reason,
 	struct report *rep = arg;
 	struct csvw *w = &rep->w[R_REJECTS];
 
-	put_str(w, file);
+	put_file(w, file);
 	put_int(w, (int64_t)line);
 	put_str(w, reason);
 	put_text(w, raw, len);
@@ -793,7 +808,7 @@ manifest_row(struct report *rep, const struct report_ctx *ctx, const char *kind,
 	char hex[9];
 
 	put_str(w, kind);
-	put_str(w, file);
+	put_file(w, file);
 	put_int(w, (int64_t)bytes);
 	snprintf(hex, sizeof(hex), "%08x", crc);
 	put_str(w, hex);

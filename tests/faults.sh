@@ -182,7 +182,7 @@ done
     -o "$tmp/oom" 2>"$tmp/err")
 st=$?
 [ $st -eq 1 ] && ok || bad "out of memory in libcsv: exit $st, expected 1"
-grep -q "^skuscan: out of memory" "$tmp/err" && ok ||
+grep -q "^skuscan: $tmp/bigq.csv: out of memory" "$tmp/err" && ok ||
 	bad "out of memory in libcsv: message: $(cat "$tmp/err")"
 rm -f "$tmp/bigq.csv"
 
@@ -365,6 +365,28 @@ if strace -f -o /dev/null -e inject=read:delay_exit=1000 true 2>/dev/null; then
 else
 	skip=$((skip + 1))
 	echo "faults: strace cannot delay calls here: changing-input checks skipped"
+fi
+
+# 14. No thread to be had (a pid limit; root is exempt from RLIMIT_NPROC,
+# so the run is another user's): a plain file of 16 MB or more is read on
+# one thread, with the same reports.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && command -v prlimit >/dev/null; then
+	mkdir -p "$tmp/nproc" && chmod 777 "$tmp/nproc" && chmod 755 "$tmp"
+	awk 'BEGIN { print "CustomerId,SubscriptionId,OfferName,Quantity";
+		for (i = 1; i <= 200000; i++)
+			printf "c%d,s%d,Dynamics 365 for Sales Enterprise Edition CRMOL Basic (Qualified Offer),%d\n", i, i, i % 97 + 1 }' >"$tmp/nproc/big.csv"
+	chmod 644 "$tmp/nproc/big.csv"
+	cp "$bin" "$tmp/nproc/skuscan"	# the checkout may be closed to other users
+	"$bin" -s "$tmp/nproc/big.csv" --as-of 2019-01-01 -q -o "$tmp/nproc/threads"
+	setpriv --reuid=65534 --regid=65534 --clear-groups prlimit --nproc=1 \
+	    "$tmp/nproc/skuscan" -s "$tmp/nproc/big.csv" --as-of 2019-01-01 -q -o "$tmp/nproc/one" 2>"$tmp/err"
+	st=$?
+	[ $st -eq 0 ] && ok || bad "no thread: exit $st, expected 0: $(cat "$tmp/err")"
+	cmp -s "$tmp/nproc/threads/replacements.csv" "$tmp/nproc/one/replacements.csv" && ok ||
+		bad "no thread: other reports than with threads"
+else
+	skip=$((skip + 1))
+	echo "faults: not root or no setpriv/prlimit: no-thread check skipped"
 fi
 
 rm -rf "$tmp"
