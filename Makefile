@@ -9,8 +9,9 @@ CC       ?= cc
 PKG_CONFIG ?= pkg-config
 DEPS_PKGS = libcsv-dev libpcre2-dev zlib1g-dev libisal-dev pkg-config
 # What `make check` uses besides: the man page linter, the terminal for the
-# progress bar test, valgrind.
-TEST_PKGS = mandoc tmux valgrind chromium fonts-nanum
+# progress bar test, valgrind, the browser for summary.html, strace and GNU
+# time for the fault tests.
+TEST_PKGS = mandoc tmux valgrind chromium fonts-nanum strace time
 PROJECT_CFLAGS = -std=c11 -Wall -Wextra -Werror -O2 -g -D_FILE_OFFSET_BITS=64 \
 	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DSKUSCAN_VERSION='"$(VERSION)"'
 LIB_CFLAGS = $(shell $(PKG_CONFIG) --cflags libpcre2-8 zlib libisal 2>/dev/null)

@@ -44,6 +44,7 @@
 #define PREFETCH_DROPS 16
 #define CRC_AHEAD (128u << 10)	/* checksummed ahead of the parser, at most */
 #define RELEASE_MIN (8u << 20)	/* mapped bytes let go at once, at least */
+#define CUT_SEARCH_MAX (16u << 20)	/* the longest line the mapped reader cuts after */
 
 enum event_kind { EV_REJECT, EV_SUB };
 
@@ -1027,32 +1028,50 @@ out:
 }
 
 /*
- * Where the first line feed at or after `at` is in the file (n bytes),
- * plus one; n when there is none. Read with pread rather than through the
- * mapping: the kernel maps whole large pages of the page cache around any
- * byte touched, which would count megabytes per cut as skuscan's memory.
+ * Where the first line end at or after `at` is in the file (n bytes): just
+ * after a line feed, a lone carriage return (old Mac files hold nothing
+ * else) or a CRLF, whose two bytes stay in one chunk; n when the file ends
+ * first. SIZE_MAX when no line end comes within CUT_SEARCH_MAX bytes: a
+ * chunk that long would hold its events and its mapped pages in memory,
+ * and the serial reader, whose memory stays flat, reads such a file.
+ * Read with pread rather than through the mapping: the kernel maps whole
+ * large pages of the page cache around any byte touched, which would
+ * count megabytes per cut as skuscan's memory.
  */
 static size_t
 cut_after(int fd, size_t at, size_t n)
 {
 	char buf[4096];
+	size_t limit = n - at > CUT_SEARCH_MAX ? at + CUT_SEARCH_MAX : n;
 
-	while (at < n) {
-		size_t want = n - at < sizeof(buf) ? n - at : sizeof(buf);
+	while (at < limit) {
+		size_t want = limit - at < sizeof(buf) ? limit - at : sizeof(buf);
 		ssize_t k = pread(fd, buf, want, (off_t)at);
-		const char *nl;
 
 		if (k <= 0)
 			return n;	/* the mapping stays right: the chunk just grows */
-		nl = memchr(buf, '\n', (size_t)k);
-		if (nl != NULL)
-			return at + (size_t)(nl - buf) + 1;
+		for (size_t i = 0; i < (size_t)k; i++) {
+			char next;
+
+			if (buf[i] == '\n')
+				return at + i + 1;
+			if (buf[i] != '\r')
+				continue;
+			if (i + 1 < (size_t)k)
+				next = buf[i + 1];
+			else if (at + i + 1 >= n || pread(fd, &next, 1, (off_t)(at + i + 1)) != 1)
+				return at + i + 1;
+			return at + i + 1 + (next == '\n');
+		}
 		at += (size_t)k;
 	}
-	return n;
+	return limit == n ? n : SIZE_MAX;
 }
 
-/* Cuts the file's bytes [from, n) into chunks that end just after a line feed. */
+/*
+ * Cuts the file's bytes [from, n) into chunks that end just after a line
+ * end; 0 when a line is too long to cut (cut_after).
+ */
 static size_t
 chunks_plan(int fd, size_t from, size_t n, size_t size, struct chunk **out)
 {
@@ -1062,6 +1081,11 @@ chunks_plan(int fd, size_t from, size_t n, size_t size, struct chunk **out)
 	while (from < n) {
 		size_t end = from + size < n ? cut_after(fd, from + size, n) : n;
 
+		if (end == SIZE_MAX) {
+			free(c);
+			*out = NULL;
+			return 0;
+		}
 		mem_grow((void **)&c, &cap, count + 1, sizeof(*c));
 		memset(&c[count], 0, sizeof(*c));
 		c[count].start = from;
@@ -1179,6 +1203,10 @@ read_mapped(struct reader *r, const struct records_opts *ro, int threads, size_t
 		p.map = map;
 		p.nchunks = chunks_plan(input_fd(r->in), data, n, chunk ? chunk : CHUNK_SIZE,
 		    &p.chunk);
+		if (p.nchunks == 0 && data < n) {
+			rc = 1;	/* a line too long to cut: the serial reader's */
+			goto out;
+		}
 		/* What reading the header mapped: unmapped (it stays in the page cache). */
 		madvise((void *)map, n, MADV_DONTNEED);
 		pthread_mutex_init(&p.mu, NULL);

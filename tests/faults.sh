@@ -389,6 +389,38 @@ else
 	echo "faults: not root or no setpriv/prlimit: no-thread check skipped"
 fi
 
+# 15. Memory stays flat whatever ends the lines: a file of lone CRs (old Mac
+# line ends) is cut into chunks as a file of LFs is, and a file with no line
+# end at all is read by the serial reader, so neither holds the file's pages
+# or events. Peak RSS against the same file with LFs, as a ratio.
+if [ -x /usr/bin/time ]; then
+	mkdir -p "$tmp/flat"
+	awk -v other="Microsoft 365 Business Premium for a customer far away" \
+	    -v retired="Dynamics 365 for Sales Enterprise Edition CRMOL Basic (Qualified Offer)" 'BEGIN { print "CustomerId,SubscriptionId,OfferName,Quantity";
+		for (i = 1; i <= 400000; i++)
+			printf "c%d,s%d,%s,%d\n", i, i, i % 1000 ? other : retired, i % 97 + 1 }' \
+	    >"$tmp/flat/lf.csv"
+	tr '\n' '\r' <"$tmp/flat/lf.csv" >"$tmp/flat/cr.csv"
+	{ echo "CustomerId,SubscriptionId,OfferName,Quantity"; head -c 40000000 /dev/zero | tr '\0' a; } \
+	    >"$tmp/flat/noend.csv"
+	for f in lf cr noend; do
+		/usr/bin/time -f %M -o "$tmp/flat/$f.rss" "$bin" -s "$tmp/flat/$f.csv" \
+		    --as-of 2019-01-01 -q -o "$tmp/flat/out-$f" 2>/dev/null
+	done
+	lf=$(tail -n 1 "$tmp/flat/lf.rss")
+	for f in cr noend; do
+		rss=$(tail -n 1 "$tmp/flat/$f.rss")
+		[ $((rss * 2)) -le $((lf * 3)) ] && ok ||
+			bad "line ends: $f peak RSS ${rss} KB, LF file ${lf} KB"
+	done
+	cmp -s "$tmp/flat/out-lf/replacements.csv" "$tmp/flat/out-cr/replacements.csv" && ok ||
+		bad "line ends: CR file gave other reports than its LF twin"
+	rm -rf "$tmp/flat"
+else
+	skip=$((skip + 1))
+	echo "faults: no /usr/bin/time: flat-memory checks skipped"
+fi
+
 rm -rf "$tmp"
 echo "faults: $pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]
