@@ -53,14 +53,16 @@ struct compiled {
 };
 
 /*
- * Matching state of one thread: PCRE2 match data per rule and the memo.
- * The compiled patterns are shared, read-only, by every classifier.
+ * Matching state of one thread: PCRE2 match data per rule, a match
+ * context (its limits change with the text's length), a JIT stack and the
+ * memo. The compiled patterns, JIT code included, are shared read-only by
+ * every classifier.
  */
 struct classifier {
 	const struct rules *rules;
 	pcre2_match_data **md;
-	pcre2_code **jit;		/* a rule's own JIT-compiled copy, once earned */
-	uint32_t *calls;		/* matches a rule ran without one */
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *stack;		/* NULL when the rules are interpreted */
 	struct memo_entry *memo;	/* open addressing; key NULL: an empty slot */
 	size_t memo_cap, memo_count;
 	struct arena keys;		/* the memo's keys: name then id */
@@ -87,7 +89,7 @@ struct rules {
 	char *source;
 	uint64_t bytes;
 	uint32_t crc;
-	pcre2_match_context *mctx;
+	uint32_t match_options;	/* PCRE2_NO_JIT when any pattern has no JIT code */
 	struct classifier *own;	/* for rules_classify */
 };
 
@@ -531,6 +533,24 @@ out:
 	return rc;
 }
 
+/*
+ * JIT-compiles every pattern, once, before any is matched: then the whole
+ * run matches in one mode, and a rule's match limit (see match_limit)
+ * counts the same way for every text, whatever the order of the rows.
+ * When a pattern cannot be JIT-compiled (no JIT on this machine, or no
+ * memory for it) every pattern is interpreted instead.
+ */
+static void
+rules_jit(struct rules *r)
+{
+	r->match_options = 0;
+	for (size_t i = 0; i < r->n; i++)
+		if (pcre2_jit_compile(r->c[i].re, PCRE2_JIT_COMPLETE) != 0) {
+			r->match_options = PCRE2_NO_JIT;
+			return;
+		}
+}
+
 int
 rules_load(struct rules **out, const char *path, struct diag *d)
 {
@@ -541,9 +561,6 @@ rules_load(struct rules **out, const char *path, struct diag *d)
 	*out = NULL;
 	r->source = mem_strdup(path ? path : "builtin");
 	strmap_init(&r->items);
-	r->mctx = pcre2_match_context_create(NULL);
-	/* Bounds a runaway pattern from a user's rules file. */
-	pcre2_set_match_limit(r->mctx, 10000000);
 	if (path == NULL) {
 		in = input_open_mem("builtin", builtin_rules, sizeof(builtin_rules) - 1);
 	} else if (input_open(&in, path, NULL, d) != 0) {
@@ -568,9 +585,16 @@ rules_load(struct rules **out, const char *path, struct diag *d)
 		rules_free(r);
 		return -1;
 	}
+	rules_jit(r);
 	r->own = rules_classifier_new(r);
 	*out = r;
 	return 0;
+}
+
+bool
+rules_jit_used(const struct rules *r)
+{
+	return r->match_options == 0;
 }
 
 void
@@ -594,10 +618,21 @@ rules_free(struct rules *r)
 	free(r->v);
 	free(r->c);
 	free(r->source);
-	pcre2_match_context_free(r->mctx);
 	rules_classifier_free(r->own);
 	free(r);
 }
+
+/*
+ * The JIT stack's largest size. PCRE2's default, 32 KiB on the machine
+ * stack, gives up where the interpreter does not, on patterns that keep
+ * a backtracking point per character ("^(?:a|b)*$" on 2,000 bytes); 8 MiB,
+ * reserved but only used as needed, holds about as deep a backtrack as
+ * the interpreter's HEAP_LIMIT below.
+ */
+#define JIT_STACK_MAX (8u << 20)
+
+/* The interpreter's backtracking memory at most, in KiB (PCRE2's unit). */
+#define HEAP_LIMIT (64u << 10)
 
 struct classifier *
 rules_classifier_new(const struct rules *r)
@@ -606,12 +641,20 @@ rules_classifier_new(const struct rules *r)
 
 	c->rules = r;
 	c->md = mem_calloc(r->n, sizeof(*c->md));
-	c->jit = mem_calloc(r->n, sizeof(*c->jit));
-	c->calls = mem_calloc(r->n, sizeof(*c->calls));
 	for (size_t i = 0; i < r->n; i++) {
 		c->md[i] = pcre2_match_data_create_from_pattern(r->c[i].re, NULL);
 		if (c->md[i] == NULL)
 			mem_fail();
+	}
+	c->mctx = pcre2_match_context_create(NULL);
+	if (c->mctx == NULL)
+		mem_fail();
+	pcre2_set_heap_limit(c->mctx, HEAP_LIMIT);
+	if (rules_jit_used(r)) {
+		c->stack = pcre2_jit_stack_create(32u << 10, JIT_STACK_MAX, NULL);
+		if (c->stack == NULL)
+			mem_fail();
+		pcre2_jit_stack_assign(c->mctx, NULL, c->stack);
 	}
 	return c;
 }
@@ -621,50 +664,84 @@ rules_classifier_free(struct classifier *c)
 {
 	if (c == NULL)
 		return;
-	for (size_t i = 0; i < c->rules->n; i++) {
+	for (size_t i = 0; i < c->rules->n; i++)
 		pcre2_match_data_free(c->md[i]);
-		pcre2_code_free(c->jit[i]);
-	}
 	free(c->md);
-	free(c->jit);
-	free(c->calls);
+	pcre2_match_context_free(c->mctx);
+	pcre2_jit_stack_free(c->stack);
 	free(c->memo);
 	arena_free(&c->keys);
 	buf_free(&c->key);
 	free(c);
 }
 
-/* Matches a rule runs interpreted before the classifier JIT-compiles it. */
-#define JIT_AFTER 256
+/*
+ * The steps (PCRE2's match limit, and its depth limit) one match may
+ * take on a text of n bytes. The built-in rules take under 100 on offer
+ * names and part numbers, and about one a byte on a long text (their
+ * "(?!.*Qualified\s*Offer)" looks at every byte): 100,000 and 16 a byte
+ * leave them a wide margin, even on a 1 MiB field, while a pattern that
+ * backtracks exponentially ("^(a+)+$") reaches it within a millisecond
+ * on a name of 20-odd bytes instead of running for 15 ms or more on each.
+ */
+#define MATCH_LIMIT_BASE 100000u
+#define MATCH_LIMIT_PER_BYTE 16u
+
+static uint32_t
+match_limit(size_t n)
+{
+	uint64_t v = MATCH_LIMIT_BASE + (uint64_t)MATCH_LIMIT_PER_BYTE * n;
+
+	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+/* At most this many bytes of a text are quoted in a message. */
+#define QUOTE_MAX 60
 
 /*
- * The code rule i matches with in this classifier. JIT-compiling the
- * built-in rules costs 0.5-1 ms, a fifth of a small export's whole run,
- * while the memo leaves a few hundred matches for an export of millions
- * of rows: a rule is JIT-compiled only once it has run JIT_AFTER times
- * here, into a copy of its own (the shared code is matched by other
- * threads meanwhile). Without JIT PCRE2 interprets the pattern: slower,
- * the same matches.
+ * Appends s quoted for a one-line message: valid UTF-8 (other bytes read
+ * as Windows-1252), control characters as spaces, cut at a whole
+ * character after QUOTE_MAX bytes with "..." to say so.
  */
-static const pcre2_code *
-rule_code(struct classifier *c, size_t i)
+static void
+quote_add(struct buf *out, const char *s, size_t n)
 {
-	const pcre2_code *re = c->rules->c[i].re;
+	struct buf t = { 0 };
+	size_t k;
 
-	if (c->jit[i] != NULL)
-		return c->jit[i];
-	if (++c->calls[i] == JIT_AFTER) {
-		pcre2_code *copy = pcre2_code_copy(re);
+	text_sanitize_utf8(&t, s, n > QUOTE_MAX * 2 ? QUOTE_MAX * 2 : n);
+	k = t.len > QUOTE_MAX ? text_utf8_cut(t.data, QUOTE_MAX) : t.len;
+	buf_addc(out, '"');
+	for (size_t i = 0; i < k; i++)
+		buf_addc(out, (unsigned char)t.data[i] < 0x20 || t.data[i] == 0x7f ? ' ' :
+		    t.data[i]);
+	buf_adds(out, k < t.len || n > QUOTE_MAX * 2 ? "...\"" : "\"");
+	buf_free(&t);
+}
 
-		if (copy == NULL)
-			mem_fail();
-		if (pcre2_jit_compile(copy, PCRE2_JIT_COMPLETE) == 0) {
-			c->jit[i] = copy;
-			return copy;
-		}
-		pcre2_code_free(copy);
+/*
+ * Fills d for a PCRE2 error of rule i on the text s: a limit reached is
+ * the pattern's fault, said so; anything else in PCRE2's words.
+ */
+static void
+rule_error(const struct rules *r, size_t i, int rc, const char *s, size_t n, struct diag *d)
+{
+	const struct rule *ru = &r->v[i];
+	PCRE2_UCHAR msg[256];
+	struct buf q = { 0 };
+
+	quote_add(&q, s, n);
+	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+	    rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT) {
+		diag_set(d, NULL, 0, "rule '%s' (%s:%llu) gives up on %s: its pattern "
+		    "backtracks too much; simplify it", ru->id, r->source,
+		    (unsigned long long)ru->line, q.data);
+	} else {
+		pcre2_get_error_message(rc, msg, sizeof(msg));
+		diag_set(d, NULL, 0, "rule '%s' (%s:%llu): matching %s failed: %s", ru->id,
+		    r->source, (unsigned long long)ru->line, q.data, (char *)msg);
 	}
-	return re;
+	buf_free(&q);
 }
 
 /* 1 on a match, 0 on none, -1 with d filled on a PCRE2 error. */
@@ -672,16 +749,17 @@ static int
 rule_match(struct classifier *c, size_t i, const char *s, size_t n, struct diag *d)
 {
 	const struct rules *r = c->rules;
-	int rc = pcre2_match(rule_code(c, i), (PCRE2_SPTR)s, n, 0, 0, c->md[i], r->mctx);
-	PCRE2_UCHAR msg[256];
+	uint32_t limit = match_limit(n);
+	int rc;
 
+	pcre2_set_match_limit(c->mctx, limit);
+	pcre2_set_depth_limit(c->mctx, limit);
+	rc = pcre2_match(r->c[i].re, (PCRE2_SPTR)s, n, 0, r->match_options, c->md[i], c->mctx);
 	if (rc >= 0)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
-	pcre2_get_error_message(rc, msg, sizeof(msg));
-	diag_set(d, r->source, r->v[i].line, "rule '%s': matching failed: %s", r->v[i].id,
-	    (char *)msg);
+	rule_error(r, i, rc, s, n, d);
 	return -1;
 }
 

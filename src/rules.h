@@ -78,11 +78,21 @@ int rules_item_pool(const struct rules *r, const char *item, size_t n);
 const char *rules_source(const struct rules *r);
 uint64_t rules_bytes(const struct rules *r);
 uint32_t rules_crc(const struct rules *r);
+/*
+ * True when the patterns run JIT-compiled: all of them, compiled once by
+ * rules_load; false when PCRE2 has no JIT here and interprets them all.
+ */
+bool rules_jit_used(const struct rules *r);
 
 /*
  * The index of the first rule whose pattern matches name, or else id (id
  * may be NULL or empty); -1 when none does. Returns 0, or -1 with d filled
- * when PCRE2 fails (match limit, JIT stack): never reads that as "no match".
+ * when PCRE2 fails: never reads that as "no match". A match may take
+ * 100,000 steps and 16 more a byte of the text (PCRE2's match and depth
+ * limits, the same whether its JIT runs or not); a pattern that needs
+ * more "gives up". d's message names the rule, the rules file and the
+ * rule's line and quotes the text; d names no file, as the text's own
+ * file and line are the caller's.
  */
 int rules_classify(struct rules *r, const char *name, size_t nlen, const char *id,
     size_t idlen, int *rule, struct diag *d);
