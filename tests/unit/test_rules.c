@@ -446,13 +446,12 @@ test_memo_collisions(void)
 }
 
 /*
- * A classifier JIT-compiles a rule only after it has run 256 times: the
- * same texts classify the same before and after, 600 retired names (with
- * 1 to 4 spaces between words, each with its own offer id, so that the
- * memo does not answer) and 600 that only nearly are.
+ * Many texts through one classifier classify the same, first to last:
+ * 600 retired names (with 1 to 4 spaces between words, each with its own
+ * offer id, so that the memo does not answer) and 600 that only nearly are.
  */
 static void
-test_jit_later(void)
+test_many_texts(void)
 {
 	struct rules *r;
 	struct diag d;
@@ -485,6 +484,106 @@ test_jit_later(void)
 	CHECK_INT_EQ(bad, 0);
 	rules_classifier_free(c);
 	rules_free(r);
+}
+
+/* n copies of c then the NUL-terminated tail, into a new string. */
+static char *
+repeat(char c, size_t n, const char *tail)
+{
+	char *s = malloc(n + strlen(tail) + 1);
+
+	if (s == NULL)
+		abort();
+	memset(s, c, n);
+	strcpy(s + n, tail);
+	return s;
+}
+
+/*
+ * A pattern that backtracks exponentially gives up, the same on the first
+ * text as after hundreds (which once ran interpreted, then JIT-compiled,
+ * under limits that count differently), with a message naming the rule,
+ * its file and line and quoting the text; linear patterns do not give up,
+ * even on a 1 MiB text.
+ */
+static void
+test_match_limit(void)
+{
+	struct rules *r;
+	struct diag d;
+	char path[64], want[160];
+	char *bad = repeat('a', 22, "b"), *longer = repeat('a', 200, "b");
+	int k = -2;
+
+	CHECK_INT_EQ(load_text(HDR "ok,replacement,^Widget$,Widgets,\n"
+	    "bad,replacement,^(a+)+$,Bad,\n", &r, &d, path), 0);
+	if (r == NULL)
+		goto out;
+	if (!rules_jit_used(r))
+		fprintf(stderr, "note: PCRE2 has no JIT here: the rules are interpreted\n");
+	for (int round = 0; round < 2; round++) {
+		struct classifier *c = rules_classifier_new(r);
+
+		/* The second time, 300 other texts run the rule first. */
+		for (int i = 1; round == 1 && i <= 300; i++) {
+			char *s = repeat('a', (size_t)i, "");
+
+			CHECK_INT_EQ(rules_classify_with(c, s, strlen(s), NULL, 0, &k, &d), 0);
+			CHECK_INT_EQ(k, 1);
+			free(s);
+		}
+		memset(&d, 0, sizeof(d));
+		CHECK_INT_EQ(rules_classify_with(c, bad, strlen(bad), NULL, 0, &k, &d), -1);
+		snprintf(want, sizeof(want), "rule 'bad' (%s:3) gives up on \"%s\": its pattern "
+		    "backtracks too much; simplify it", path, bad);
+		CHECK_STR_EQ(d.msg, want);
+		CHECK_STR_EQ(d.file, "");
+		CHECK_INT_EQ(d.line, 0);
+		/* Not remembered as "no match": it gives up again. */
+		CHECK_INT_EQ(rules_classify_with(c, bad, strlen(bad), NULL, 0, &k, &d), -1);
+		/* The offer id is matched under the same limit. */
+		CHECK_INT_EQ(rules_classify_with(c, "Gadget", 6, bad, strlen(bad), &k, &d), -1);
+		/* A long text is quoted in part, up to 60 bytes. */
+		CHECK_INT_EQ(rules_classify_with(c, longer, strlen(longer), NULL, 0, &k, &d), -1);
+		CHECK_CONTAINS(d.msg, "on \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\":");
+		rules_classifier_free(c);
+	}
+	/* A control character or a byte not UTF-8 is no part of the message's line. */
+	{
+		char *s = repeat('a', 30, "\n\xff" "aaaaaaaaaaaaaaaaaaaaaaa\x01");
+
+		CHECK_INT_EQ(rules_classify(r, s, strlen(s), NULL, 0, &k, &d), -1);
+		CHECK_CONTAINS(d.msg, "gives up on \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa \xc3\xbf" "aaaa");
+		CHECK(strchr(d.msg, '\n') == NULL && strchr(d.msg, '\x01') == NULL);
+		free(s);
+	}
+	/* The first rule still matches what it matches; the memo is kept. */
+	CHECK_STR_EQ(classify(r, "widget"), "ok");
+	CHECK_STR_EQ(classify(r, "aaaa"), "bad");
+	rules_free(r);
+
+	/* The built-in rules on a 1 MiB text: linear, well within the limit. */
+	{
+		struct classifier *c = builtin_classifier(&r, &d);
+		char *big = repeat('x', 1 << 20, " Dynamics 365 for Sales Professional");
+
+		if (c != NULL) {
+			CHECK_INT_EQ(rules_classify_with(c, big, strlen(big), NULL, 0, &k, &d), 0);
+			CHECK_INT_EQ(k, -1);
+			/* "Dynamics", 1 MiB of spaces, "365 for Sales Professional". */
+			memcpy(big, "Dynamics", 8);
+			memset(big + 8, ' ', (1 << 20) - 8);
+			memmove(big + (1 << 20), big + (1 << 20) + 10, strlen(big + (1 << 20) + 10) + 1);
+			CHECK_INT_EQ(rules_classify_with(c, big, strlen(big), NULL, 0, &k, &d), 0);
+			CHECK(k >= 0 && strcmp(rules_get(r, (size_t)k)->id, "sales-professional") == 0);
+		}
+		free(big);
+		rules_classifier_free(c);
+		rules_free(r);
+	}
+out:
+	free(bad);
+	free(longer);
 }
 
 /* The products column: pools of seats, and what a bad value says. */
@@ -552,5 +651,6 @@ test_rules(void)
 	test_products();
 	test_files();
 	test_memo_collisions();
-	test_jit_later();
+	test_many_texts();
+	test_match_limit();
 }
