@@ -25,28 +25,40 @@ struct outdir {
 	char *gen;		/* OUTDIR/.skuscan/run.XXXXXX, this run's */
 	char *file[MAX_FILES];
 	int lock_fd;
+	int state_fd, gen_fd;	/* .skuscan and the generation, opened: see cleanup_* */
 	bool published;
 };
 
 /*
  * What a signal handler removes, kept where it can reach it without
  * allocating: the files of this run's generation, then the directory.
+ * By name relative to the directories opened at the start, not by path:
+ * an OUTDIR renamed or moved while the run goes on still loses the
+ * generation of a run that failed.
  */
-static char cleanup_file[MAX_FILES][PATH_MAX];
-static char cleanup_dir[PATH_MAX];
+static char cleanup_file[MAX_FILES][NAME_MAX + 1];
+static char cleanup_gen[NAME_MAX + 1];
+static int cleanup_state_fd = -1, cleanup_gen_fd = -1;
 static char reading[PATH_MAX];
 static volatile sig_atomic_t cleanup_on;
+
+/* Removes this run's generation, by the opened directories; signal-safe. */
+static void
+cleanup_remove(void)
+{
+	if (cleanup_gen_fd >= 0)
+		for (int i = 0; i < MAX_FILES; i++)
+			if (cleanup_file[i][0] != '\0')
+				unlinkat(cleanup_gen_fd, cleanup_file[i], 0);
+	if (cleanup_state_fd >= 0 && cleanup_gen[0] != '\0')
+		unlinkat(cleanup_state_fd, cleanup_gen, AT_REMOVEDIR);
+}
 
 void
 outdir_abort_cleanup(void)
 {
-	if (!cleanup_on)
-		return;
-	for (int i = 0; i < MAX_FILES; i++)
-		if (cleanup_file[i][0] != '\0')
-			unlink(cleanup_file[i]);
-	if (cleanup_dir[0] != '\0')
-		rmdir(cleanup_dir);
+	if (cleanup_on)
+		cleanup_remove();
 }
 
 void
@@ -311,7 +323,7 @@ outdir_open(struct outdir **out, const char *path, struct diag *d)
 	struct stat st;
 
 	*out = NULL;
-	o->lock_fd = -1;
+	o->lock_fd = o->state_fd = o->gen_fd = -1;
 	o->path = mem_strdup(path);
 	o->state = join(path, STATE);
 	if (make_dirs(path, d) != 0)
@@ -335,7 +347,16 @@ outdir_open(struct outdir **out, const char *path, struct diag *d)
 		goto fail;
 	}
 	chmod(o->gen, gen_mode());
-	snprintf(cleanup_dir, sizeof(cleanup_dir), "%s", o->gen);
+	o->state_fd = open(o->state, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	o->gen_fd = open(o->gen, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (o->state_fd < 0 || o->gen_fd < 0) {
+		diag_set(d, path, 0, "cannot write in the output directory: %s", strerror(errno));
+		rmdir(o->gen);
+		goto fail;
+	}
+	snprintf(cleanup_gen, sizeof(cleanup_gen), "%s", strrchr(o->gen, '/') + 1);
+	cleanup_state_fd = o->state_fd;
+	cleanup_gen_fd = o->gen_fd;
 	cleanup_on = 1;
 	*out = o;
 	return 0;
@@ -351,7 +372,7 @@ outdir_file(struct outdir *o, int i, const char *name)
 		abort();
 	free(o->file[i]);
 	o->file[i] = join(o->gen, name);
-	snprintf(cleanup_file[i], PATH_MAX, "%s", o->file[i]);
+	snprintf(cleanup_file[i], sizeof(cleanup_file[i]), "%s", name);
 	return o->file[i];
 }
 
@@ -529,18 +550,19 @@ outdir_close(struct outdir *o)
 {
 	if (o == NULL)
 		return;
-	if (!o->published && o->gen != NULL) {
-		for (int i = 0; i < MAX_FILES; i++)
-			if (o->file[i] != NULL)
-				unlink(o->file[i]);
-		rmdir(o->gen);
-	}
+	if (!o->published && cleanup_on)
+		cleanup_remove();
 	cleanup_on = 0;
 	for (int i = 0; i < MAX_FILES; i++) {
 		free(o->file[i]);
 		cleanup_file[i][0] = '\0';
 	}
-	cleanup_dir[0] = '\0';
+	cleanup_gen[0] = '\0';
+	cleanup_state_fd = cleanup_gen_fd = -1;
+	if (o->gen_fd >= 0)
+		close(o->gen_fd);
+	if (o->state_fd >= 0)
+		close(o->state_fd);
 	if (o->lock_fd >= 0)
 		close(o->lock_fd);
 	free(o->gen);

@@ -421,6 +421,23 @@ else
 	echo "faults: no /usr/bin/time: flat-memory checks skipped"
 fi
 
+# 16. OUTDIR renamed while the run reads its input (stdin held open): the run
+# fails with exit 1, and the renamed directory keeps no generation of it.
+mkdir -p "$tmp/moved"
+printf 'CustomerId,SubscriptionId,OfferName,Quantity\nc1,s1,Dynamics 365 for Sales Enterprise Edition CRMOL Basic (Qualified Offer),3\n' \
+    >"$tmp/moved/in.csv"
+(sleep 2; cat "$tmp/moved/in.csv") | "$bin" -s - --as-of 2019-01-01 -q -o "$tmp/moved/out" \
+    2>"$tmp/err" &
+pid=$!
+n=0
+while [ ! -e "$tmp/moved/out/.skuscan/lock" ] && [ $n -lt 100 ]; do sleep 0.02; n=$((n + 1)); done
+mv "$tmp/moved/out" "$tmp/moved/elsewhere"
+wait $pid
+st=$?
+[ $st -eq 1 ] && ok || bad "OUTDIR renamed mid-run: exit $st, expected 1: $(cat "$tmp/err")"
+left=$(ls -A "$tmp/moved/elsewhere/.skuscan" | grep -v '^lock$')
+[ -z "$left" ] && ok || bad "OUTDIR renamed mid-run: left behind: $left"
+
 rm -rf "$tmp"
 echo "faults: $pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]
