@@ -161,9 +161,9 @@ fold_one(struct charge_sub *cs, struct sub_in *out)
 		bool from_base = base == NULL || !before(r->start, base->start);
 
 		if (r->effect == CHARGE_ADD && after)
-			seats = seats > INT64_MAX - q ? INT64_MAX : seats + q;
+			seats = values_seats_add(seats, q);
 		else if (r->effect == CHARGE_REMOVE && after)
-			seats -= q;
+			seats = values_seats_sub(seats, q);
 		else if (r->effect == CHARGE_END && from_base && (!has_end || before(ended, r->start))) {
 			has_end = true;
 			ended = r->start;

@@ -63,19 +63,6 @@ struct axis {
 	uint64_t max, step;
 };
 
-/*
- * Sums saturate: a quantity may be as large as 2^63-1, and a page that
- * says "9223372036854775807 seats" is wrong less badly than one that
- * wrapped to a negative number.
- */
-static int64_t
-sat_add(int64_t a, int64_t b)
-{
-	if (b > 0 && a > INT64_MAX - b)
-		return INT64_MAX;
-	return a + b;
-}
-
 /* Year and month of a day number, through the one date formatter we trust. */
 static void
 year_month(int32_t days, int *y, int *m)
@@ -117,13 +104,13 @@ totals_add_sub(struct totals *t, const struct sub_row *r, const struct report_ct
 	if (!r->active)
 		return;
 	k = (int)urgency_of(r->end_date, ctx);
-	t->urgency_seats[k] = sat_add(t->urgency_seats[k], r->quantity);
+	t->urgency_seats[k] = values_seats_add(t->urgency_seats[k], r->quantity);
 	if (r->end_date == DATE_NONE || r->end_date < ctx->as_of)
 		return;
 	year_month(r->end_date, &y, &m);
 	k = (y - t->year0) * 12 + (m - t->month0);
 	if (k >= 0 && k < MONTHS)
-		t->month_seats[k] = sat_add(t->month_seats[k], r->quantity);
+		t->month_seats[k] = values_seats_add(t->month_seats[k], r->quantity);
 }
 
 static void

@@ -1226,11 +1226,8 @@ summarize_customer(struct ledger *l, size_t first, size_t n, struct ledger_summa
 
 		sc->held[s->rule] = true;
 		if (active) {
-			if (__builtin_add_overflow(f->purchased, s->quantity, &f->purchased))
-				f->purchased = INT64_MAX;
-			if (__builtin_add_overflow(sc->seats[s->rule], s->quantity,
-			    &sc->seats[s->rule]))
-				sc->seats[s->rule] = INT64_MAX;
+			f->purchased = values_seats_add(f->purchased, s->quantity);
+			sc->seats[s->rule] = values_seats_add(sc->seats[s->rule], s->quantity);
 		}
 		if (r->kind != RULE_RETIRED) {
 			if (active && r->kind == RULE_REPLACEMENT)
@@ -1248,8 +1245,7 @@ summarize_customer(struct ledger *l, size_t first, size_t n, struct ledger_summa
 			continue;
 		row.any_active = true;
 		row.active_retired++;
-		if (__builtin_add_overflow(row.retired_seats, s->quantity, &row.retired_seats))
-			row.retired_seats = INT64_MAX;
+		row.retired_seats = values_seats_add(row.retired_seats, s->quantity);
 		if (s->end_date != DATE_NONE &&
 		    (row.earliest_end == DATE_NONE || s->end_date < row.earliest_end))
 			row.earliest_end = s->end_date;
@@ -1259,8 +1255,8 @@ summarize_customer(struct ledger *l, size_t first, size_t n, struct ledger_summa
 			row.replacement_purchased = true;
 	users_allocate(l, c, sc);
 	for (size_t k = 0; k < rules_pool_count(l->rules); k++)
-		row.users_on_retired += sc->dep[k];
-	row.users_on_retired += c->direct_users;
+		row.users_on_retired = values_count_add(row.users_on_retired, sc->dep[k]);
+	row.users_on_retired = values_count_add(row.users_on_retired, c->direct_users);
 	for (size_t k = 0; c->fam != NULL && k < nfam; k++)
 		if (rules_family_kind(l->rules, k) == RULE_REPLACEMENT)
 			evidence += c->fam[k].assigned;
@@ -1276,12 +1272,10 @@ summarize_customer(struct ledger *l, size_t first, size_t n, struct ledger_summa
 		mem_grow((void **)&out->customers, &out->customers_cap, out->ncustomers + 1,
 		    sizeof(*out->customers));
 		out->customers[out->ncustomers++] = row;
-		if (__builtin_add_overflow(out->retired_seats, row.retired_seats,
-		    &out->retired_seats))
-			out->retired_seats = INT64_MAX;
-		if (__builtin_add_overflow(out->users_on_retired, row.users_on_retired,
-		    &out->users_on_retired))
-			out->users_on_retired = UINT64_MAX;
+		/* The run's totals, which stderr and summary.html both print. */
+		out->retired_seats = values_seats_add(out->retired_seats, row.retired_seats);
+		out->users_on_retired = values_count_add(out->users_on_retired,
+		    row.users_on_retired);
 	}
 	memset(sc->suggested, 0, nrules * sizeof(*sc->suggested));
 	memset(sc->bought, 0, nrules * sizeof(*sc->bought));

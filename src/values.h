@@ -22,6 +22,18 @@ enum value_result {
 enum value_result values_quantity(const char *s, size_t n, int64_t *out);
 
 /*
+ * a + b, saturating at INT64_MAX and INT64_MIN: every sum of seats goes
+ * through here, as one quantity may be 2^63-1. A total that saturated
+ * reads 9223372036854775807 wherever it is shown (stderr, the CSV
+ * reports, summary.html), never a wrapped negative number.
+ */
+int64_t values_seats_add(int64_t a, int64_t b);
+/* a - b, saturating the same way (a reconciliation file's removed seats). */
+int64_t values_seats_sub(int64_t a, int64_t b);
+/* a + b for counts of users or subscriptions, saturating at UINT64_MAX. */
+uint64_t values_count_add(uint64_t a, uint64_t b);
+
+/*
  * A date in one of SPEC's forms: ISO (with an optional time and zone),
  * M/D/YYYY (D/M/YYYY when day_first) with an optional time, or D.M.YYYY.
  * Only the calendar date as written is used. A date in year 9999 ("no

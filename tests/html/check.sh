@@ -182,6 +182,23 @@ check "top customers: 20, by seats then key ($top_got)" equal "top customers" "$
 	"$top_want"
 check "top customers: 20 of 26" test "$(echo "$top_want" | wc -w)" -eq 20
 
+# ---- (b2) a total that saturates reads the same everywhere ---------------
+# Seats near 2^63 (tests/cases/values-seats-saturate): stderr's summary,
+# the page and affected_customers.csv all say 9223372036854775807.
+sat="$top/tests/cases/values-seats-saturate"
+(cd "$sat" && "$bin" -s subscriptions.csv -s recon.csv --as-of 2019-01-15 \
+	-o "$tmp/sat") 2>"$tmp/sat.err"
+sat_err=$(sed -n 's/.* customers affected, \(-*[0-9]*\) retired seats,.*/\1/p' "$tmp/sat.err")
+check "saturated total: stderr says $sat_err retired seats" \
+	equal "stderr retired seats" "$sat_err" 9223372036854775807
+check "saturated total: the page" \
+	equal "retired-seats" "$(num "$tmp/sat/summary.html" retired-seats)" 9223372036854775807
+check "saturated total: the page's soon and later seats" equal "seats-soon seats-later" \
+	"$(num "$tmp/sat/summary.html" seats-soon) $(num "$tmp/sat/summary.html" seats-later)" \
+	"9223372036854775807 9223372036854775807"
+check "saturated total: affected_customers.csv" equal "retired_seats" \
+	"$(cut -d, -f5 "$tmp/sat/affected_customers.csv" | sed -n 2p)" 9223372036854775807
+
 # ---- (c) headless Chromium: it loads, renders and shows the same numbers -
 chromium=${CHROMIUM:-/usr/bin/chromium}
 if [ -x "$chromium" ]; then

@@ -326,10 +326,33 @@ test_bool_status(void)
 	CHECK(!values_status_known("inactive", 8));
 }
 
+/* Sums of seats and counts stop at the ends of their type, never wrap. */
+static void
+test_saturating(void)
+{
+	CHECK(values_seats_add(2, 3) == 5);
+	CHECK(values_seats_add(INT64_MAX, 0) == INT64_MAX);
+	CHECK(values_seats_add(INT64_MAX, 1) == INT64_MAX);
+	CHECK(values_seats_add(INT64_MAX, INT64_MAX) == INT64_MAX);
+	CHECK(values_seats_add(INT64_MAX - 1, 1) == INT64_MAX);
+	CHECK(values_seats_add(INT64_MIN, -1) == INT64_MIN);
+	CHECK(values_seats_add(INT64_MAX, -1) == INT64_MAX - 1);
+	CHECK(values_seats_sub(5, 7) == -2);
+	CHECK(values_seats_sub(-INT64_MAX, INT64_MAX) == INT64_MIN);
+	CHECK(values_seats_sub(INT64_MIN, 1) == INT64_MIN);
+	CHECK(values_seats_sub(INT64_MAX, -1) == INT64_MAX);
+	CHECK(values_seats_sub(0, -INT64_MAX) == INT64_MAX);
+	CHECK(values_count_add(1, 2) == 3);
+	CHECK(values_count_add(UINT64_MAX, 1) == UINT64_MAX);
+	CHECK(values_count_add(UINT64_MAX - 1, 1) == UINT64_MAX);
+	CHECK(values_count_add(1, UINT64_MAX) == UINT64_MAX);
+}
+
 void
 test_values(void)
 {
 	test_quantity();
+	test_saturating();
 	test_date_forms();
 	test_days();
 	test_bool_status();
