@@ -174,6 +174,70 @@ text_utf8_valid(const char *s, size_t n)
 	return true;
 }
 
+size_t
+text_escape_char(const char *s, size_t n, char out[TEXT_ESCAPE_MAX], size_t *used)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t k = utf8_seq(p, n);
+
+	*used = k > 0 ? k : 1;
+	if (k == 1 && p[0] >= 0x20 && p[0] != 0x7f) {
+		out[0] = (char)p[0];
+		return 1;
+	}
+	if (k == 1 && (p[0] == '\n' || p[0] == '\r' || p[0] == '\t')) {
+		out[0] = '\\';
+		out[1] = p[0] == '\n' ? 'n' : p[0] == '\r' ? 'r' : 't';
+		return 2;
+	}
+	if (k == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
+		/* A C1 control: named by its code point, U+0080-U+009F. */
+		memcpy(out, "\\u00", 4);
+		out[4] = hex[p[1] >> 4];
+		out[5] = hex[p[1] & 15];
+		return 6;
+	}
+	if (k > 1) {
+		memcpy(out, s, k);
+		return k;
+	}
+	/* A C0 control, DEL, or a byte that is not UTF-8. */
+	out[0] = '\\';
+	out[1] = 'x';
+	out[2] = hex[p[0] >> 4];
+	out[3] = hex[p[0] & 15];
+	return 4;
+}
+
+void
+text_escape(struct buf *out, const char *s, size_t n)
+{
+	char e[TEXT_ESCAPE_MAX];
+
+	for (size_t i = 0, used; i < n; i += used)
+		buf_add(out, e, text_escape_char(s + i, n - i, e, &used));
+}
+
+size_t
+text_escape_to(char *out, size_t cap, const char *s, size_t n)
+{
+	size_t len = 0, i = 0, used;
+	char e[TEXT_ESCAPE_MAX];
+
+	while (i < n) {
+		size_t k = text_escape_char(s + i, n - i, e, &used);
+
+		if (len + k + 1 > cap)
+			break;
+		memcpy(out + len, e, k);
+		len += k;
+		i += used;
+	}
+	out[len] = '\0';
+	return i;
+}
+
 /*
  * Windows-1252 bytes 0x80-0x9F. The five bytes the code page leaves
  * undefined map to the C1 control of the same value, as Windows itself does

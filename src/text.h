@@ -56,6 +56,33 @@ void text_cp1252_to_utf8(struct buf *out, const char *s, size_t n);
  * which may mix both, before it reaches a report.
  */
 void text_sanitize_utf8(struct buf *out, const char *s, size_t n);
+/*
+ * Terminal-safe text, for every message on stderr: control characters
+ * become visible escapes, so that no byte of an input (a header, a value,
+ * a file name) can move the cursor, retitle or clear the terminal, or end
+ * a line. A newline, carriage return and tab become \n, \r and \t;
+ * every other C0 control (0x00-0x1F) and DEL as \xHH (\x1b for ESC); a C1
+ * control U+0080-U+009F written in UTF-8 as \u0080-\u009f; and any byte
+ * that is not part of well-formed UTF-8 as \xHH, as a lone 0x9B is CSI to
+ * a terminal that reads 8-bit controls. Printable ASCII and well-formed
+ * UTF-8 from U+00A0 on (umlauts, Hangul) are kept as they are, and so is
+ * the backslash: its output is plain text, so escaping twice changes
+ * nothing.
+ *
+ * text_escape_char writes the first character of s[0..n) (n > 0) so into
+ * out, without a NUL, and returns the bytes written (at most
+ * TEXT_ESCAPE_MAX); *used gets how many bytes of s it took.
+ */
+#define TEXT_ESCAPE_MAX 6
+size_t text_escape_char(const char *s, size_t n, char out[TEXT_ESCAPE_MAX], size_t *used);
+/* Appends s[0..n) escaped as text_escape_char does. */
+void text_escape(struct buf *out, const char *s, size_t n);
+/*
+ * Writes s[0..n) escaped into out, NUL-terminated, as much as fits in cap
+ * bytes (cap > 0) without cutting an escape or a character; returns the
+ * bytes of s taken. Allocates nothing, for the paths that must not.
+ */
+size_t text_escape_to(char *out, size_t cap, const char *s, size_t n);
 /* Length of the longest prefix of s[0..n) that does not split a UTF-8 sequence. */
 size_t text_utf8_cut(const char *s, size_t n);
 /* Trim spaces and tabs at both ends: adjusts *s and returns the new length. */

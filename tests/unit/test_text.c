@@ -235,9 +235,91 @@ test_buf(void)
 	buf_free(&b);	/* twice is harmless */
 }
 
+/* s (n bytes) as a message shows it. */
+static char *
+escaped(const char *s, size_t n)
+{
+	static struct buf b;
+
+	b.len = 0;
+	text_escape(&b, s, n);
+	buf_addc(&b, '\0');
+	return b.data;
+}
+#define ESC_IS(lit, want) CHECK_STR_EQ(escaped((lit), sizeof(lit) - 1), (want))
+
+static void
+test_escape(void)
+{
+	char out[16];
+
+	/* Printable ASCII, the backslash and well-formed UTF-8 stay as they are. */
+	ESC_IS("Contoso Ltd, C:\\x1b", "Contoso Ltd, C:\\x1b");
+	ESC_IS("K\xc3\xbcndigung \xea\xb3\xa0\xea\xb0\x9d \xe2\x82\xac \xf0\x9f\x98\x80",
+	    "K\xc3\xbcndigung \xea\xb3\xa0\xea\xb0\x9d \xe2\x82\xac \xf0\x9f\x98\x80");
+	ESC_IS("\xc2\xa0no-break", "\xc2\xa0no-break");	/* U+00A0: the first kept */
+	/* Line ends and tabs by name, so that no message splits. */
+	ESC_IS("a\nb\r\nc\td", "a\\nb\\r\\nc\\td");
+	/* Every other C0 control and DEL as \xHH: OSC, CSI, BEL, NUL. */
+	ESC_IS("\x1b]0;pwned\x07", "\\x1b]0;pwned\\x07");
+	ESC_IS("\x1b[2J\x1b[H", "\\x1b[2J\\x1b[H");
+	ESC_IS("\x00\x01\x1f\x7f", "\\x00\\x01\\x1f\\x7f");
+	ESC_IS(" ~", " ~");
+	/* C1 controls in UTF-8 by code point; U+009B is CSI. */
+	ESC_IS("\xc2\x80\xc2\x9b" "31m\xc2\x9f", "\\u0080\\u009b31m\\u009f");
+	/* Bytes that are not UTF-8, a lone 0x9B among them, as \xHH. */
+	ESC_IS("\x9b" "2J", "\\x9b2J");
+	ESC_IS("\x80\xff\xc3", "\\x80\\xff\\xc3");
+	ESC_IS("\xc0\xaf", "\\xc0\\xaf");		/* overlong */
+	ESC_IS("\xed\xa0\x80", "\\xed\\xa0\\x80");	/* surrogate */
+	ESC_IS("\xe2\x82", "\\xe2\\x82");		/* cut short */
+	/* Escaping twice changes nothing. */
+	ESC_IS("\\x1b]0;\\u009b \xc3\xbc", "\\x1b]0;\\u009b \xc3\xbc");
+	ESC_IS("", "");
+
+	/* Into a fixed buffer: never an escape or a character cut in two. */
+	CHECK_INT_EQ(text_escape_to(out, sizeof(out), "ab\x1b" "cd", 5), 5);
+	CHECK_STR_EQ(out, "ab\\x1bcd");
+	CHECK_INT_EQ(text_escape_to(out, 5, "ab\x1b" "cd", 5), 2);
+	CHECK_STR_EQ(out, "ab");
+	CHECK_INT_EQ(text_escape_to(out, 4, "a\xc3\xbc" "b", 4), 3);
+	CHECK_STR_EQ(out, "a\xc3\xbc");
+	CHECK_INT_EQ(text_escape_to(out, 3, "a\xc3\xbc", 3), 1);
+	CHECK_STR_EQ(out, "a");
+	CHECK_INT_EQ(text_escape_to(out, 1, "abc", 3), 0);
+	CHECK_STR_EQ(out, "");
+	/* At every cap: the escape of whole characters only, as long as fits. */
+	{
+		static const char mix[] = "a\n\x1b\xc3\xbc\xc2\x9b\x9b\xea\xb3\xa0z";
+		char cut[sizeof(out)];
+		size_t all = strlen(escaped(mix, sizeof(mix) - 1));
+
+		for (size_t cap = 1; cap <= sizeof(out); cap++) {
+			size_t took = text_escape_to(cut, cap, mix, sizeof(mix) - 1);
+			const char *want = escaped(mix, took);
+
+			CHECK_STR_EQ(cut, want);
+			CHECK(strlen(cut) < cap);
+			/* Stopped only where the next character's escape did not fit. */
+			if (took < sizeof(mix) - 1) {
+				char e[TEXT_ESCAPE_MAX];
+				size_t used, k = text_escape_char(mix + took, sizeof(mix) - 1 - took,
+				    e, &used);
+
+				CHECK(strlen(cut) + k + 1 > cap);
+			}
+		}
+		CHECK(all > sizeof(out));
+	}
+	/* A NUL inside the bytes given is shown, not an end. */
+	CHECK_INT_EQ(text_escape_to(out, sizeof(out), "a\0b", 3), 3);
+	CHECK_STR_EQ(out, "a\\x00b");
+}
+
 void
 test_text(void)
 {
+	test_escape();
 	test_utf8_valid();
 	test_cp1252();
 	test_cut_trim_case();
