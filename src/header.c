@@ -245,7 +245,8 @@ header_check(enum header_kind kind, const char *file, const char *const *names,
 		if (c > 0)
 			buf_adds(&found, ", ");
 		buf_addc(&found, '\'');
-		buf_add(&found, names[c], lens[c] > 80 ? 80 : lens[c]);
+		/* Escaped before the message is formatted: a NUL would end it. */
+		text_escape(&found, names[c], text_utf8_cut(names[c], lens[c] > 80 ? 80 : lens[c]));
 		buf_addc(&found, '\'');
 		if (found.len > 600) {
 			buf_adds(&found, ", ...");
@@ -295,9 +296,9 @@ header_check(enum header_kind kind, const char *file, const char *const *names,
  */
 size_t
 header_hints(enum header_kind kind, const char *const *names, const size_t *lens, size_t n,
-    const int *col, size_t max, struct buf *out)
+    const int *col, bool escaped, size_t max, struct buf *out)
 {
-	size_t count, found = 0, was;
+	size_t count, found = 0, was, cut;
 	const struct header_field *f = header_fields(kind, &count);
 
 	for (size_t i = 0; i < count; i++) {
@@ -313,7 +314,12 @@ header_hints(enum header_kind kind, const char *const *names, const size_t *lens
 		if (out->len > 0)
 			buf_addc(out, '\n');
 		buf_adds(out, "column '");
-		buf_add(out, names[at], lens[at] > 80 ? 80 : lens[at]);
+		cut = lens[at] > 80 ? 80 : lens[at];
+		/* Escaped here for stderr: a newline in the name would split the warning. */
+		if (escaped)
+			text_escape(out, names[at], text_utf8_cut(names[at], cut));
+		else
+			buf_add(out, names[at], cut);
 		buf_adds(out, "' is not read: did you mean '");
 		buf_adds(out, near);
 		buf_adds(out, "' (");

@@ -55,10 +55,12 @@ int header_check(enum header_kind kind, const char *file, const char *const *nam
  * Appends to out, one per line, a warning for each optional field that has
  * no column but a header close to one of its names, as long as out stays
  * within max bytes: a warning that does not fit is left out whole.
- * Returns the number appended.
+ * Returns the number appended. With escaped, the header names are written
+ * as text_escape shows them, for stderr; without, as read, for
+ * summary.html (which escapes them for HTML itself).
  */
 size_t header_hints(enum header_kind kind, const char *const *names, const size_t *lens,
-    size_t n, const int *col, size_t max, struct buf *out);
+    size_t n, const int *col, bool escaped, size_t max, struct buf *out);
 
 /* Edit distance between two short strings (for "did you mean"). */
 size_t header_distance(const char *a, const char *b);

@@ -710,7 +710,7 @@ put_inputs(struct page *p)
 		const struct file_stats *f = &ctx->files[i];
 
 		notes.len = 0;
-		ingest_notes(f, &notes);
+		ingest_notes(f, false, &notes);
 		buf_addc(&notes, '\0');
 		put_lines(p, "warn", f->path, f->hints);
 		put_lines(p, "note", f->path, notes.data);

@@ -804,6 +804,23 @@ license_record(struct reader *r, const struct record *rec, struct diag *d)
 	return 0;
 }
 
+/*
+ * The header warnings of rec into dst (cap bytes, NUL-terminated): twice,
+ * as summary.html shows the names (as read) and as stderr does (escaped).
+ */
+static void
+keep_hints(struct reader *r, enum header_kind kind, const struct record *rec, bool escaped,
+    char *dst, size_t cap)
+{
+	struct buf w = { 0 };
+
+	if (header_hints(kind, rec->field, rec->len, rec->kept, r->col, escaped, cap - 1,
+	    &w) > 0)
+		memcpy(dst, w.data, w.len);
+	dst[w.len] = '\0';
+	buf_free(&w);
+}
+
 /* Maps the header record rec. */
 static int
 header_take(struct reader *r, enum header_kind kind, const struct record *rec,
@@ -826,15 +843,8 @@ header_take(struct reader *r, enum header_kind kind, const struct record *rec,
 		d->line = rec->line;
 		return -1;
 	}
-	{
-		struct buf w = { 0 };
-
-		if (header_hints(kind, rec->field, rec->len, rec->kept, r->col,
-		    sizeof(r->st->hints) - 1, &w) > 0)
-			memcpy(r->st->hints, w.data, w.len);
-		r->st->hints[w.len] = '\0';
-		buf_free(&w);
-	}
+	keep_hints(r, kind, rec, false, r->st->hints, sizeof(r->st->hints));
+	keep_hints(r, kind, rec, true, r->st->hints_shown, sizeof(r->st->hints_shown));
 	records_keep_fields(r->rd, r->ncols);
 	records_lazy(r->rd, true);
 	return 0;
@@ -1324,7 +1334,7 @@ out:
 }
 
 void
-ingest_notes(const struct file_stats *f, struct buf *out)
+ingest_notes(const struct file_stats *f, bool escaped, struct buf *out)
 {
 	char n[160];
 
@@ -1336,7 +1346,11 @@ ingest_notes(const struct file_stats *f, struct buf *out)
 		    "(first: '", (unsigned long long)f->auto_renew_unknown,
 		    f->auto_renew_unknown == 1 ? "" : "s");
 		buf_adds(out, n);
-		buf_adds(out, f->auto_renew_first);
+		/* Escaped here for stderr: a newline in the value would split the note. */
+		if (escaped)
+			text_escape(out, f->auto_renew_first, strlen(f->auto_renew_first));
+		else
+			buf_adds(out, f->auto_renew_first);
 		buf_adds(out, "')\n");
 	}
 	if (f->repeated_headers > 0) {

@@ -43,6 +43,7 @@ struct file_stats {
 	char auto_renew_first[48];	/* the first of them, cut whole (UTF-8) */
 	bool reconciliation;		/* read as a reconciliation file (charges) */
 	char hints[1024];		/* header warnings, one per line (header_hints) */
+	char hints_shown[1024];		/* the same for stderr, header names escaped */
 	const char *format;		/* "text", "gzip", "UTF-16LE", ... */
 };
 
@@ -67,9 +68,11 @@ struct ingest {
 /*
  * What the summary says of a file beyond its counts, one line each (each
  * ending in a newline): read as a reconciliation file, auto_renew values
- * not understood, repeated headers skipped. Appends to out.
+ * not understood, repeated headers skipped. Appends to out. With escaped,
+ * a value quoted from the input is written as text_escape shows it, for
+ * stderr; without, as read, for summary.html.
  */
-void ingest_notes(const struct file_stats *f, struct buf *out);
+void ingest_notes(const struct file_stats *f, bool escaped, struct buf *out);
 
 int ingest_file(struct ingest *g, struct file_stats *st, struct diag *d);
 

@@ -61,8 +61,7 @@ stdout_done(void)
 {
 	if (fflush(stdout) == 0 && !ferror(stdout))
 		return EXIT_OK;
-	fprintf(stderr, "skuscan: standard output: %s\n",
-	    strerror(errno ? errno : EIO));
+	diag_say("standard output: %s", strerror(errno ? errno : EIO));
 	return EXIT_FATAL;
 }
 
@@ -96,12 +95,11 @@ help(void)
 	    "See skuscan(1).\n", stdout);
 }
 
+/* fmt is one of the messages below, with one %s: the argument as given. */
 static int
 usage_error(const char *fmt, const char *arg)
 {
-	fputs("skuscan: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputc('\n', stderr);
+	diag_say(fmt, arg);
 	usage(stderr);
 	return EXIT_USAGE;
 }
@@ -321,12 +319,11 @@ progress_show(void *arg, const char *file, uint64_t done, uint64_t size)
 	p->last = t;
 	rate = (double)done / (t - p->start + 1e-9);
 	if (size > 0)
-		fprintf(stderr, "\r\033[Kskuscan: %s %3.0f%% %.1f MB/s ETA %.0f s", file,
+		diag_status("%s %3.0f%% %.1f MB/s ETA %.0f s", file,
 		    100.0 * (double)done / (double)size, rate / 1e6,
 		    done < size ? (double)(size - done) / (rate + 1) : 0.0);
 	else
-		fprintf(stderr, "\r\033[Kskuscan: %s %.1f MB read, %.1f MB/s", file,
-		    (double)done / 1e6, rate / 1e6);
+		diag_status("%s %.1f MB read, %.1f MB/s", file, (double)done / 1e6, rate / 1e6);
 	p->shown = true;
 }
 
@@ -334,18 +331,21 @@ static void
 progress_clear(struct progress *p)
 {
 	if (p->shown)
-		fputs("\r\033[K", stderr);
+		diag_status_clear();
 	p->shown = false;
 }
 
-/* Each line of text on stderr as "skuscan: LEAD1LEAD2line" (a newline ends a line). */
+/*
+ * Each line of text on stderr as "skuscan: LEAD1LEAD2line": a newline ends
+ * a line (the text's own; what an input put inside one is escaped).
+ */
 static void
 print_lines(const char *lead1, const char *lead2, const char *text)
 {
 	while (*text != '\0') {
 		size_t n = strcspn(text, "\n");
 
-		fprintf(stderr, "skuscan: %s%s%.*s\n", lead1, lead2, (int)n, text);
+		diag_say("%s%s%.*s", lead1, lead2, (int)n, text);
 		text += n + (text[n] == '\n');
 	}
 }
@@ -357,25 +357,24 @@ summary(const struct options *o, const struct ledger_summary *s, double elapsed)
 	int64_t seats = s->retired_seats;
 	struct buf notes = { 0 };
 
-	fprintf(stderr, "skuscan: summary (as of ");
 	{
 		char d[11];
 
 		values_date_format(o->as_of, d);
-		fprintf(stderr, "%s)\n", d);
+		diag_say("summary (as of %s)", d);
 	}
 	for (size_t i = 0; i < o->nfiles; i++) {
 		const struct file_stats *f = &o->files[i];
 
-		fprintf(stderr, "skuscan:   %s %s: %llu records, %llu rejected, "
-		    "%llu Windows-1252 fields converted\n",
+		diag_say("  %s %s: %llu records, %llu rejected, "
+		    "%llu Windows-1252 fields converted",
 		    f->kind == FILE_SUBSCRIPTIONS ? "subscriptions" : "licenses", f->path,
 		    (unsigned long long)f->records, (unsigned long long)f->rejected,
 		    (unsigned long long)f->cp1252);
 		notes.len = 0;
 		if (f->hints[0] != '\0')
 			buf_adds(&notes, "header warnings: see above\n");
-		ingest_notes(f, &notes);
+		ingest_notes(f, true, &notes);
 		buf_addc(&notes, '\0');
 		print_lines("    ", "", notes.data);
 		bytes += f->bytes;
@@ -383,16 +382,16 @@ summary(const struct options *o, const struct ledger_summary *s, double elapsed)
 		rejected += f->rejected;
 		unmatched += f->unmatched;
 	}
-	fprintf(stderr, "skuscan:   %zu files, %llu bytes, %llu records read, %llu rejected\n",
+	diag_say("  %zu files, %llu bytes, %llu records read, %llu rejected",
 	    o->nfiles, (unsigned long long)bytes, (unsigned long long)records,
 	    (unsigned long long)rejected);
-	fprintf(stderr, "skuscan:   %zu customers affected, %lld retired seats, "
-	    "%llu users on retired licenses\n", s->ncustomers, (long long)seats,
+	diag_say("  %zu customers affected, %lld retired seats, "
+	    "%llu users on retired licenses", s->ncustomers, (long long)seats,
 	    (unsigned long long)users);
 	if (unmatched > 0)
-		fprintf(stderr, "skuscan:   %llu license rows joined no customer: counted under "
-		    "\"(unmatched) TENANT\" in license_counts.csv\n", (unsigned long long)unmatched);
-	fprintf(stderr, "skuscan:   %.2f s, %.1f MB/s; reports in %s/\n", elapsed,
+		diag_say("  %llu license rows joined no customer: counted under "
+		    "\"(unmatched) TENANT\" in license_counts.csv", (unsigned long long)unmatched);
+	diag_say("  %.2f s, %.1f MB/s; reports in %s/", elapsed,
 	    (double)bytes / 1e6 / (elapsed > 1e-6 ? elapsed : 1e-6), o->outdir);
 	buf_free(&notes);
 }
@@ -433,7 +432,8 @@ run(struct options *o)
 			if (o->files[i].hints[0] != '\0') {
 				/* Header warnings go out at once, even with -q. */
 				progress_clear(&prog);
-				print_lines(o->files[i].path, ":1: warning: ", o->files[i].hints);
+				print_lines(o->files[i].path, ":1: warning: ",
+				    o->files[i].hints_shown);
 			}
 			rejected += o->files[i].rejected;
 		}

@@ -17,9 +17,9 @@ mem_fail(void)
 	 */
 	outdir_abort_cleanup();
 	if (outdir_input() != NULL)
-		fprintf(stderr, "skuscan: %s: out of memory\n", outdir_input());
+		diag_say("%s: out of memory", outdir_input());
 	else
-		fputs("skuscan: out of memory\n", stderr);
+		diag_say("out of memory");
 	exit(EXIT_FATAL);
 }
 

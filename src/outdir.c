@@ -15,6 +15,7 @@
 
 #include "mem.h"
 #include "outdir.h"
+#include "text.h"
 
 #define STATE ".skuscan"	/* OUTDIR's own directory */
 #define MAX_FILES 8
@@ -61,10 +62,14 @@ outdir_abort_cleanup(void)
 		cleanup_remove();
 }
 
+/*
+ * Kept escaped (text_escape_to): the signal handler may only write(2)
+ * what is ready, and a name read raw could send the terminal commands.
+ */
 void
 outdir_reading(const char *path)
 {
-	snprintf(reading, sizeof(reading), "%s", path ? path : "");
+	text_escape_to(reading, sizeof(reading), path ? path : "", path ? strlen(path) : 0);
 }
 
 const char *

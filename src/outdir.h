@@ -43,7 +43,7 @@ void outdir_close(struct outdir *o);
 void outdir_abort_cleanup(void);
 /* The input being read, named if a signal (SIGBUS: it shrank) ends the run. */
 void outdir_reading(const char *path);
-/* That input, or NULL between inputs. */
+/* That input's name escaped for a message (text_escape), or NULL between inputs. */
 const char *outdir_input(void);
 
 #endif

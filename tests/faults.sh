@@ -184,7 +184,14 @@ st=$?
 [ $st -eq 1 ] && ok || bad "out of memory in libcsv: exit $st, expected 1"
 grep -q "^skuscan: $tmp/bigq.csv: out of memory" "$tmp/err" && ok ||
 	bad "out of memory in libcsv: message: $(cat "$tmp/err")"
-rm -f "$tmp/bigq.csv"
+# The same under a name with a newline and a clear-screen sequence: the
+# message, written once memory has run out, names it escaped.
+mv "$tmp/bigq.csv" "$tmp/bigq"$'\n\e[2J'".csv"
+(ulimit -v 120000; "$bin" -s "$tmp/bigq"$'\n\e[2J'".csv" --max-field-bytes 400000000 \
+    --as-of 2019-01-01 -q -o "$tmp/oom" 2>"$tmp/err")
+grep -q -x -F "skuscan: $tmp/bigq\\n\\x1b[2J.csv: out of memory" "$tmp/err" && ok ||
+	bad "out of memory, odd name: message: $(od -c "$tmp/err" | head -4)"
+rm -f "$tmp/bigq"*
 
 # 9. Publishing is one unit. Run A's set is in OUTDIR; run B is killed
 # (SIGKILL) or fails (EACCES) at each rename, symlink and unlink it makes:

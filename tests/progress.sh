@@ -1,6 +1,7 @@
 #!/bin/bash
 # The progress bar: shown on a terminal (run under tmux) while a large input
-# is read, erased at the end; absent when stderr is not a terminal.
+# is read, erased at the end; absent when stderr is not a terminal; an
+# input's name in it, and in the summary, escaped.
 # Usage: tests/progress.sh BINARY. Skipped when tmux is not installed.
 set -u
 bin=$(realpath "$1")
@@ -46,6 +47,23 @@ grep -q "$(printf '\r')" "$tmp/err" && bad "carriage return written to a non-ter
 grep -q "MB/s ETA" "$tmp/err" && ok || bad "--progress did not force the bar"
 for f in "$tmp"/out2/*.csv; do cmp -s "$f" "$tmp/out3/$(basename "$f")" || bad "--progress changed $(basename "$f")"; done
 grep -q "MB/s" "$tmp"/out3/*.csv && bad "progress text in a report" || ok
+# An input whose name holds a newline, an OSC title sequence and a bell:
+# the bar and the summary show it escaped, and the only control bytes on
+# stderr are the bar's own carriage return and erase-line.
+weird="$tmp/big"$'\n\e]0;pwned\a'".csv"
+cp "$tmp/big.csv" "$weird"
+"$bin" -s "$weird" -o "$tmp/out4" --as-of 2019-01-01 --progress 2>"$tmp/err" >/dev/null
+shown="big\\\\n\\\\x1b]0;pwned\\\\x07.csv"
+# The bar's updates as lines of their own, its control sequences gone.
+sed 's/\r\x1b\[K/\n/g' "$tmp/err" | grep -v '^$' >"$tmp/lines"
+grep -q "^skuscan: .*$shown [0-9 ]*% .*MB/s ETA" "$tmp/lines" && ok ||
+	bad "the bar does not show the name escaped: $(od -c "$tmp/err" | head -5)"
+grep -q "^skuscan:   subscriptions .*$shown: 125000 records" "$tmp/lines" && ok ||
+	bad "the summary does not show the name escaped: $(od -c "$tmp/err" | tail -8)"
+left=$(tr -d '\n' <"$tmp/lines" | LC_ALL=C tr -d ' -~' | od -An -c | tr -d ' \n')
+[ -z "$left" ] && ok || bad "control bytes on stderr besides the bar's own: $left"
+[ -z "$(grep -v '^skuscan: ' "$tmp/lines")" ] && ok ||
+	bad "a line on stderr that does not start with 'skuscan: '"
 rm -rf "$tmp"
 echo "progress: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -115,6 +115,24 @@ check "a reconciliation file said so on the page" \
 check "typo warned on stderr even with -q" \
 	has "$tmp/notes.err" "header-optional-typo/subscriptions.csv:1: warning: column 'Staus'"
 
+# ---- (a3) control characters: escaped on stderr, not on the page -------
+# stderr shows a header name's or a value's ESC and BEL as \x1b and \x07;
+# the page keeps showing them as it always has, as spaces.
+printf 'CustomerId,SubscriptionId,OfferName,Quantity,Sta\033tus,AutoRenew\n%s\n' \
+	'c1,s1,Dynamics 365 for Sales Enterprise Edition CRMOL Basic (Qualified Offer),5,Active,"J'$'\033'']0;x'$'\a''a"' \
+	>"$tmp/ctl.csv"
+"$bin" -s "$tmp/ctl.csv" --as-of 2019-01-15 -o "$tmp/ctl" 2>"$tmp/ctl.err" >/dev/null
+page="$tmp/ctl/summary.html"
+check "control character in a header name: a space on the page" \
+	has "$page" "column &#39;Sta tus&#39; is not read"
+check "control characters in a value: spaces on the page" \
+	has "$page" "(first: &#39;J ]0;x a&#39;)"
+check "no terminal escape on the page" lacks "$page" '\x1b'
+check "control character in a header name: escaped on stderr" \
+	has "$tmp/ctl.err" "ctl.csv:1: warning: column 'Sta\\x1btus' is not read"
+check "control characters in a value: escaped on stderr" \
+	has "$tmp/ctl.err" "(first: 'J\\x1b]0;x\\x07a')"
+
 # ---- (b) the samples: the page agrees with the CSV reports --------------
 out="$tmp/samples/out"
 args=(-q -s "$top/samples/subscriptions.csv" -l "$top/samples/licenses.csv" --as-of 2019-01-01)

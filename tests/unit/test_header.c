@@ -192,16 +192,16 @@ test_check(void)
 
 		hdr_set(&h, HEADER_SUBSCRIPTIONS,
 		    "CustomerId,SubscriptionId,OfferName,Quantity,Staus,CommitmentEndDte");
-		CHECK_INT_EQ(header_hints(HEADER_SUBSCRIPTIONS, h.names, h.lens, h.n, h.col, 1000,
-		    &w), 2);
+		CHECK_INT_EQ(header_hints(HEADER_SUBSCRIPTIONS, h.names, h.lens, h.n, h.col,
+		    false, 1000, &w), 2);
 		buf_addc(&w, '\0');
 		CHECK_CONTAINS(w.data, "column 'Staus' is not read: did you mean 'Status' (status)?");
 		CHECK_CONTAINS(w.data, "\ncolumn 'CommitmentEndDte' is not read: did you mean "
 		    "'CommitmentEndDate' (end_date)?");
 		/* A bound keeps whole warnings only. */
 		w.len = 0;
-		CHECK_INT_EQ(header_hints(HEADER_SUBSCRIPTIONS, h.names, h.lens, h.n, h.col, 80,
-		    &w), 1);
+		CHECK_INT_EQ(header_hints(HEADER_SUBSCRIPTIONS, h.names, h.lens, h.n, h.col,
+		    false, 80, &w), 1);
 		CHECK_MEM_EQ(w.data, w.len, "column 'Staus' is not read: did you mean 'Status' (status)?");
 		w.len = 0;
 		hdr_set(&h, HEADER_SUBSCRIPTIONS, "PartnerId,CustomerId,CustomerName,MpnId,"
@@ -211,16 +211,30 @@ test_check(void)
 		    "TotalOtherDiscount,Subtotal,Tax,TotalForCustomer,Currency,DomainName,"
 		    "SubscriptionName,SubscriptionDescription,BillingCycleType");
 		/* No typo in the documented reconciliation header. */
-		CHECK_INT_EQ(header_hints(HEADER_SUBSCRIPTIONS, h.names, h.lens, h.n, h.col, 1000,
-		    &w), 0);
+		CHECK_INT_EQ(header_hints(HEADER_SUBSCRIPTIONS, h.names, h.lens, h.n, h.col,
+		    false, 1000, &w), 0);
 		CHECK(h.col[SF_CHARGE_TYPE] == 15 && h.col[SF_CHARGE_START] == 13);
 		/* State is two edits from Status: a different column, not a typo. */
 		hdr_set(&h, HEADER_SUBSCRIPTIONS, "CustomerId,SubscriptionId,OfferName,Quantity,State");
-		CHECK_INT_EQ(header_hints(HEADER_SUBSCRIPTIONS, h.names, h.lens, h.n, h.col, 1000,
-		    &w), 0);
+		CHECK_INT_EQ(header_hints(HEADER_SUBSCRIPTIONS, h.names, h.lens, h.n, h.col,
+		    false, 1000, &w), 0);
+		/* A control character in a name: escaped for stderr, as read for the page. */
+		hdr_set(&h, HEADER_SUBSCRIPTIONS,
+		    "CustomerId,SubscriptionId,OfferName,Quantity,Sta\x1btus");
+		w.len = 0;
+		CHECK_INT_EQ(header_hints(HEADER_SUBSCRIPTIONS, h.names, h.lens, h.n, h.col,
+		    true, 1000, &w), 1);
+		CHECK_MEM_EQ(w.data, w.len,
+		    "column 'Sta\\x1btus' is not read: did you mean 'Status' (status)?");
+		w.len = 0;
+		CHECK_INT_EQ(header_hints(HEADER_SUBSCRIPTIONS, h.names, h.lens, h.n, h.col,
+		    false, 1000, &w), 1);
+		CHECK_MEM_EQ(w.data, w.len,
+		    "column 'Sta\x1btus' is not read: did you mean 'Status' (status)?");
+		w.len = 0;
 		hdr_set(&h, HEADER_LICENSES, "User principal name,Licenses,Display nam");
-		CHECK_INT_EQ(header_hints(HEADER_LICENSES, h.names, h.lens, h.n, h.col, 1000,
-		    &w), 1);
+		CHECK_INT_EQ(header_hints(HEADER_LICENSES, h.names, h.lens, h.n, h.col,
+		    false, 1000, &w), 1);
 		buf_free(&w);
 	}
 
