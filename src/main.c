@@ -469,6 +469,7 @@ main(int argc, char **argv)
 	int status;
 
 	outdir_signals();
+	mem_on_fail(outdir_out_of_memory);
 	status = parse_options(argc, argv, &o);
 
 	if (status < 0 && o.print_rules) {

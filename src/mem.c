@@ -4,22 +4,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "diag.h"
 #include "mem.h"
-#include "outdir.h"
+
+static void (*fail_hook)(void);
+
+void
+mem_on_fail(void (*hook)(void))
+{
+	fail_hook = hook;
+}
 
 void
 mem_fail(void)
 {
-	/*
-	 * The reports' temporary files must not outlive a failed run; the
-	 * report module removes them before the process ends.
-	 */
-	outdir_abort_cleanup();
-	if (outdir_input() != NULL)
-		diag_say("%s: out of memory", outdir_input());
-	else
-		diag_say("out of memory");
+	if (fail_hook != NULL) {
+		fail_hook();
+	} else {
+		static const char msg[] = "skuscan: out of memory\n";
+		ssize_t r = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+
+		(void)r;
+	}
 	exit(EXIT_FATAL);
 }
 

@@ -7,8 +7,14 @@
 
 #include <stddef.h>
 
-/* Ends the run as out of memory (for allocators other than these). */
+/* Ends the run as out of memory (for allocators other than these): exit 1. */
 void mem_fail(void) __attribute__((noreturn));
+/*
+ * What mem_fail does first: the run layer's words for it and its cleanup
+ * (outdir_out_of_memory), so that mem, at the bottom of every module,
+ * calls nothing above it. Without a hook it says "out of memory".
+ */
+void mem_on_fail(void (*hook)(void));
 void *mem_alloc(size_t n);
 void *mem_calloc(size_t count, size_t size);
 void *mem_realloc(void *p, size_t n);

@@ -78,6 +78,16 @@ outdir_input(void)
 	return reading[0] != '\0' ? reading : NULL;
 }
 
+void
+outdir_out_of_memory(void)
+{
+	outdir_abort_cleanup();
+	if (outdir_input() != NULL)
+		diag_say("%s: out of memory", outdir_input());
+	else
+		diag_say("out of memory");
+}
+
 static void
 say(const char *s)
 {

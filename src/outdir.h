@@ -45,5 +45,10 @@ void outdir_abort_cleanup(void);
 void outdir_reading(const char *path);
 /* That input's name escaped for a message (text_escape), or NULL between inputs. */
 const char *outdir_input(void);
+/*
+ * mem_fail's hook (mem_on_fail): removes the run's files and says
+ * "FILE: out of memory", naming the input being read.
+ */
+void outdir_out_of_memory(void);
 
 #endif
