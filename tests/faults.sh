@@ -10,6 +10,25 @@ tmp=$(mktemp -d)
 pass=0 fail=0 skip=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+# A run into $1 reading the fifo $2 as stdin, fed the first $3 lines of
+# big.csv and then held open on fd 7; its stderr to $4, its pid in $pid.
+held_run() {
+	mkfifo "$2"
+	"$bin" -s - --as-of 2019-01-01 -q -o "$1" <"$2" 2>"$4" &
+	pid=$!
+	exec 7>"$2"
+	head -n "$3" "$tmp/big.csv" >&7
+	sleep 0.3
+}
+# A run that failed as it should: exit 1, a message matching $3 on stderr
+# ($tmp/err), the last good reports in $4 unchanged (their sums in $sum1),
+# and no temporaries. $1 names the attack in a failure.
+failed_cleanly() {
+	[ "$2" -eq 1 ] && ok || bad "$1: exit $2, expected 1"
+	grep -q "$3" "$tmp/err" && ok || bad "$1: message: $(cat "$tmp/err")"
+	[ "$(set_sum "$4")" = "$sum1" ] && ok || bad "$1: the last good reports changed"
+	no_temps "$4" && ok || bad "$1: temporaries left"
+}
 # No temporaries: nothing named .skuscan-* (earlier versions' temporaries),
 # and under .skuscan/ only the lock, the link current and its generation.
 no_temps() {
@@ -91,12 +110,7 @@ for sig in INT TERM; do
 	out="$tmp/sig-$sig"
 	good_run "$out"
 	sum1=$(set_sum "$out")
-	mkfifo "$tmp/fifo-$sig"
-	"$bin" -s - --as-of 2019-01-01 -q -o "$out" <"$tmp/fifo-$sig" &
-	pid=$!
-	exec 7>"$tmp/fifo-$sig"
-	head -n 20 "$tmp/big.csv" >&7
-	sleep 0.3
+	held_run "$out" "$tmp/fifo-$sig" 20 /dev/null
 	running_gen "$out" && ok || bad "SIG$sig: no generation being written while running"
 	kill -$sig $pid
 	wait $pid
@@ -261,12 +275,8 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
 	[ "$got" = "$sum_a" ] || [ "$got" = "$sum_b" ] && ok || bad "pair $i: a mixed set"
 done
 no_temps "$out" && ok || bad "pairs: temporaries left"
-mkfifo "$tmp/fifo-lock"
-"$bin" -s - --as-of 2019-01-01 -q -o "$out" <"$tmp/fifo-lock" &
-holder=$!
-exec 7>"$tmp/fifo-lock"
-head -n 5 "$tmp/big.csv" >&7
-sleep 0.3
+held_run "$out" "$tmp/fifo-lock" 5 /dev/null
+holder=$pid
 SKUSCAN_LOCK_WAIT=1 "$bin" -s "$top/samples/subscriptions.csv" -q -o "$out" 2>"$tmp/err"
 st=$?
 exec 7>&-
@@ -294,12 +304,7 @@ for sig in HUP QUIT XCPU USR1 ALRM PIPE; do
 	run_a "$out"
 	sum1=$(set_sum "$out")
 	rm -f "$tmp/fifo"
-	mkfifo "$tmp/fifo"
-	"$bin" -s - --as-of 2019-01-01 -q -o "$out" <"$tmp/fifo" 2>"$tmp/err" &
-	pid=$!
-	exec 7>"$tmp/fifo"
-	head -n 20 "$tmp/big.csv" >&7
-	sleep 0.3
+	held_run "$out" "$tmp/fifo" 20 "$tmp/err"
 	kill -$sig $pid
 	sleep 0.1
 	exec 7>&-
@@ -307,13 +312,10 @@ for sig in HUP QUIT XCPU USR1 ALRM PIPE; do
 	st=$?
 	if [ $sig = PIPE ]; then
 		[ $st -eq 0 ] && ok || bad "SIGPIPE: exit $st, expected 0 (ignored)"
+		no_temps "$out" && ok || bad "SIGPIPE: temporaries left"
 	else
-		[ $st -eq 1 ] && ok || bad "SIG$sig: exit $st, expected 1"
-		grep -q "^skuscan: stopped by SIG$sig" "$tmp/err" && ok ||
-			bad "SIG$sig: message: $(cat "$tmp/err")"
-		[ "$(set_sum "$out")" = "$sum1" ] && ok || bad "SIG$sig: the last good reports changed"
+		failed_cleanly "SIG$sig" $st "^skuscan: stopped by SIG$sig" "$out"
 	fi
-	no_temps "$out" && ok || bad "SIG$sig: temporaries left"
 done
 out="$tmp/fsize"
 run_a "$out"
@@ -361,12 +363,8 @@ if strace -f -o /dev/null -e inject=read:delay_exit=1000 true 2>/dev/null; then
 			else head -n 1000 "$tmp/moving.csv" | tail -n +2 >>"$tmp/m.csv"; fi
 			wait $pid
 			st=$?
-			label="input that ${change}s, $path"
-			[ $st -eq 1 ] && ok || bad "$label: exit $st, expected 1"
-			grep -q "^skuscan: $tmp/m.csv: changed while it was read" "$tmp/err" && ok ||
-				bad "$label: message: $(cat "$tmp/err")"
-			[ "$(set_sum "$out")" = "$sum1" ] && ok || bad "$label: the last good reports changed"
-			no_temps "$out" && ok || bad "$label: temporaries left"
+			failed_cleanly "input that ${change}s, $path" $st \
+			    "^skuscan: $tmp/m.csv: changed while it was read" "$out"
 		done
 	done
 else
