@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,15 +89,30 @@ outdir_out_of_memory(void)
 		diag_say("out of memory");
 }
 
+/* Writes a, b and c to stderr as one line, with one write(2). */
 static void
-say(const char *s)
+say(const char *a, const char *b, const char *c)
 {
-	ssize_t r = write(STDERR_FILENO, s, strlen(s));
+	char line[PATH_MAX + 128];
+	size_t n = 0;
+
+	for (const char *const *p = (const char *const[]){ a, b, c, NULL }; *p != NULL; p++) {
+		size_t k = strlen(*p);
+
+		if (k > sizeof(line) - n)
+			k = sizeof(line) - n;
+		memcpy(line + n, *p, k);
+		n += k;
+	}
+	ssize_t r = write(STDERR_FILENO, line, n);
 
 	(void)r;
 }
 
-/* Async-signal-safe: only write(2), unlink(2), rmdir(2) and _exit(2). */
+/*
+ * Async-signal-safe: write(2), unlinkat(2), pause(2), _exit(2), strlen,
+ * memcpy and a lock-free atomic flag only.
+ */
 static void
 on_signal(int sig)
 {
@@ -106,22 +122,27 @@ on_signal(int sig)
 		{ SIGALRM, "SIGALRM" }, { SIGUSR1, "SIGUSR1" }, { SIGUSR2, "SIGUSR2" },
 		{ SIGVTALRM, "SIGVTALRM" }, { SIGPROF, "SIGPROF" },
 	};
+	static atomic_flag entered = ATOMIC_FLAG_INIT;
 	const char *name = "a signal";
 
+	/*
+	 * One thread ends the run: two workers that both touch a page of a
+	 * file cut short get SIGBUS at once, and their lines would mix.
+	 */
+	if (atomic_flag_test_and_set(&entered))
+		for (;;)
+			pause();
 	outdir_abort_cleanup();
 	if (sig == SIGBUS) {
 		/* A mapped input shrank under the reader. */
-		say("skuscan: ");
-		say(reading[0] != '\0' ? reading : "an input");
-		say(": changed while it was read: nothing published\n");
+		say("skuscan: ", reading[0] != '\0' ? reading : "an input",
+		    ": changed while it was read: nothing published\n");
 		_exit(1);
 	}
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (names[i].sig == sig)
 			name = names[i].name;
-	say("skuscan: stopped by ");
-	say(name);
-	say(": nothing published\n");
+	say("skuscan: stopped by ", name, ": nothing published\n");
 	_exit(1);
 }
 
