@@ -19,6 +19,7 @@ LIB_LIBS   = -pthread -lcsv $(shell $(PKG_CONFIG) --libs libpcre2-8 zlib libisal
 	echo -lpcre2-8 -lz -lisal)
 ALL_CFLAGS = $(PROJECT_CFLAGS) $(LIB_CFLAGS) $(CFLAGS)
 SAN_FLAGS  = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+TSAN_FLAGS = -fsanitize=thread -fno-omit-frame-pointer
 
 LIB_SRC = src/charges.c src/outdir.c src/diag.c src/mem.c src/strmap.c src/text.c src/values.c src/input.c \
 	src/crc.c src/inflate.c src/records.c src/header.c src/rules.c src/items.c src/ledger.c src/ingest.c \
@@ -27,11 +28,13 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
 B  = build
 BS = build/san
+BT = build/tsan
 
 include tests/fuzz/fuzz.mk
 include tests/bench/bench.mk
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/%.o)
 LIB_SOBJ = $(LIB_SRC:src/%.c=$(BS)/%.o)
+LIB_TOBJ = $(LIB_SRC:src/%.c=$(BT)/%.o)
 
 .PHONY: all deps test-deps demo check unit cases lint clean install uninstall
 
@@ -40,7 +43,7 @@ LIB_SOBJ = $(LIB_SRC:src/%.c=$(BS)/%.o)
 
 all: skuscan
 
-$(B) $(BS):
+$(B) $(BS) $(BT):
 	@mkdir -p $@
 
 $(B)/%.o: src/%.c src/*.h | $(B)
@@ -48,6 +51,13 @@ $(B)/%.o: src/%.c src/*.h | $(B)
 
 $(BS)/%.o: src/%.c src/*.h | $(BS)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+# The program under ThreadSanitizer, for the threaded golden cases.
+$(BT)/%.o: src/%.c src/*.h | $(BT)
+	$(CC) $(ALL_CFLAGS) $(TSAN_FLAGS) -c -o $@ $<
+
+$(BT)/skuscan: $(BT)/main.o $(LIB_TOBJ)
+	$(CC) $(ALL_CFLAGS) $(TSAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
 $(B)/libskuscan.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
@@ -89,9 +99,10 @@ demo: deps
 	@echo "page summary.html: open it in a browser."
 
 # Every test: unit tests and golden cases, then both again under
-# AddressSanitizer and UndefinedBehaviorSanitizer, then the man page lint.
+# AddressSanitizer and UndefinedBehaviorSanitizer, the threaded cases under
+# ThreadSanitizer, then the man page lint.
 check: test-deps
-	@$(MAKE) --no-print-directory skuscan $(B)/unit $(BS)/skuscan $(BS)/unit
+	@$(MAKE) --no-print-directory skuscan $(B)/unit $(BS)/skuscan $(BS)/unit $(BT)/skuscan
 	@sh tests/check.sh
 
 # Parts of `make check`, each alone: the unit tests, the golden cases, the

@@ -41,6 +41,11 @@ suite "golden cases (ASan+UBSan)" tests/run-cases.sh ./build/san/skuscan
 SKUSCAN_THREADS=2 SKUSCAN_CHUNK_BYTES=7 SKUSCAN_VECTOR_BYTES=16 \
 	suite "golden cases (ASan+UBSan, threads, 16-byte scan)" tests/run-cases.sh ./build/san/skuscan
 unset ASAN_OPTIONS UBSAN_OPTIONS
+# The threaded reader's workers, its in-order merge and the page release,
+# under ThreadSanitizer: a data race fails the case (exit 92).
+TSAN_OPTIONS=halt_on_error=1:exitcode=92 SKUSCAN_THREADS=2 SKUSCAN_CHUNK_BYTES=7 \
+	suite "golden cases (ThreadSanitizer, threads, 7-byte chunks)" \
+	tests/run-cases.sh ./build/tsan/skuscan
 suite "summary.html" tests/html/check.sh ./skuscan
 if command -v valgrind >/dev/null; then
 	suite "golden cases (valgrind)" tests/valgrind.sh
