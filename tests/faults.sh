@@ -446,7 +446,7 @@ left=$(ls -A "$tmp/moved/elsewhere/.skuscan" | grep -v '^lock$')
 # 17. After publishing, the generation, .skuscan and OUTDIR itself are
 # fsynced, so that the new set survives a power cut once the run says done.
 if strace -f -o /dev/null true 2>/dev/null; then
-	strace -f -y -e trace=fsync -o "$tmp/fsync.tr" "$bin" -s "$tmp/moved/in.csv" \
+	strace -f -y -e trace=fsync -o "$tmp/fsync.tr" "$bin" -s "$top/samples/subscriptions.csv" \
 	    --as-of 2019-01-01 -q -o "$tmp/synced" >/dev/null 2>&1
 	for d in "$tmp/synced/.skuscan/run.[A-Za-z0-9]*" "$tmp/synced/.skuscan" "$tmp/synced"; do
 		grep -q "fsync([0-9]*<$d>)" "$tmp/fsync.tr" && ok ||
