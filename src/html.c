@@ -132,8 +132,7 @@ totals_compute(struct totals *t, const struct ledger_summary *s, const struct re
 
 		totals_add_sub(t, &row, ctx);
 	}
-	for (size_t i = 0; i < ctx->nfiles; i++)
-		t->rejected += ctx->files[i].rejected;
+	t->rejected = ctx->sum.rejected;
 }
 
 /* Writes valid UTF-8 escaped for HTML text and attribute values alike. */
@@ -700,7 +699,7 @@ put_inputs(struct page *p)
 	for (size_t i = 0; i < ctx->nfiles; i++) {
 		const struct file_stats *f = &ctx->files[i];
 
-		input_row(p, f->kind == FILE_SUBSCRIPTIONS ? "subscriptions" : "licenses",
+		input_row(p, filestats_kind_word(f->kind),
 		    f->path, f->bytes, f->records, f->rejected);
 	}
 	input_row(p, "rules", rules_source(ctx->rules), rules_bytes(ctx->rules),
@@ -710,7 +709,7 @@ put_inputs(struct page *p)
 		const struct file_stats *f = &ctx->files[i];
 
 		notes.len = 0;
-		ingest_notes(f, false, &notes);
+		filestats_notes(f, false, &notes);
 		buf_addc(&notes, '\0');
 		put_lines(p, "warn", f->path, f->hints);
 		put_lines(p, "note", f->path, notes.data);

@@ -12,12 +12,11 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "filestats.h"
 #include "inflate.h"
 #include "ledger.h"
 #include "rules.h"
 #include "text.h"
-
-enum file_kind { FILE_SUBSCRIPTIONS, FILE_LICENSES };
 
 struct ingest_opts {
 	bool day_first;
@@ -29,22 +28,6 @@ struct ingest_opts {
 	unsigned vector_bytes;		/* records_opts.vector_bytes (tests) */
 	int threads;			/* parsing threads for large plain files */
 	size_t chunk_bytes;		/* 0, or chunk size and threshold (tests) */
-};
-
-/* What one file held, for the manifest and the summary. */
-struct file_stats {
-	const char *path;
-	enum file_kind kind;
-	uint64_t bytes;			/* as stored */
-	uint32_t crc;
-	uint64_t records, rejected, cp1252, unmatched;
-	uint64_t repeated_headers;	/* records equal to the header, skipped */
-	uint64_t auto_renew_unknown;	/* auto_renew values not understood */
-	char auto_renew_first[48];	/* the first of them, cut whole (UTF-8) */
-	bool reconciliation;		/* read as a reconciliation file (charges) */
-	char hints[1024];		/* header warnings, one per line (header_hints) */
-	char hints_shown[1024];		/* the same for stderr, header names escaped */
-	const char *format;		/* "text", "gzip", "UTF-16LE", ... */
 };
 
 /* Receives a rejected record: its start line, the reason and its raw text. */
@@ -65,15 +48,6 @@ struct ingest {
 };
 
 /* Reads the file st->path of kind st->kind. Returns 0, or -1 with d filled. */
-/*
- * What the summary says of a file beyond its counts, one line each (each
- * ending in a newline): read as a reconciliation file, auto_renew values
- * not understood, repeated headers skipped. Appends to out. With escaped,
- * a value quoted from the input is written as text_escape shows it, for
- * stderr; without, as read, for summary.html.
- */
-void ingest_notes(const struct file_stats *f, bool escaped, struct buf *out);
-
 int ingest_file(struct ingest *g, struct file_stats *st, struct diag *d);
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * skuscan: find the customers of a CSP partner that still hold retired
  * Dynamics 365 "Basic (Qualified Offer)" subscriptions, and report what
- * each must do. main() only reads the command line and wires the modules:
- * input -> records -> rules -> ledger -> report.
+ * each must do. main() only reads the command line; run.c takes the run
+ * through its stages: input -> records -> rules -> ledger -> report.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,29 +15,18 @@
 #include <unistd.h>
 
 #include "diag.h"
-#include "ingest.h"
-#include "ledger.h"
 #include "mem.h"
-#include "outdir.h"
-#include "report.h"
 #include "rules.h"
+#include "run.h"
 #include "values.h"
 
 #ifndef SKUSCAN_VERSION
 #define SKUSCAN_VERSION "0.1.0"
 #endif
 
-#define PROGRESS_MIN_BYTES (4u << 20)
-
 struct options {
-	struct file_stats *files;	/* -s and -l in command-line order */
-	size_t nfiles;
-	const char *rules;		/* NULL: built-in */
-	const char *outdir;
-	int32_t as_of;
-	int horizon;
-	struct ingest_opts in;
-	bool excel, no_html, quiet, progress, print_rules;
+	struct run_opts run;
+	bool print_rules;
 };
 
 static const char usage_text[] =
@@ -152,11 +141,11 @@ parse_threads(void)
 static void
 add_file(struct options *o, const char *path, enum file_kind kind)
 {
-	o->files = mem_realloc(o->files, (o->nfiles + 1) * sizeof(*o->files));
-	memset(&o->files[o->nfiles], 0, sizeof(*o->files));
-	o->files[o->nfiles].path = path;
-	o->files[o->nfiles].kind = kind;
-	o->nfiles++;
+	o->run.files = mem_realloc(o->run.files, (o->run.nfiles + 1) * sizeof(*o->run.files));
+	memset(&o->run.files[o->run.nfiles], 0, sizeof(*o->run.files));
+	o->run.files[o->run.nfiles].path = path;
+	o->run.files[o->run.nfiles].kind = kind;
+	o->run.nfiles++;
 }
 
 enum {
@@ -191,20 +180,21 @@ parse_options(int argc, char **argv, struct options *o)
 	int c, stdin_uses = 0;
 	long long v;
 
-	o->outdir = "skuscan-out";
-	o->as_of = (int32_t)(time(NULL) / 86400);
-	o->horizon = 90;
-	o->in.max_field_bytes = 1048576;
-	o->in.threads = parse_threads();
-	o->in.libcsv_only = getenv("SKUSCAN_LIBCSV_ONLY") != NULL;
+	o->run.outdir = "skuscan-out";
+	o->run.version = SKUSCAN_VERSION;
+	o->run.as_of = (int32_t)(time(NULL) / 86400);
+	o->run.horizon = 90;
+	o->run.in.max_field_bytes = 1048576;
+	o->run.in.threads = parse_threads();
+	o->run.in.libcsv_only = getenv("SKUSCAN_LIBCSV_ONLY") != NULL;
 	if (getenv("SKUSCAN_INFLATE") != NULL && strcmp(getenv("SKUSCAN_INFLATE"), "zlib") == 0)
-		o->in.inflate = INFLATE_ZLIB;
+		o->run.in.inflate = INFLATE_ZLIB;
 	if (getenv("SKUSCAN_VECTOR_BYTES") != NULL &&
 	    number(getenv("SKUSCAN_VECTOR_BYTES"), 16, 16, &v))
-		o->in.vector_bytes = 16;
+		o->run.in.vector_bytes = 16;
 	if (getenv("SKUSCAN_CHUNK_BYTES") != NULL &&
 	    number(getenv("SKUSCAN_CHUNK_BYTES"), 1, LLONG_MAX, &v))
-		o->in.chunk_bytes = (size_t)v;
+		o->run.in.chunk_bytes = (size_t)v;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":s:l:r:o:d:qh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -215,7 +205,7 @@ parse_options(int argc, char **argv, struct options *o)
 			add_file(o, optarg, c == 's' ? FILE_SUBSCRIPTIONS : FILE_LICENSES);
 			break;
 		case 'r':
-			o->rules = optarg;
+			o->run.rules = optarg;
 			break;
 		case OPT_PRINT_RULES:
 			o->print_rules = true;
@@ -223,24 +213,24 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'o':
 			if (optarg[0] == '\0')
 				return usage_error("-o needs a directory%s", "");
-			o->outdir = optarg;
+			o->run.outdir = optarg;
 			break;
 		case OPT_AS_OF:
-			if (!values_iso_date(optarg, &o->as_of))
+			if (!values_iso_date(optarg, &o->run.as_of))
 				return usage_error("--as-of: '%s' is not a date as YYYY-MM-DD", optarg);
 			break;
 		case OPT_HORIZON:
 			if (!number(optarg, 0, 36500, &v))
 				return usage_error("--horizon: '%s' is not a number of days (0-36500)",
 				    optarg);
-			o->horizon = (int)v;
+			o->run.horizon = (int)v;
 			break;
 		case 'd':
-			if (!delimiter(optarg, &o->in.delimiter))
+			if (!delimiter(optarg, &o->run.in.delimiter))
 				return usage_error("-d: '%s' is not one of , ; \\t | auto", optarg);
 			break;
 		case OPT_DAY_FIRST:
-			o->in.day_first = true;
+			o->run.in.day_first = true;
 			break;
 		case OPT_ENCODING: {
 			iconv_t cd = iconv_open("UTF-8", optarg);
@@ -249,26 +239,26 @@ parse_options(int argc, char **argv, struct options *o)
 				return usage_error("--encoding: '%s' is not an encoding iconv knows",
 				    optarg);
 			iconv_close(cd);
-			o->in.encoding = optarg;
+			o->run.in.encoding = optarg;
 			break;
 		}
 		case OPT_MAX_FIELD:
 			if (!number(optarg, 1, LLONG_MAX, &v))
 				return usage_error("--max-field-bytes: '%s' is not a positive number",
 				    optarg);
-			o->in.max_field_bytes = (size_t)v;
+			o->run.in.max_field_bytes = (size_t)v;
 			break;
 		case OPT_EXCEL:
-			o->excel = true;
+			o->run.excel = true;
 			break;
 		case OPT_NO_HTML:
-			o->no_html = true;
+			o->run.no_html = true;
 			break;
 		case 'q':
-			o->quiet = true;
+			o->run.quiet = true;
 			break;
 		case OPT_PROGRESS:
-			o->progress = true;
+			o->run.progress = true;
 			break;
 		case 'h':
 			help();
@@ -286,180 +276,10 @@ parse_options(int argc, char **argv, struct options *o)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (o->print_rules)
 		return -1;
-	for (size_t i = 0; i < o->nfiles; i++)
-		if (o->files[i].kind == FILE_SUBSCRIPTIONS)
+	for (size_t i = 0; i < o->run.nfiles; i++)
+		if (o->run.files[i].kind == FILE_SUBSCRIPTIONS)
 			return -1;
 	return usage_error("no subscription export: give at least one -s FILE%s", "");
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* The one-line progress bar on stderr. */
-struct progress {
-	bool on;
-	double start, last;
-	bool shown;
-};
-
-static void
-progress_show(void *arg, const char *file, uint64_t done, uint64_t size)
-{
-	struct progress *p = arg;
-	double t = now(), rate;
-
-	if (!p->on || (size > 0 ? size : done) < PROGRESS_MIN_BYTES || t - p->last < 0.25)
-		return;
-	p->last = t;
-	rate = (double)done / (t - p->start + 1e-9);
-	if (size > 0)
-		diag_status("%s %3.0f%% %.1f MB/s ETA %.0f s", file,
-		    100.0 * (double)done / (double)size, rate / 1e6,
-		    done < size ? (double)(size - done) / (rate + 1) : 0.0);
-	else
-		diag_status("%s %.1f MB read, %.1f MB/s", file, (double)done / 1e6, rate / 1e6);
-	p->shown = true;
-}
-
-static void
-progress_clear(struct progress *p)
-{
-	if (p->shown)
-		diag_status_clear();
-	p->shown = false;
-}
-
-/*
- * Each line of text on stderr as "skuscan: LEAD1LEAD2line": a newline ends
- * a line (the text's own; what an input put inside one is escaped).
- */
-static void
-print_lines(const char *lead1, const char *lead2, const char *text)
-{
-	while (*text != '\0') {
-		size_t n = strcspn(text, "\n");
-
-		diag_say("%s%s%.*s", lead1, lead2, (int)n, text);
-		text += n + (text[n] == '\n');
-	}
-}
-
-static void
-summary(const struct options *o, const struct ledger_summary *s, double elapsed)
-{
-	uint64_t bytes = 0, records = 0, rejected = 0, users = s->users_on_retired, unmatched = 0;
-	int64_t seats = s->retired_seats;
-	struct buf notes = { 0 };
-
-	{
-		char d[11];
-
-		values_date_format(o->as_of, d);
-		diag_say("summary (as of %s)", d);
-	}
-	for (size_t i = 0; i < o->nfiles; i++) {
-		const struct file_stats *f = &o->files[i];
-
-		diag_say("  %s %s: %llu records, %llu rejected, "
-		    "%llu Windows-1252 fields converted",
-		    f->kind == FILE_SUBSCRIPTIONS ? "subscriptions" : "licenses", f->path,
-		    (unsigned long long)f->records, (unsigned long long)f->rejected,
-		    (unsigned long long)f->cp1252);
-		notes.len = 0;
-		if (f->hints[0] != '\0')
-			buf_adds(&notes, "header warnings: see above\n");
-		ingest_notes(f, true, &notes);
-		buf_addc(&notes, '\0');
-		print_lines("    ", "", notes.data);
-		bytes += f->bytes;
-		records += f->records;
-		rejected += f->rejected;
-		unmatched += f->unmatched;
-	}
-	diag_say("  %zu files, %llu bytes, %llu records read, %llu rejected",
-	    o->nfiles, (unsigned long long)bytes, (unsigned long long)records,
-	    (unsigned long long)rejected);
-	diag_say("  %zu customers affected, %lld retired seats, "
-	    "%llu users on retired licenses", s->ncustomers, (long long)seats,
-	    (unsigned long long)users);
-	if (unmatched > 0)
-		diag_say("  %llu license rows joined no customer: counted under "
-		    "\"(unmatched) TENANT\" in license_counts.csv", (unsigned long long)unmatched);
-	diag_say("  %.2f s, %.1f MB/s; reports in %s/", elapsed,
-	    (double)bytes / 1e6 / (elapsed > 1e-6 ? elapsed : 1e-6), o->outdir);
-	buf_free(&notes);
-}
-
-/* Reads every input and writes the reports; returns the exit status. */
-static int
-run(struct options *o)
-{
-	struct diag d = { 0 };
-	struct rules *rules = NULL;
-	struct ledger *ledger = NULL;
-	struct report *rep = NULL;
-	struct ledger_summary s = { 0 };
-	struct report_ctx ctx = { 0 };
-	struct progress prog = { 0 };
-	struct ingest g = { 0 };
-	uint64_t rejected = 0;
-	double start = now();
-	int status = EXIT_FATAL;
-
-	if (rules_load(&rules, o->rules, &d) != 0)
-		goto out;
-	if (report_open(&rep, o->outdir, o->excel, &d) != 0)
-		goto out;
-	ledger = ledger_new(rules);
-	prog.on = o->progress || isatty(STDERR_FILENO);
-	prog.start = start;
-	g = (struct ingest){ &o->in, rules, ledger, report_reject, rep, progress_show, &prog };
-	/* Licenses join subscription customers: every -s file is read first. */
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < o->nfiles; i++) {
-			if (o->files[i].kind != (pass == 0 ? FILE_SUBSCRIPTIONS : FILE_LICENSES))
-				continue;
-			if (ingest_file(&g, &o->files[i], &d) != 0) {
-				progress_clear(&prog);
-				goto out;
-			}
-			if (o->files[i].hints[0] != '\0') {
-				/* Header warnings go out at once, even with -q. */
-				progress_clear(&prog);
-				print_lines(o->files[i].path, ":1: warning: ",
-				    o->files[i].hints_shown);
-			}
-			rejected += o->files[i].rejected;
-		}
-	}
-	progress_clear(&prog);
-	ledger_done_reading(ledger);
-	/* replacements.csv is written while the customers are summed up. */
-	ledger_order(ledger, &s);
-	ctx = (struct report_ctx){ o->as_of, o->horizon, SKUSCAN_VERSION, rules, o->files,
-		o->nfiles, !o->no_html };
-	if (report_begin(rep, &s, &ctx, &d) != 0)
-		goto out;
-	ledger_summarize_customers(ledger, &s);
-	if (report_finish(rep, &s, &ctx, &d) != 0 || report_publish(rep, &d) != 0)
-		goto out;
-	status = rejected > 0 ? EXIT_REJECTS : EXIT_OK;
-	if (!o->quiet)
-		summary(o, &s, now() - start);
-out:
-	if (status == EXIT_FATAL)
-		diag_print(&d);
-	report_close(rep);
-	ledger_summary_free(&s);
-	ledger_free(ledger);
-	rules_free(rules);
-	return status;
 }
 
 int
@@ -468,8 +288,7 @@ main(int argc, char **argv)
 	struct options o = { 0 };
 	int status;
 
-	outdir_signals();
-	mem_on_fail(outdir_out_of_memory);
+	run_init();
 	status = parse_options(argc, argv, &o);
 
 	if (status < 0 && o.print_rules) {
@@ -479,8 +298,8 @@ main(int argc, char **argv)
 		fwrite(text, 1, n, stdout);
 		status = stdout_done();
 	} else if (status < 0) {
-		status = run(&o);
+		status = run_exec(&o.run);
 	}
-	free(o.files);
+	free(o.run.files);
 	return status;
 }

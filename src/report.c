@@ -826,7 +826,7 @@ write_manifest(struct report *rep, const struct report_ctx *ctx)
 	for (size_t i = 0; i < ctx->nfiles; i++) {
 		const struct file_stats *f = &ctx->files[i];
 
-		manifest_row(rep, ctx, f->kind == FILE_SUBSCRIPTIONS ? "subscriptions" : "licenses",
+		manifest_row(rep, ctx, filestats_kind_word(f->kind),
 		    f->path, f->bytes, f->crc, f->records, f->rejected);
 	}
 	manifest_row(rep, ctx, "rules", rules_source(ctx->rules), rules_bytes(ctx->rules),

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "diag.h"
-#include "ingest.h"
+#include "filestats.h"
 #include "ledger.h"
 #include "rules.h"
 #include "text.h"
@@ -29,6 +29,7 @@ struct report_ctx {
 	struct rules *rules;
 	const struct file_stats *files;	/* in command-line order */
 	size_t nfiles;
+	struct filestats_sum sum;	/* over files, counted once */
 	bool html;			/* write summary.html (else remove it) */
 };
 

@@ -1,0 +1,259 @@
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "ledger.h"
+#include "mem.h"
+#include "outdir.h"
+#include "report.h"
+#include "rules.h"
+#include "run.h"
+#include "values.h"
+
+#define PROGRESS_MIN_BYTES (4u << 20)
+
+/*
+ * The phases of a run, in their order. Licenses join the subscription
+ * customers, so every subscription file is read before any license file;
+ * replacements.csv is begun once the subscriptions are ordered, while the
+ * customers are summed up; the rest is written from the whole summary.
+ */
+enum run_phase {
+	PHASE_START,
+	PHASE_SUBSCRIPTIONS,	/* each -s file, in command-line order */
+	PHASE_LICENSES,		/* each -l file, in command-line order */
+	PHASE_ORDERED,		/* ledger_order: replacements.csv may begin */
+	PHASE_SUMMARIZED,	/* ledger_summarize_customers: the summary is whole */
+	PHASE_WRITTEN,		/* every report written under its temporary name */
+	PHASE_PUBLISHED,
+};
+
+/* The one-line progress bar on stderr. */
+struct progress {
+	bool on;
+	double start, last;
+	bool shown;
+};
+
+struct run {
+	struct run_opts *o;
+	enum run_phase phase;
+	struct rules *rules;
+	struct ledger *ledger;
+	struct report *rep;
+	struct ledger_summary s;
+	struct report_ctx ctx;
+	struct progress prog;
+	struct diag d;
+	double start;
+};
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * A run goes forward only: each phase follows the one before it (a
+ * reading phase may repeat, and a run without license files goes from
+ * the subscriptions to their order). Anything else is a bug in the
+ * wiring, not in an input.
+ */
+static void
+phase_enter(struct run *r, enum run_phase p)
+{
+	bool again = p == r->phase && (p == PHASE_SUBSCRIPTIONS || p == PHASE_LICENSES);
+	bool skip = p == PHASE_ORDERED && r->phase == PHASE_SUBSCRIPTIONS;
+
+	assert(p == r->phase + 1 || again || skip);
+	(void)again;
+	(void)skip;
+	r->phase = p;
+}
+
+static void
+progress_show(void *arg, const char *file, uint64_t done, uint64_t size)
+{
+	struct progress *p = arg;
+	double t = now(), rate;
+
+	if (!p->on || (size > 0 ? size : done) < PROGRESS_MIN_BYTES || t - p->last < 0.25)
+		return;
+	p->last = t;
+	rate = (double)done / (t - p->start + 1e-9);
+	if (size > 0)
+		diag_status("%s %3.0f%% %.1f MB/s ETA %.0f s", file,
+		    100.0 * (double)done / (double)size, rate / 1e6,
+		    done < size ? (double)(size - done) / (rate + 1) : 0.0);
+	else
+		diag_status("%s %.1f MB read, %.1f MB/s", file, (double)done / 1e6, rate / 1e6);
+	p->shown = true;
+}
+
+static void
+progress_clear(struct progress *p)
+{
+	if (p->shown)
+		diag_status_clear();
+	p->shown = false;
+}
+
+/*
+ * Each line of text on stderr as "skuscan: LEAD1LEAD2line": a newline ends
+ * a line (the text's own; what an input put inside one is escaped).
+ */
+static void
+print_lines(const char *lead1, const char *lead2, const char *text)
+{
+	while (*text != '\0') {
+		size_t n = strcspn(text, "\n");
+
+		diag_say("%s%s%.*s", lead1, lead2, (int)n, text);
+		text += n + (text[n] == '\n');
+	}
+}
+
+/* The summary on stderr: each file, then the run's totals (ctx.sum, s). */
+static void
+summary(const struct run *r, double elapsed)
+{
+	const struct run_opts *o = r->o;
+	const struct filestats_sum *t = &r->ctx.sum;
+	struct buf notes = { 0 };
+	char d[11];
+
+	values_date_format(o->as_of, d);
+	diag_say("summary (as of %s)", d);
+	for (size_t i = 0; i < o->nfiles; i++) {
+		const struct file_stats *f = &o->files[i];
+
+		diag_say("  %s %s: %llu records, %llu rejected, "
+		    "%llu Windows-1252 fields converted", filestats_kind_word(f->kind), f->path,
+		    (unsigned long long)f->records, (unsigned long long)f->rejected,
+		    (unsigned long long)f->cp1252);
+		notes.len = 0;
+		if (f->hints[0] != '\0')
+			buf_adds(&notes, "header warnings: see above\n");
+		filestats_notes(f, true, &notes);
+		buf_addc(&notes, '\0');
+		print_lines("    ", "", notes.data);
+	}
+	diag_say("  %zu files, %llu bytes, %llu records read, %llu rejected",
+	    t->files, (unsigned long long)t->bytes, (unsigned long long)t->records,
+	    (unsigned long long)t->rejected);
+	diag_say("  %zu customers affected, %lld retired seats, "
+	    "%llu users on retired licenses", r->s.ncustomers, (long long)r->s.retired_seats,
+	    (unsigned long long)r->s.users_on_retired);
+	if (t->unmatched > 0)
+		diag_say("  %llu license rows joined no customer: counted under "
+		    "\"(unmatched) TENANT\" in license_counts.csv",
+		    (unsigned long long)t->unmatched);
+	diag_say("  %.2f s, %.1f MB/s; reports in %s/", elapsed,
+	    (double)t->bytes / 1e6 / (elapsed > 1e-6 ? elapsed : 1e-6), o->outdir);
+	buf_free(&notes);
+}
+
+/* Reads the files of one kind, in command-line order. Returns 0 or -1. */
+static int
+read_kind(struct run *r, struct ingest *g, enum file_kind kind)
+{
+	for (size_t i = 0; i < r->o->nfiles; i++) {
+		struct file_stats *f = &r->o->files[i];
+
+		if (f->kind != kind)
+			continue;
+		phase_enter(r, kind == FILE_SUBSCRIPTIONS ? PHASE_SUBSCRIPTIONS : PHASE_LICENSES);
+		if (ingest_file(g, f, &r->d) != 0) {
+			progress_clear(&r->prog);
+			return -1;
+		}
+		if (f->hints[0] != '\0') {
+			/* Header warnings go out at once, even with -q. */
+			progress_clear(&r->prog);
+			print_lines(f->path, ":1: warning: ", f->hints_shown);
+		}
+	}
+	return 0;
+}
+
+/* Every input into the ledger: subscriptions first. Returns 0 or -1. */
+static int
+run_read(struct run *r)
+{
+	struct ingest g = { &r->o->in, r->rules, r->ledger, report_reject, r->rep,
+		progress_show, &r->prog };
+
+	r->prog.on = r->o->progress || isatty(STDERR_FILENO);
+	r->prog.start = r->start;
+	if (read_kind(r, &g, FILE_SUBSCRIPTIONS) != 0 || read_kind(r, &g, FILE_LICENSES) != 0)
+		return -1;
+	progress_clear(&r->prog);
+	ledger_done_reading(r->ledger);
+	filestats_sum(r->o->files, r->o->nfiles, &r->ctx.sum);
+	return 0;
+}
+
+/*
+ * The ledger's summary and the reports made of it: replacements.csv is
+ * written on a thread of its own while the customers are summed up.
+ * Returns 0 or -1.
+ */
+static int
+run_write(struct run *r)
+{
+	const struct run_opts *o = r->o;
+	struct filestats_sum sum = r->ctx.sum;
+
+	ledger_order(r->ledger, &r->s);
+	phase_enter(r, PHASE_ORDERED);
+	r->ctx = (struct report_ctx){ o->as_of, o->horizon, o->version, r->rules, o->files,
+		o->nfiles, sum, !o->no_html };
+	if (report_begin(r->rep, &r->s, &r->ctx, &r->d) != 0)
+		return -1;
+	ledger_summarize_customers(r->ledger, &r->s);
+	phase_enter(r, PHASE_SUMMARIZED);
+	if (report_finish(r->rep, &r->s, &r->ctx, &r->d) != 0)
+		return -1;
+	phase_enter(r, PHASE_WRITTEN);
+	if (report_publish(r->rep, &r->d) != 0)
+		return -1;
+	phase_enter(r, PHASE_PUBLISHED);
+	return 0;
+}
+
+void
+run_init(void)
+{
+	outdir_signals();
+	mem_on_fail(outdir_out_of_memory);
+}
+
+int
+run_exec(struct run_opts *o)
+{
+	struct run r = { .o = o, .phase = PHASE_START, .start = now() };
+	int status = EXIT_FATAL;
+
+	if (rules_load(&r.rules, o->rules, &r.d) == 0 &&
+	    report_open(&r.rep, o->outdir, o->excel, &r.d) == 0) {
+		r.ledger = ledger_new(r.rules);
+		if (run_read(&r) == 0 && run_write(&r) == 0)
+			status = r.ctx.sum.rejected > 0 ? EXIT_REJECTS : EXIT_OK;
+	}
+	if (status == EXIT_FATAL)
+		diag_print(&r.d);
+	else if (!o->quiet)
+		summary(&r, now() - r.start);
+	report_close(r.rep);
+	ledger_summary_free(&r.s);
+	ledger_free(r.ledger);
+	rules_free(r.rules);
+	return status;
+}
