@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "charges.h"
+#include "chunks.h"
 #include "crc.h"
 #include "header.h"
 #include "ingest.h"
@@ -1000,21 +1001,24 @@ worker(void *arg)
 }
 
 /*
- * Parses map[from, to) on this thread, applying events as they come;
- * lines count from line. Returns 0, or -1 with d filled. With partial, a
- * record left open at `to` is reported through *open_at and *open_line.
+ * Parses range g of the mapping on this thread, applying events as they
+ * come, and tells the merge how it ended. Returns 0, -1 with d filled, or
+ * 1 when the merge wants the rest of the file read as one range: *rest.
  */
 static int
-range_serial(struct reader *r, const char *map, size_t from, size_t to, uint64_t line,
-    bool partial, const struct records_opts *ro, bool *open, size_t *open_at,
-    uint64_t *open_line, uint64_t *end_line, struct diag *d)
+range_serial(struct reader *r, const char *map, const struct chunks_range *g,
+    const struct records_opts *ro, struct chunks_merge *m, struct chunks_range *rest,
+    struct diag *d)
 {
 	struct record *rec;
+	size_t open_at = 0;
+	uint64_t open_line = 0;
+	bool open;
 	int k, rc = -1;
 
 	r->sink = NULL;
-	if (records_open_range(&r->rd, map + from, to - from, r->st->path, ro, line, partial,
-	    d) != 0)
+	if (records_open_range(&r->rd, map + g->from, g->to - g->from, r->st->path, ro, g->line,
+	    g->partial, d) != 0)
 		return -1;
 	records_keep_fields(r->rd, r->ncols);
 	records_lazy(r->rd, true);
@@ -1026,84 +1030,45 @@ range_serial(struct reader *r, const char *map, size_t from, size_t to, uint64_t
 	if (k < 0)
 		goto out;
 	r->st->cp1252 += records_cp1252_fields(r->rd);
-	*open = records_ended_inside(r->rd, open_at, open_line);
-	if (*open)
-		*open_at += from;
-	*end_line = records_lines(r->rd);
-	rc = 0;
+	open = records_ended_inside(r->rd, &open_at, &open_line);
+	rc = chunks_merge_parsed(m, g, open, g->from + open_at, open_line, records_lines(r->rd),
+	    rest) ? 1 : 0;
 out:
 	records_free(r->rd);
 	r->rd = NULL;
 	return rc;
 }
 
-/*
- * Where the first line end at or after `at` is in the file (n bytes): just
- * after a line feed, a lone carriage return (old Mac files hold nothing
- * else) or a CRLF, whose two bytes stay in one chunk; n when the file ends
- * first. SIZE_MAX when no line end comes within CUT_SEARCH_MAX bytes: a
- * chunk that long would hold its events and its mapped pages in memory,
- * and the serial reader, whose memory stays flat, reads such a file.
- * Read with pread rather than through the mapping: the kernel maps whole
- * large pages of the page cache around any byte touched, which would
- * count megabytes per cut as skuscan's memory.
- */
+/* chunks_read_fn for a file descriptor. */
 static size_t
-cut_after(int fd, size_t at, size_t n)
+read_fd_at(void *arg, char *buf, size_t len, size_t at)
 {
-	char buf[4096];
-	size_t limit = n - at > CUT_SEARCH_MAX ? at + CUT_SEARCH_MAX : n;
+	ssize_t k = pread(*(const int *)arg, buf, len, (off_t)at);
 
-	while (at < limit) {
-		size_t want = limit - at < sizeof(buf) ? limit - at : sizeof(buf);
-		ssize_t k = pread(fd, buf, want, (off_t)at);
-
-		if (k <= 0)
-			return n;	/* the mapping stays right: the chunk just grows */
-		for (size_t i = 0; i < (size_t)k; i++) {
-			char next;
-
-			if (buf[i] == '\n')
-				return at + i + 1;
-			if (buf[i] != '\r')
-				continue;
-			if (i + 1 < (size_t)k)
-				next = buf[i + 1];
-			else if (at + i + 1 >= n || pread(fd, &next, 1, (off_t)(at + i + 1)) != 1)
-				return at + i + 1;
-			return at + i + 1 + (next == '\n');
-		}
-		at += (size_t)k;
-	}
-	return limit == n ? n : SIZE_MAX;
+	return k > 0 ? (size_t)k : 0;
 }
 
 /*
- * Cuts the file's bytes [from, n) into chunks that end just after a line
- * end; 0 when a line is too long to cut (cut_after).
+ * The chunks of the file's bytes [from, n), cut just after line ends
+ * (chunks_plan); 0 when a line is too long to cut. The cuts are found
+ * with pread rather than through the mapping: the kernel maps whole large
+ * pages of the page cache around any byte touched, which would count
+ * megabytes per cut as skuscan's memory. A line of over CUT_SEARCH_MAX
+ * bytes would hold its chunk's events and mapped pages in memory: the
+ * serial reader, whose memory stays flat, reads such a file.
  */
 static size_t
-chunks_plan(int fd, size_t from, size_t n, size_t size, struct chunk **out)
+chunks_make(int fd, size_t from, size_t n, size_t size, struct chunk **out)
 {
-	struct chunk *c = NULL;
-	size_t count = 0, cap = 0;
+	struct chunks_span *span;
+	size_t count = chunks_plan(read_fd_at, &fd, from, n, size, CUT_SEARCH_MAX, &span);
 
-	while (from < n) {
-		size_t end = from + size < n ? cut_after(fd, from + size, n) : n;
-
-		if (end == SIZE_MAX) {
-			free(c);
-			*out = NULL;
-			return 0;
-		}
-		mem_grow((void **)&c, &cap, count + 1, sizeof(*c));
-		memset(&c[count], 0, sizeof(*c));
-		c[count].start = from;
-		c[count].end = end;
-		count++;
-		from = end;
+	*out = count ? mem_calloc(count, sizeof(**out)) : NULL;
+	for (size_t i = 0; i < count; i++) {
+		(*out)[i].start = span[i].start;
+		(*out)[i].end = span[i].end;
 	}
-	*out = c;
+	free(span);
 	return count;
 }
 
@@ -1124,11 +1089,6 @@ chunk_release(const char *map, size_t *from, size_t to)
 	}
 }
 
-/*
- * Reads a large plain subscription file with several threads (see the top
- * of this file). Returns 0, -1 with d filled, or 1 when the file is not
- * one to read this way (the caller reads it serially).
- */
 static void *
 thread_probe(void *arg)
 {
@@ -1151,185 +1111,274 @@ thread_available(void)
 	return true;
 }
 
+/* A file the threaded reader reads, and where its records start. */
+struct mapped {
+	const char *map;
+	size_t n;
+	size_t data;		/* where the records after the header start */
+	uint64_t line;		/* the line they start on */
+	uint32_t crc;		/* of the bytes merged so far */
+	struct records_opts ro;	/* for the chunks: the header's delimiter */
+};
+
+/*
+ * Maps the file when it is one for the threaded reader: a large plain
+ * regular file in UTF-8, with a thread to be had. Returns 0, or 1 when it
+ * is not one (the caller reads it serially).
+ */
 static int
-read_mapped(struct reader *r, const struct records_opts *ro, int threads, size_t chunk,
-    struct diag *d)
+mapped_open(struct reader *r, size_t chunk, struct mapped *m)
 {
 	struct stat sb;
 	const char *map;
-	struct pool p = { 0 };
-	pthread_t tid[8];
-	struct worker_arg wa[8];
-	struct record *rec;
-	size_t n, bom = 0, data, open_at = 0, released = 0;
-	uint64_t line, open_line = 0;
-	uint32_t crc;
-	bool open = false;
-	int rc = -1, started = 0, k, thread_err = 0;
 
 	if (fstat(input_fd(r->in), &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size == 0 ||
 	    (uint64_t)sb.st_size < (chunk ? chunk : PARALLEL_MIN) || input_is_gzip(r->in))
 		return 1;
 	if (!thread_available())
 		return 1;	/* a pid limit: one thread reads it all */
-	n = (size_t)sb.st_size;
-	map = mmap(NULL, n, PROT_READ, MAP_PRIVATE, input_fd(r->in), 0);
+	map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, input_fd(r->in), 0);
 	if (map == MAP_FAILED)
 		return 1;
 	if ((unsigned char)map[0] == 0xfe || (unsigned char)map[0] == 0xff) {
-		munmap((void *)map, n);
+		munmap((void *)map, (size_t)sb.st_size);
 		return 1;	/* UTF-16: iconv's job */
 	}
-	madvise((void *)map, n, MADV_SEQUENTIAL);
-	if (n >= 3 && memcmp(map, "\xef\xbb\xbf", 3) == 0)
-		bom = 3;
-	/* The header, on this thread. */
-	if (records_open_range(&r->rd, map + bom, n - bom, r->st->path, ro, 1, false, d) != 0)
-		goto out;
+	m->map = map;
+	m->n = (size_t)sb.st_size;
+	madvise((void *)map, m->n, MADV_SEQUENTIAL);
+	return 0;
+}
+
+/*
+ * Reads the header on this thread. Returns 0, -1 with d filled, or 1 for
+ * a reconciliation file, which is folded per subscription on one thread.
+ */
+static int
+mapped_header(struct reader *r, const struct records_opts *ro, struct mapped *m,
+    struct diag *d)
+{
+	size_t bom = m->n >= 3 && memcmp(m->map, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	struct record *rec;
+	int k, rc = -1;
+
+	if (records_open_range(&r->rd, m->map + bom, m->n - bom, r->st->path, ro, 1, false,
+	    d) != 0)
+		return -1;
 	k = records_next(r->rd, &rec, d);
-	if (k <= 0) {
-		if (k == 0)
-			diag_set(d, r->st->path, 0, "no header line: the file holds only blank lines");
+	if (k == 0)
+		diag_set(d, r->st->path, 0, "no header line: the file holds only blank lines");
+	if (k <= 0 || header_take(r, HEADER_SUBSCRIPTIONS, rec, d) != 0)
 		goto out;
-	}
-	if (header_take(r, HEADER_SUBSCRIPTIONS, rec, d) != 0)
+	rc = 1;
+	if (r->col[SF_CHARGE_TYPE] >= 0)
 		goto out;
-	if (r->col[SF_CHARGE_TYPE] >= 0) {
-		/* A reconciliation file is folded per subscription: one thread. */
-		rc = 1;
-		goto out;
-	}
-	data = bom + records_offset(r->rd);
-	line = records_lines(r->rd);
-	{
-		struct records_opts cro = *ro;
-
-		cro.delimiter = records_delimiter(r->rd);
-		cro.type_line = false;
-		records_free(r->rd);
-		r->rd = NULL;
-		crc = crc_update(0, map, data);
-		p.ro = &cro;
-		p.map = map;
-		p.nchunks = chunks_plan(input_fd(r->in), data, n, chunk ? chunk : CHUNK_SIZE,
-		    &p.chunk);
-		if (p.nchunks == 0 && data < n) {
-			rc = 1;	/* a line too long to cut: the serial reader's */
-			goto out;
-		}
-		/* What reading the header mapped: unmapped (it stays in the page cache). */
-		madvise((void *)map, n, MADV_DONTNEED);
-		pthread_mutex_init(&p.mu, NULL);
-		pthread_cond_init(&p.cv, NULL);
-		for (; started < threads && started < 8; started++) {
-			wa[started].p = &p;
-			wa[started].r = *r;
-			memset(&wa[started].r.reason, 0, sizeof(wa[started].r.reason));
-			memset(&wa[started].r.a, 0, sizeof(wa[started].r.a));
-			memset(&wa[started].r.b, 0, sizeof(wa[started].r.b));
-			memset(wa[started].r.z, 0, sizeof(wa[started].r.z));
-			wa[started].r.rd = NULL;
-			wa[started].r.cls = rules_classifier_new(r->g->rules);
-			thread_err = pthread_create(&tid[started], NULL, worker, &wa[started]);
-			if (thread_err != 0) {
-				rules_classifier_free(wa[started].r.cls);
-				break;
-			}
-		}
-		if (started == 0) {
-			diag_set(d, r->st->path, 0, "cannot start a thread: %s", strerror(thread_err));
-			goto joined;
-		}
-		for (size_t i = 0; i < p.nchunks; i++) {
-			struct chunk *c = &p.chunk[i];
-
-			pthread_mutex_lock(&p.mu);
-			while (!c->done)
-				pthread_cond_wait(&p.cv, &p.mu);
-			pthread_mutex_unlock(&p.mu);
-			crc = crc_combine(crc, c->crc, c->end - c->start);
-			if (open) {
-				size_t was = open_at;
-
-				/* The chunk starts inside a record: parse it from there. */
-				if (range_serial(r, map, open_at, c->end, open_line, true, &cro,
-				    &open, &open_at, &open_line, &line, d) != 0)
-					goto joined;
-				if (open && open_at == was) {
-					/*
-					 * A record open over a whole chunk (a stray quote):
-					 * the rest of the file on this thread, once, rather
-					 * than again from its start for every chunk.
-					 */
-					crc = crc_combine(crc, crc_update(0, map + c->end, n - c->end),
-					    n - c->end);
-					if (range_serial(r, map, open_at, n, open_line, false, &cro,
-					    &open, &open_at, &open_line, &line, d) != 0)
-						goto joined;
-					open = false;
-					break;
-				}
-			} else if (c->failed) {
-				*d = c->d;
-				d->line += line - 1;
-				goto joined;
-			} else {
-				chunk_apply(r->g, r->st, c, line);
-				r->st->records += c->records;
-				r->st->repeated_headers += c->repeated_headers;
-				if (c->auto_renew_unknown > 0 && r->st->auto_renew_unknown == 0)
-					memcpy(r->st->auto_renew_first, c->auto_renew_first,
-					    sizeof(c->auto_renew_first));
-				r->st->auto_renew_unknown += c->auto_renew_unknown;
-				r->st->cp1252 += c->cp1252;
-				if (c->ended_inside) {
-					open = true;
-					open_at = c->open_at;
-					open_line = line + c->open_line - 1;
-				}
-				line += c->lines;
-			}
-			chunk_release(map, &released, c->end);
-			pthread_mutex_lock(&p.mu);
-			if (p.nspare < sizeof(p.spare) / sizeof(p.spare[0]))
-				p.spare[p.nspare++] = c->b;
-			else
-				chunk_bufs_free(&c->b);
-			memset(&c->b, 0, sizeof(c->b));
-			p.applied++;
-			pthread_cond_broadcast(&p.cv);
-			pthread_mutex_unlock(&p.mu);
-			if (r->g->progress != NULL)
-				r->g->progress(r->g->progress_arg, r->st->path, c->end, n);
-		}
-		/* A quote still open at the end: that record, as one reader sees it. */
-		if (open && range_serial(r, map, open_at, n, open_line, false, &cro, &open,
-		    &open_at, &open_line, &line, d) != 0)
-			goto joined;
-		rc = 0;
-joined:
-		pthread_mutex_lock(&p.mu);
-		p.next = p.nchunks;	/* no new chunk for the workers */
-		pthread_cond_broadcast(&p.cv);
-		pthread_mutex_unlock(&p.mu);
-		for (int t = 0; t < started; t++)
-			pthread_join(tid[t], NULL);
-		for (size_t i = 0; i < p.nchunks; i++)
-			chunk_bufs_free(&p.chunk[i].b);
-		for (size_t i = 0; i < p.nspare; i++)
-			chunk_bufs_free(&p.spare[i]);
-		free(p.chunk);
-		pthread_mutex_destroy(&p.mu);
-		pthread_cond_destroy(&p.cv);
-	}
-	r->st->bytes = n;
-	r->st->crc = crc;
-	if (rc == 0 && input_changed(r->in, n, d))
-		rc = -1;
+	m->data = bom + records_offset(r->rd);
+	m->line = records_lines(r->rd);
+	m->ro = *ro;
+	m->ro.delimiter = records_delimiter(r->rd);
+	m->ro.type_line = false;
+	m->crc = crc_update(0, m->map, m->data);
+	rc = 0;
 out:
 	records_free(r->rd);
 	r->rd = NULL;
-	munmap((void *)map, n);
+	return rc;
+}
+
+/*
+ * Starts up to `threads` workers (at most 8) on the pool. Returns how many
+ * started; 0 with d filled when none could.
+ */
+static int
+pool_start(struct pool *p, struct reader *r, int threads, pthread_t *tid,
+    struct worker_arg *wa, struct diag *d)
+{
+	int started = 0, err = 0;
+
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	for (; started < threads && started < 8; started++) {
+		wa[started].p = p;
+		wa[started].r = *r;
+		memset(&wa[started].r.reason, 0, sizeof(wa[started].r.reason));
+		memset(&wa[started].r.a, 0, sizeof(wa[started].r.a));
+		memset(&wa[started].r.b, 0, sizeof(wa[started].r.b));
+		memset(wa[started].r.z, 0, sizeof(wa[started].r.z));
+		wa[started].r.rd = NULL;
+		wa[started].r.cls = rules_classifier_new(r->g->rules);
+		err = pthread_create(&tid[started], NULL, worker, &wa[started]);
+		if (err != 0) {
+			rules_classifier_free(wa[started].r.cls);
+			break;
+		}
+	}
+	if (started == 0)
+		diag_set(d, r->st->path, 0, "cannot start a thread: %s", strerror(err));
+	return started;
+}
+
+/* Tells the workers to stop, joins them and frees what the pool held. */
+static void
+pool_stop(struct pool *p, const pthread_t *tid, int started)
+{
+	pthread_mutex_lock(&p->mu);
+	p->next = p->nchunks;	/* no new chunk for the workers */
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	for (int t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	for (size_t i = 0; i < p->nchunks; i++)
+		chunk_bufs_free(&p->chunk[i].b);
+	for (size_t i = 0; i < p->nspare; i++)
+		chunk_bufs_free(&p->spare[i]);
+	free(p->chunk);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+}
+
+static void
+chunk_wait(struct pool *p, const struct chunk *c)
+{
+	pthread_mutex_lock(&p->mu);
+	while (!c->done)
+		pthread_cond_wait(&p->cv, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* A merged chunk's buffers go to the spares, and a worker may start another. */
+static void
+chunk_recycle(struct pool *p, struct chunk *c)
+{
+	pthread_mutex_lock(&p->mu);
+	if (p->nspare < sizeof(p->spare) / sizeof(p->spare[0]))
+		p->spare[p->nspare++] = c->b;
+	else
+		chunk_bufs_free(&c->b);
+	memset(&c->b, 0, sizeof(c->b));
+	p->applied++;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* The file's counts gain what a chunk's worker counted. */
+static void
+chunk_count(struct file_stats *st, const struct chunk *c)
+{
+	st->records += c->records;
+	st->repeated_headers += c->repeated_headers;
+	if (c->auto_renew_unknown > 0 && st->auto_renew_unknown == 0)
+		memcpy(st->auto_renew_first, c->auto_renew_first, sizeof(c->auto_renew_first));
+	st->auto_renew_unknown += c->auto_renew_unknown;
+	st->cp1252 += c->cp1252;
+}
+
+/*
+ * Merges chunk c: applies its events, or parses it again from a record
+ * left open before it (chunks_merge). Returns 0, -1 with d filled, or 1
+ * when the rest of the file was read on this thread and no chunk is left.
+ */
+static int
+chunk_merge(struct reader *r, struct mapped *m, struct chunks_merge *mg,
+    const struct chunk *c, struct diag *d)
+{
+	struct chunks_parsed cp = { c->end, c->lines, c->ended_inside, c->open_at,
+		c->open_line };
+	struct chunks_range g, rest;
+	int k;
+
+	m->crc = crc_combine(m->crc, c->crc, c->end - c->start);
+	if (chunks_merge_next(mg, &cp, &g)) {
+		k = range_serial(r, m->map, &g, &m->ro, mg, &rest, d);
+		if (k <= 0)
+			return k;
+		m->crc = crc_combine(m->crc, crc_update(0, m->map + c->end, m->n - c->end),
+		    m->n - c->end);
+		return range_serial(r, m->map, &rest, &m->ro, mg, &rest, d) < 0 ? -1 : 1;
+	}
+	if (c->failed) {
+		*d = c->d;
+		d->line += mg->line - 1;
+		return -1;
+	}
+	chunk_apply(r->g, r->st, c, mg->line);
+	chunk_count(r->st, c);
+	chunks_merge_applied(mg, &cp);
+	return 0;
+}
+
+/*
+ * The merging thread: takes each chunk as its worker finishes it, in file
+ * order, merges it and lets its pages go. Returns 0 or -1 with d filled.
+ */
+static int
+pool_merge(struct pool *p, struct reader *r, struct mapped *m, struct diag *d)
+{
+	struct chunks_merge mg;
+	struct chunks_range g, rest;
+	size_t released = 0;
+
+	chunks_merge_init(&mg, m->n, m->line);
+	for (size_t i = 0; i < p->nchunks; i++) {
+		struct chunk *c = &p->chunk[i];
+		int k;
+
+		chunk_wait(p, c);
+		k = chunk_merge(r, m, &mg, c, d);
+		if (k < 0)
+			return -1;
+		if (k > 0)
+			break;
+		chunk_release(m->map, &released, c->end);
+		chunk_recycle(p, c);
+		if (r->g->progress != NULL)
+			r->g->progress(r->g->progress_arg, r->st->path, c->end, m->n);
+	}
+	/* A quote still open at the end: that record, as one reader sees it. */
+	if (chunks_merge_end(&mg, &g) && range_serial(r, m->map, &g, &m->ro, &mg, &rest, d) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * Reads a large plain subscription file with several threads (see the top
+ * of this file). Returns 0, -1 with d filled, or 1 when the file is not
+ * one to read this way (the caller reads it serially).
+ */
+static int
+read_mapped(struct reader *r, const struct records_opts *ro, int threads, size_t chunk,
+    struct diag *d)
+{
+	struct mapped m = { 0 };
+	struct pool p = { 0 };
+	pthread_t tid[8];
+	struct worker_arg wa[8];
+	int rc, started;
+
+	if (mapped_open(r, chunk, &m) != 0)
+		return 1;
+	rc = mapped_header(r, ro, &m, d);
+	if (rc != 0)
+		goto out;
+	p.ro = &m.ro;
+	p.map = m.map;
+	p.nchunks = chunks_make(input_fd(r->in), m.data, m.n, chunk ? chunk : CHUNK_SIZE,
+	    &p.chunk);
+	if (p.nchunks == 0 && m.data < m.n) {
+		rc = 1;	/* a line too long to cut: the serial reader's */
+		goto out;
+	}
+	/* What reading the header mapped: unmapped (it stays in the page cache). */
+	madvise((void *)m.map, m.n, MADV_DONTNEED);
+	started = pool_start(&p, r, threads, tid, wa, d);
+	rc = started > 0 ? pool_merge(&p, r, &m, d) : -1;
+	pool_stop(&p, tid, started);
+	r->st->bytes = m.n;
+	r->st->crc = m.crc;
+	if (rc == 0 && input_changed(r->in, m.n, d))
+		rc = -1;
+out:
+	munmap((void *)m.map, m.n);
 	return rc;
 }
 

@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "chunks.h"
 #include "header.h"
 #include "input.h"
 #include "records.h"
@@ -310,50 +311,70 @@ read_range(const char *text, size_t n, const struct records_opts *o, struct pass
 }
 
 /*
- * Parses text[from, to) as one chunk of ingest's parallel reader does:
- * lines count from line; with partial, a record still open at `to` is left
- * in *open_at and *open_line. Adds the records to p; returns the lines.
+ * Parses range g of text as ingest's parallel reader does, one chunk or
+ * a range the merging thread reads again: lines count from g->line; with
+ * g->partial, a record still open at g->to is reported in *c. Adds the
+ * records to p.
  */
-static uint64_t
-read_chunk(const char *text, size_t from, size_t to, uint64_t line, bool partial,
-    const struct records_opts *o, size_t ncols, bool *open, size_t *open_at,
-    uint64_t *open_line, struct pass *p)
+static void
+read_chunk(const char *text, const struct chunks_range *g, const struct records_opts *o,
+    size_t ncols, struct chunks_parsed *c, uint64_t *lines, struct pass *p)
 {
 	struct records *r = NULL;
 	struct record *rec;
 	struct diag d;
-	uint64_t lines;
 	int k;
 
 	memset(&d, 0, sizeof(d));
-	CHECK(records_open_range(&r, text + from, to - from, "fuzz", o, line, partial,
-	    &d) == 0);
+	CHECK(records_open_range(&r, text + g->from, g->to - g->from, "fuzz", o, g->line,
+	    g->partial, &d) == 0);
 	records_keep_fields(r, ncols);
 	records_lazy(r, lazy_pass);
 	while ((k = records_next(r, &rec, &d)) == 1) {
-		check_record(rec, o, ncols, line);
+		check_record(rec, o, ncols, g->line);
 		pass_add(p, rec);
 	}
 	CHECK(k == 0);
-	CHECK(records_offset(r) <= to - from);
-	*open = records_ended_inside(r, open_at, open_line);
-	if (*open) {
-		CHECK(partial);
-		CHECK(*open_at < to - from);
-		CHECK(*open_line >= line);
-		*open_at += from;
+	CHECK(records_offset(r) <= g->to - g->from);
+	c->end = g->to;
+	c->ended_inside = records_ended_inside(r, &c->open_at, &c->open_line);
+	if (c->ended_inside) {
+		CHECK(g->partial);
+		CHECK(c->open_at < g->to - g->from);
+		CHECK(c->open_line >= g->line);
+		c->open_at += g->from;
 	}
-	lines = records_lines(r);
+	*lines = records_lines(r);
+	c->lines = *lines - 1;
 	records_free(r);
-	return lines;
+}
+
+/* chunks_read_fn over the fuzzer's bytes. */
+struct text_src {
+	const char *s;
+	size_t n;
+};
+
+static size_t
+text_read(void *arg, char *buf, size_t len, size_t at)
+{
+	const struct text_src *t = arg;
+
+	if (at >= t->n)
+		return 0;
+	if (len > t->n - at)
+		len = t->n - at;
+	memcpy(buf, t->s + at, len);
+	return len;
 }
 
 /*
  * The text as ingest's parallel reader reads a large file: the header on
- * its own, then chunks of about `size` bytes that end after a line feed;
- * a chunk that ends inside a record is read again from that record's start
- * to the end of the next chunk. Line numbers are chunk-relative and made
- * absolute here, as ingest does. Must give what one reader gives.
+ * its own, then the chunks ingest would cut (chunks_plan, here of about
+ * `size` bytes), each parsed on its own with chunk-relative lines and put
+ * back in order by ingest's own merge (chunks_merge_*), which has a chunk
+ * that starts inside a record read again from that record's start. Must
+ * give what one reader gives.
  */
 static void
 read_chunked(const char *text, size_t n, const struct records_opts *o, size_t size,
@@ -363,9 +384,12 @@ read_chunked(const char *text, size_t n, const struct records_opts *o, size_t si
 	struct records *r = NULL;
 	struct record *rec;
 	struct diag d;
-	size_t from, ncols, open_at = 0;
-	uint64_t line, open_line = 0;
-	bool open = false;
+	struct text_src src = { text, n };
+	struct chunks_span *span;
+	struct chunks_merge mg;
+	struct chunks_range g, rest;
+	size_t nspan, ncols, from;
+	uint64_t lines;
 	int k;
 
 	memset(&d, 0, sizeof(d));
@@ -383,42 +407,48 @@ read_chunked(const char *text, size_t n, const struct records_opts *o, size_t si
 	pass_add(p, rec);
 	ncols = rec->nfields;
 	from = records_offset(r);
-	line = records_lines(r);
+	chunks_merge_init(&mg, n, records_lines(r));
 	co.delimiter = records_delimiter(r);
 	co.type_line = false;
 	records_free(r);
-	while (from < n) {
-		size_t end = from + size < n ? from + size : n;
+	nspan = chunks_plan(text_read, &src, from, n, size, SIZE_MAX, &span);
+	CHECK(nspan > 0 || from == n);
+	for (size_t i = 0; i < nspan && !mg.done; i++) {
+		struct chunks_parsed c = { 0 }, again = { 0 };
 		struct pass chunk = { 0 };
 
-		if (end < n) {
-			const char *nl = memchr(text + end, '\n', n - end);
-
-			end = nl ? (size_t)(nl - text) + 1 : n;
-		}
-		if (open) {
+		CHECK(span[i].start == (i == 0 ? from : span[i - 1].end));
+		CHECK(span[i].end > span[i].start && span[i].end <= n);
+		g = (struct chunks_range){ span[i].start, span[i].end, 1, true };
+		read_chunk(text, &g, &co, ncols, &c, &lines, &chunk);
+		if (chunks_merge_next(&mg, &c, &g)) {
 			/* The chunk starts inside a record: read on from its start. */
-			line = read_chunk(text, open_at, end, open_line, true, &co, ncols, &open,
-			    &open_at, &open_line, p);
-		} else {
-			uint64_t lines = read_chunk(text, from, end, 1, true, &co, ncols, &open,
-			    &open_at, &open_line, &chunk);
-
-			for (size_t i = 0; i < chunk.n; i++) {
-				chunk.v[i].line += line - 1;
-				pass_add_digest(p, &chunk.v[i]);
+			read_chunk(text, &g, &co, ncols, &again, &lines, p);
+			if (chunks_merge_parsed(&mg, &g, again.ended_inside, again.open_at,
+			    again.open_line, lines, &rest)) {
+				read_chunk(text, &rest, &co, ncols, &again, &lines, p);
+				CHECK(!chunks_merge_parsed(&mg, &rest, again.ended_inside,
+				    again.open_at, again.open_line, lines, &rest));
+				CHECK(mg.done);
 			}
-			if (open)
-				open_line += line - 1;
-			line += lines - 1;
-			pass_free(&chunk);
+		} else {
+			for (size_t j = 0; j < chunk.n; j++) {
+				chunk.v[j].line += mg.line - 1;
+				pass_add_digest(p, &chunk.v[j]);
+			}
+			chunks_merge_applied(&mg, &c);
 		}
-		from = end;
+		pass_free(&chunk);
 	}
-	if (open)
-		line = read_chunk(text, open_at, n, open_line, false, &co, ncols, &open, &open_at,
-		    &open_line, p);
-	p->lines = line;
+	free(span);
+	if (chunks_merge_end(&mg, &g)) {
+		struct chunks_parsed c = { 0 };
+
+		read_chunk(text, &g, &co, ncols, &c, &lines, p);
+		(void)chunks_merge_parsed(&mg, &g, c.ended_inside, c.open_at, c.open_line, lines,
+		    &rest);
+	}
+	p->lines = mg.line;
 }
 
 static uint32_t
