@@ -74,20 +74,12 @@ year_month(int32_t days, int *y, int *m)
 	*m = (s[5] - '0') * 10 + (s[6] - '0');
 }
 
-/* The urgency of one end date. */
-static enum urgency
-urgency_of(int32_t end, const struct report_ctx *ctx)
-{
-	if (end == DATE_NONE)
-		return URGENCY_UNKNOWN;
-	return notice_urgency((int64_t)end - ctx->as_of, ctx->horizon);
-}
-
 /* A customer's urgency: that of its earliest active end, as in the CSV. */
 static const char *
 customer_urgency(const struct customer_row *c, const struct report_ctx *ctx)
 {
-	return notice_urgency_word(c->any_active ? urgency_of(c->earliest_end, ctx) :
+	return notice_urgency_word(c->any_active ?
+	    notice_end_urgency(c->earliest_end, ctx->as_of, ctx->horizon) :
 	    URGENCY_UNKNOWN);
 }
 
@@ -103,7 +95,7 @@ totals_add_sub(struct totals *t, const struct sub_row *r, const struct report_ct
 
 	if (!r->active)
 		return;
-	k = (int)urgency_of(r->end_date, ctx);
+	k = (int)notice_end_urgency(r->end_date, ctx->as_of, ctx->horizon);
 	t->urgency_seats[k] = values_seats_add(t->urgency_seats[k], r->quantity);
 	if (r->end_date == DATE_NONE || r->end_date < ctx->as_of)
 		return;
@@ -459,26 +451,29 @@ put_tiles(struct page *p)
 static void
 chart_urgency(struct page *p)
 {
-	char soon[32], later[32];
+	const int crit = NOTICE_CRITICAL_DAYS, h = p->ctx->horizon;
+	char critical[32], soon[32], later[32];
 	struct bar b[U_COUNT] = {
-		{ "expired", "ended before as-of", "u-expired", "seats-expired", 0 },
-		{ "critical", "0 to 30 days", "u-critical", "seats-critical", 0 },
-		{ "soon", soon, "u-soon", "seats-soon", 0 },
-		{ "later", later, "u-later", "seats-later", 0 },
-		{ "unknown", "no end date", "u-unknown", "seats-unknown", 0 },
+		[URGENCY_EXPIRED] = { NULL, "ended before as-of", "u-expired", "seats-expired", 0 },
+		[URGENCY_CRITICAL] = { NULL, critical, "u-critical", "seats-critical", 0 },
+		[URGENCY_SOON] = { NULL, soon, "u-soon", "seats-soon", 0 },
+		[URGENCY_LATER] = { NULL, later, "u-later", "seats-later", 0 },
+		[URGENCY_UNKNOWN] = { NULL, "no end date", "u-unknown", "seats-unknown", 0 },
 	};
 
-	/* With a horizon under 31 days nothing is soon: report_urgency agrees. */
-	if (p->ctx->horizon > 31)
-		snprintf(soon, sizeof(soon), "31 to %d days", p->ctx->horizon);
-	else if (p->ctx->horizon == 31)
-		snprintf(soon, sizeof(soon), "31 days");
+	snprintf(critical, sizeof(critical), "0 to %d days", crit);
+	/* With a horizon of no more than the critical days nothing is soon (notice_urgency). */
+	if (h > crit + 1)
+		snprintf(soon, sizeof(soon), "%d to %d days", crit + 1, h);
+	else if (h == crit + 1)
+		snprintf(soon, sizeof(soon), "%d days", h);
 	else
-		snprintf(soon, sizeof(soon), "none (horizon %d)", p->ctx->horizon);
-	snprintf(later, sizeof(later), "over %d days", p->ctx->horizon > 30 ?
-	    p->ctx->horizon : 30);
-	for (int i = 0; i < U_COUNT; i++)
+		snprintf(soon, sizeof(soon), "none (horizon %d)", h);
+	snprintf(later, sizeof(later), "over %d days", h > crit ? h : crit);
+	for (int i = 0; i < U_COUNT; i++) {
+		b[i].label = notice_urgency_word((enum urgency)i);
 		b[i].value = p->t.urgency_seats[i];
+	}
 	fputs("<section class=\"card\">\n<h2>Retired seats by urgency</h2>\n"
 	    "<p class=\"note\">Seats of active retired subscriptions, by days from as-of "
 	    "to their end date.</p>\n", p->fp);

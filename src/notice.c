@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "notice.h"
+#include "values.h"
 
 static const char *const urgency_word[URGENCY_COUNT] = {
 	"expired", "critical", "soon", "later", "unknown",
@@ -22,6 +23,14 @@ notice_urgency(int64_t days, int horizon)
 	if (days <= horizon)
 		return URGENCY_SOON;
 	return URGENCY_LATER;
+}
+
+enum urgency
+notice_end_urgency(int32_t end, int32_t as_of, int horizon)
+{
+	if (end == DATE_NONE)
+		return URGENCY_UNKNOWN;
+	return notice_urgency((int64_t)end - as_of, horizon);
 }
 
 const char *

@@ -24,6 +24,8 @@ enum urgency { URGENCY_EXPIRED, URGENCY_CRITICAL, URGENCY_SOON, URGENCY_LATER,
 
 /* The urgency of a number of days left, soon meaning up to horizon days. */
 enum urgency notice_urgency(int64_t days, int horizon);
+/* The urgency of an end date (DATE_NONE: unknown) seen from as_of. */
+enum urgency notice_end_urgency(int32_t end, int32_t as_of, int horizon);
 const char *notice_urgency_word(enum urgency u);
 
 /* "government", "faculty", "students" or "commercial", by the offer's name. */
