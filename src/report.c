@@ -345,8 +345,10 @@ write_replacements(struct report *rep, const struct ledger_summary *s,
 			last_status = r->status;
 		}
 		csvout_piece(w, &status);
-		csvout_plain(w, r->auto_renew < 0 ? "" : r->auto_renew ? "true" : "false",
-		    r->auto_renew < 0 ? 0 : r->auto_renew ? 4 : 5);
+		if (r->auto_renew < 0)
+			csvout_empty(w);
+		else
+			csvout_plain(w, r->auto_renew ? "true" : "false", r->auto_renew ? 4 : 5);
 		csvout_int(w, r->quantity);
 		put_deadline_cached(w, dp, r->end_date, ctx);
 		/* Rules lie in one array: a rule's place is its distance from the first. */
