@@ -21,9 +21,8 @@ ALL_CFLAGS = $(PROJECT_CFLAGS) $(LIB_CFLAGS) $(CFLAGS)
 SAN_FLAGS  = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 TSAN_FLAGS = -fsanitize=thread -fno-omit-frame-pointer
 
-LIB_SRC = src/filestats.c src/chunks.c src/charges.c src/outdir.c src/diag.c src/mem.c src/strmap.c src/text.c src/values.c src/input.c \
-	src/crc.c src/inflate.c src/records.c src/header.c src/rules.c src/items.c src/ledger.c src/ingest.c \
-	src/report.c src/html.c src/sort.c src/notice.c src/run.c
+# Every module of src/ but main.c: a new module is just its file.
+LIB_SRC = $(filter-out src/main.c,$(sort $(wildcard src/*.c)))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
 B  = build

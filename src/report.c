@@ -1,9 +1,11 @@
-/* report: CSV writing with the formula guard, and atomic publishing. */
-#define _GNU_SOURCE	/* O_DIRECT */
-#include <csv.h>
+/*
+ * report: the reports' layouts (which columns, which rows, in which order),
+ * written through csvout into temporary files, and their atomic publishing
+ * through outdir.
+ */
+#define _GNU_SOURCE	/* sync_file_range */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "csvout.h"
 #include "html.h"
 #include "mem.h"
 #include "notice.h"
@@ -43,38 +46,9 @@ static const char *const report_header[R_COUNT] = {
 	NULL,	/* summary.html: not a CSV */
 };
 
-/*
- * One report file. CSV rows go through the writer's own buffer straight
- * to write(2): stdio's per-call locking and copying cost more than the
- * formatting on replacements.csv's hundreds of megabytes. summary.html
- * is written with stdio (fp), being small and printf-shaped.
- */
-struct csvw {
-	int fd;			/* -1: not open */
-	FILE *fp;		/* summary.html only */
-	char *out;		/* buffered bytes, out[0..len) */
-	size_t len;
-	int err;		/* errno of the first failed write, else 0 */
-	bool direct_tried, direct;	/* O_DIRECT asked for; in force */
-	char *spare;		/* direct mode: the buffer being written meanwhile */
-	struct csvw_io {
-		pthread_t tid;
-		bool busy;	/* a write of spare is in flight */
-		int fd, err;
-		const char *data;
-		size_t len, done;
-	} io;
-	bool first;		/* no field written yet on this row */
-	const char *eol;
-	size_t eol_len;
-	struct buf scratch, guarded, quoted;	/* this writer's own */
-};
-
-#define CSVW_BUF (1u << 20)
 #define DEADLINE_TEXT 40	/* room for deadline_text */
 /* Rows of replacements.csv from which it is written on a thread of its own. */
 #define REPLACEMENTS_THREAD_MIN 4096
-#define CSVW_DIRECT_ALIGN 4096u	/* a multiple of any disk's logical block */
 
 struct replacements_job {
 	struct report *rep;
@@ -82,182 +56,23 @@ struct replacements_job {
 	const struct report_ctx *ctx;
 };
 
+/*
+ * The CSV reports are written through csvout to descriptors held here, so
+ * that temp_close_all can sync them all together; summary.html is written
+ * with stdio (html), being small and printf-shaped.
+ */
 struct report {
 	char *outdir;
 	bool excel;
-	struct csvw w[R_COUNT];
+	int fd[R_COUNT];		/* the CSV reports' files; -1: not open */
+	struct csvout *w[R_COUNT];	/* their writers */
+	FILE *html;			/* summary.html */
 	struct outdir *dir;	/* lock, generation, publishing */
 	bool have[R_COUNT];	/* report i was written by this run */
 	struct replacements_job job;	/* replacements.csv's writer, */
 	pthread_t job_tid;		/* on this thread when job_running */
 	bool job_running;
 };
-
-/* write(2) of all n bytes; returns 0 or an errno, *done what was written. */
-static int
-write_all(int fd, const char *s, size_t n, size_t *done)
-{
-	*done = 0;
-	while (*done < n) {
-		ssize_t k = write(fd, s + *done, n - *done);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return k < 0 ? errno : EIO;
-		*done += (size_t)k;
-	}
-	return 0;
-}
-
-static void *
-io_run(void *arg)
-{
-	struct csvw_io *io = arg;
-
-	io->err = write_all(io->fd, io->data, io->len, &io->done);
-	return NULL;
-}
-
-/*
- * Waits for the write in flight, if any. A file system that turns out to
- * refuse direct writes (EINVAL) gets the rest of that buffer written the
- * ordinary way; any other error is kept for temp_close.
- */
-static void
-csvw_wait(struct csvw *w)
-{
-	size_t done;
-
-	if (!w->io.busy)
-		return;
-	pthread_join(w->io.tid, NULL);
-	w->io.busy = false;
-	if (w->io.err == EINVAL && w->direct && w->err == 0) {
-		int fl = fcntl(w->fd, F_GETFL);
-
-		w->direct = false;
-		if (fl < 0 || fcntl(w->fd, F_SETFL, fl & ~O_DIRECT) != 0)
-			w->err = errno;
-		else
-			w->err = write_all(w->fd, w->io.data + w->io.done, w->io.len - w->io.done,
-			    &done);
-	} else if (w->io.err != 0 && w->err == 0) {
-		w->err = w->io.err;
-	}
-}
-
-/*
- * Hands a full buffer to a thread that writes it while the next one is
- * filled: formatting and the disk then overlap. Returns false when no
- * thread could start (the caller writes it itself).
- */
-static bool
-csvw_write_behind(struct csvw *w)
-{
-	char *full = w->out;
-
-	csvw_wait(w);
-	if (w->err != 0 || !w->direct)
-		return false;
-	w->out = w->spare;
-	w->spare = full;
-	w->io = (struct csvw_io){ .fd = w->fd, .data = full, .len = w->len };
-	if (pthread_create(&w->io.tid, NULL, io_run, &w->io) != 0) {
-		w->spare = w->out;
-		w->out = full;
-		return false;
-	}
-	w->io.busy = true;
-	w->len = 0;
-	return true;
-}
-
-/*
- * Writes out the buffered bytes; the first error is kept for temp_close.
- * A report that fills its buffer is written with O_DIRECT from then on:
- * it goes to the disk once, from this buffer, instead of being copied
- * into the page cache and written again by the fsync that publishing
- * needs anyway. Only whole CSVW_DIRECT_ALIGN blocks go that way; the tail
- * and any file system that refuses O_DIRECT get ordinary writes.
- */
-static void
-csvw_flush(struct csvw *w, bool last)
-{
-	size_t direct = w->len - w->len % CSVW_DIRECT_ALIGN, done;
-
-	if (w->err != 0 || w->len == 0) {
-		w->len = 0;
-		return;
-	}
-	if (!w->direct_tried && !last) {
-		int fl = fcntl(w->fd, F_GETFL);
-
-		w->direct_tried = true;
-		w->direct = fl >= 0 && fcntl(w->fd, F_SETFL, fl | O_DIRECT) == 0;
-		if (w->direct && posix_memalign((void **)&w->spare, CSVW_DIRECT_ALIGN, CSVW_BUF) != 0)
-			mem_fail();
-	}
-	if (w->direct && !last && w->len == CSVW_BUF && csvw_write_behind(w))
-		return;
-	csvw_wait(w);
-	if (w->err != 0) {
-		w->len = 0;
-		return;
-	}
-	direct = w->len - w->len % CSVW_DIRECT_ALIGN;
-	if (w->direct && direct > 0) {
-		int e = write_all(w->fd, w->out, direct, &done);
-
-		/* EINVAL: this file system takes no direct writes after all. */
-		if (e != 0 && e != EINVAL) {
-			w->err = e;
-			w->len = 0;
-			return;
-		}
-		memmove(w->out, w->out + done, w->len - done);
-		w->len -= done;
-	}
-	if (w->len == 0)
-		return;
-	if (w->direct) {
-		int fl = fcntl(w->fd, F_GETFL);
-
-		w->direct = false;
-		if (fl < 0 || fcntl(w->fd, F_SETFL, fl & ~O_DIRECT) != 0) {
-			w->err = errno;
-			w->len = 0;
-			return;
-		}
-	}
-	w->err = write_all(w->fd, w->out, w->len, &done);
-	w->len = 0;
-}
-
-/* Appends n bytes; a full buffer is written out whole (see csvw_flush). */
-static void
-put_raw(struct csvw *w, const char *s, size_t n)
-{
-	while (n > CSVW_BUF - w->len) {
-		size_t k = CSVW_BUF - w->len;
-
-		memcpy(w->out + w->len, s, k);
-		w->len = CSVW_BUF;
-		csvw_flush(w, false);
-		s += k;
-		n -= k;
-	}
-	memcpy(w->out + w->len, s, n);
-	w->len += n;
-}
-
-static void
-put_byte(struct csvw *w, char c)
-{
-	if (w->len == CSVW_BUF)
-		csvw_flush(w, false);
-	w->out[w->len++] = c;
-}
 
 /*
  * Opens report i in this run's generation directory (outdir), which no
@@ -267,7 +82,6 @@ static int
 temp_open(struct report *rep, int i, struct diag *d)
 {
 	const char *path = outdir_file(rep->dir, i, report_name[i]);
-	struct csvw *w = &rep->w[i];
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 
 	if (fd < 0) {
@@ -276,30 +90,19 @@ temp_open(struct report *rep, int i, struct diag *d)
 		return -1;
 	}
 	rep->have[i] = true;
-	w->first = true;
-	w->err = 0;
-	w->len = 0;
-	w->direct_tried = w->direct = false;
-	w->io.busy = false;
 	if (report_header[i] == NULL) {
-		w->fd = -1;
-		w->fp = fdopen(fd, "w");
-		if (w->fp == NULL) {
+		rep->html = fdopen(fd, "w");
+		if (rep->html == NULL) {
 			close(fd);
 			diag_set(d, path, 0, "cannot open: %s", strerror(errno));
 			return -1;
 		}
 		return 0;
 	}
-	w->fd = fd;
-	if (posix_memalign((void **)&w->out, CSVW_DIRECT_ALIGN, CSVW_BUF) != 0)
-		mem_fail();
-	w->eol = rep->excel ? "\r\n" : "\n";
-	w->eol_len = rep->excel ? 2 : 1;
-	if (rep->excel)
-		put_raw(w, "\xef\xbb\xbf", 3);
-	put_raw(w, report_header[i], strlen(report_header[i]));
-	put_raw(w, w->eol, w->eol_len);
+	rep->fd[i] = fd;
+	rep->w[i] = csvout_new(fd, rep->excel);
+	csvout_raw(rep->w[i], report_header[i], strlen(report_header[i]));
+	csvout_end_row(rep->w[i]);
 	return 0;
 }
 
@@ -312,7 +115,7 @@ report_open(struct report **out, const char *outdir, bool excel, struct diag *d)
 	rep->outdir = mem_strdup(outdir);
 	rep->excel = excel;
 	for (int i = 0; i < R_COUNT; i++)
-		rep->w[i].fd = -1;
+		rep->fd[i] = -1;
 	if (outdir_open(&rep->dir, outdir, d) != 0 || temp_open(rep, R_REJECTS, d) != 0) {
 		report_close(rep);
 		return -1;
@@ -321,181 +124,18 @@ report_open(struct report **out, const char *outdir, bool excel, struct diag *d)
 	return 0;
 }
 
-static void
-sep(struct csvw *w)
-{
-	if (!w->first)
-		put_byte(w, ',');
-	w->first = false;
-}
-
-/* What a byte asks of a text field: quoting, a UTF-8 check, a rewrite. */
-enum { B_QUOTE = 1, B_HIGH = 2, B_NUL = 4 };
-
-static const unsigned char byte_class[256] = {
-	[0] = B_NUL, [','] = B_QUOTE, ['"'] = B_QUOTE, ['\n'] = B_QUOTE, ['\r'] = B_QUOTE,
-	[0x80 ... 0xff] = B_HIGH,
-};
-
-/*
- * A text field as it goes in a report: made valid UTF-8, guarded against
- * formulas with a leading quote, and quoted by libcsv when it holds a
- * delimiter, quote or line end. One pass over the bytes says which of
- * these a field needs; most need none, and then *out is s itself.
- * Otherwise the text is built in w's scratch buffers. Returns its length.
- */
-static size_t
-field_text(struct csvw *w, const char *s, size_t n, const char **out)
-{
-	bool guard = n > 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
-	    s[0] == '\t' || s[0] == '\r');
-	unsigned cls = 0;
-	size_t need;
-
-	if (!guard && text_plain(s, n)) {
-		*out = s;
-		return n;
-	}
-	for (size_t i = 0; i < n; i++)
-		cls |= byte_class[(unsigned char)s[i]];
-	if ((cls & B_NUL) || ((cls & B_HIGH) && !text_utf8_valid(s, n))) {
-		w->scratch.len = 0;
-		text_sanitize_utf8(&w->scratch, s, n);
-		s = w->scratch.data;
-		n = w->scratch.len;
-		cls = 0;
-		for (size_t i = 0; i < n; i++)
-			cls |= byte_class[(unsigned char)s[i]];
-	}
-	if (!guard && !(cls & B_QUOTE)) {
-		*out = s;
-		return n;
-	}
-	/* The guard goes inside any quotes: '"'=A,B"' would not be text. */
-	w->guarded.len = 0;
-	if (guard)
-		buf_addc(&w->guarded, '\'');
-	buf_add(&w->guarded, s, n);
-	if (!(cls & B_QUOTE)) {
-		*out = w->guarded.data;
-		return w->guarded.len;
-	}
-	need = csv_write(NULL, 0, w->guarded.data, w->guarded.len);
-	if (w->quoted.cap < need + 1) {
-		w->quoted.data = mem_realloc(w->quoted.data, need + 1);
-		w->quoted.cap = need + 1;
-	}
-	csv_write(w->quoted.data, need, w->guarded.data, w->guarded.len);
-	*out = w->quoted.data;
-	return need;
-}
-
-static void
-put_text(struct csvw *w, const char *s, size_t n)
-{
-	const char *t;
-	size_t k = field_text(w, s, n, &t);
-
-	sep(w);
-	put_raw(w, t, k);
-}
-
-/* Appends the fields to b as a piece of a row ("a,b,c"), for put_piece. */
-static void
-piece_build(struct csvw *w, struct buf *b, const char *const *fields, size_t n)
-{
-	b->len = 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *t;
-		size_t k = field_text(w, fields[i], strlen(fields[i]), &t);
-
-		if (i > 0)
-			buf_addc(b, ',');
-		buf_add(b, t, k);
-	}
-}
-
-/* Writes a piece made by piece_build: several fields at once. */
-static void
-put_piece(struct csvw *w, const struct buf *b)
-{
-	sep(w);
-	put_raw(w, b->data ? b->data : "", b->len);
-}
-
-static void
-put_str(struct csvw *w, const char *s)
-{
-	put_text(w, s, strlen(s));
-}
-
-static void
-put_int(struct csvw *w, int64_t v)
-{
-	char tmp[24], *p = tmp + sizeof(tmp);
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-
-	sep(w);
-	do
-		*--p = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
-	if (v < 0)
-		*--p = '-';
-	put_raw(w, p, (size_t)(tmp + sizeof(tmp) - p));
-}
-
-static void
-put_date(struct csvw *w, int32_t days)
-{
-	char s[11];
-
-	sep(w);
-	if (days == DATE_NONE)
-		return;
-	values_date_format(days, s);
-	put_raw(w, s, 10);
-}
-
-/*
- * An input's name. "-" is standard input as the command line and SPEC
- * name it: the formula guard's "'-" would name a file called that.
- */
-static void
-put_file(struct csvw *w, const char *path)
-{
-	if (strcmp(path, "-") == 0) {
-		sep(w);
-		put_byte(w, '-');
-		return;
-	}
-	put_str(w, path);
-}
-
-static void
-put_empty(struct csvw *w)
-{
-	sep(w);
-}
-
-static void
-end_row(struct csvw *w)
-{
-	put_raw(w, w->eol, w->eol_len);
-	w->first = true;
-}
-
 void
 report_reject(void *arg, const char *file, uint64_t line, const char *reason,
     const char *raw, size_t len)
 {
 	struct report *rep = arg;
-	struct csvw *w = &rep->w[R_REJECTS];
+	struct csvout *w = rep->w[R_REJECTS];
 
-	put_file(w, file);
-	put_int(w, (int64_t)line);
-	put_str(w, reason);
-	put_text(w, raw, len);
-	end_row(w);
+	csvout_file(w, file);
+	csvout_int(w, (int64_t)line);
+	csvout_str(w, reason);
+	csvout_text(w, raw, len);
+	csvout_end_row(w);
 }
 
 /* An end date's "end_date,days_left,urgency" (",,unknown" without one); its length. */
@@ -518,13 +158,12 @@ deadline_text(int32_t end, const struct report_ctx *ctx, char out[DEADLINE_TEXT]
 
 /* end_date, days_left and urgency of one date. */
 static void
-put_deadline(struct csvw *w, int32_t end, const struct report_ctx *ctx)
+put_deadline(struct csvout *w, int32_t end, const struct report_ctx *ctx)
 {
 	char text[DEADLINE_TEXT];
 	size_t n = deadline_text(end, ctx, text);
 
-	sep(w);
-	put_raw(w, text, n);
+	csvout_plain(w, text, n);
 }
 
 /*
@@ -561,7 +200,7 @@ affected_order(const struct customer_row *c)
 static void
 write_affected(struct report *rep, const struct ledger_summary *s, const struct report_ctx *ctx)
 {
-	struct csvw *w = &rep->w[R_AFFECTED];
+	struct csvout *w = rep->w[R_AFFECTED];
 	const struct customer_row **v = mem_calloc(s->ncustomers + 1, sizeof(*v));
 	struct sort_item *k = mem_calloc(s->ncustomers + 1, sizeof(*k));
 
@@ -575,20 +214,20 @@ write_affected(struct report *rep, const struct ledger_summary *s, const struct 
 		const struct customer_row *c = v[i];
 
 		customer_row_prefetch(s, v, i + 8);
-		put_str(w, c->key);
-		put_str(w, c->name);
-		put_int(w, (int64_t)c->retired);
-		put_int(w, (int64_t)c->active_retired);
-		put_int(w, c->retired_seats);
-		put_int(w, (int64_t)c->users_on_retired);
+		csvout_str(w, c->key);
+		csvout_str(w, c->name);
+		csvout_int(w, (int64_t)c->retired);
+		csvout_int(w, (int64_t)c->active_retired);
+		csvout_int(w, c->retired_seats);
+		csvout_int(w, (int64_t)c->users_on_retired);
 		if (c->any_active) {
 			put_deadline(w, c->earliest_end, ctx);
 		} else {
-			put_empty(w);
-			put_empty(w);
-			put_empty(w);
+			csvout_empty(w);
+			csvout_empty(w);
+			csvout_empty(w);
 		}
-		end_row(w);
+		csvout_end_row(w);
 	}
 	free(v);
 }
@@ -620,7 +259,7 @@ struct deadline_piece {
  * formatting a date costs more than copying its text.
  */
 static void
-put_deadline_cached(struct csvw *w, struct deadline_piece *dp, int32_t end,
+put_deadline_cached(struct csvout *w, struct deadline_piece *dp, int32_t end,
     const struct report_ctx *ctx)
 {
 	struct deadline_piece *e = &dp[(uint32_t)end % DEADLINE_PIECES];
@@ -630,12 +269,11 @@ put_deadline_cached(struct csvw *w, struct deadline_piece *dp, int32_t end,
 		e->end = end;
 		e->set = true;
 	}
-	sep(w);
-	put_raw(w, e->text, e->len);
+	csvout_plain(w, e->text, e->len);
 }
 
 static const struct buf *
-offer_piece(struct csvw *w, struct offer_piece *op, size_t *n, const struct sub_row *r)
+offer_piece(struct csvout *w, struct offer_piece *op, size_t *n, const struct sub_row *r)
 {
 	size_t k;
 	const char *f[4];
@@ -653,7 +291,7 @@ offer_piece(struct csvw *w, struct offer_piece *op, size_t *n, const struct sub_
 	f[1] = r->rule->id;
 	f[2] = r->rule->family;
 	f[3] = notice_audience(r->offer);
-	piece_build(w, &op[k].text, f, 4);
+	csvout_piece_make(w, &op[k].text, f, 4);
 	return &op[k].text;
 }
 
@@ -661,7 +299,7 @@ static void
 write_replacements(struct report *rep, const struct ledger_summary *s,
     const struct report_ctx *ctx)
 {
-	struct csvw *w = &rep->w[R_REPLACEMENTS];
+	struct csvout *w = rep->w[R_REPLACEMENTS];
 	size_t nrules = rules_count(ctx->rules), nop = 0;
 	struct buf *tail = mem_calloc(nrules, sizeof(*tail)), alt = { 0 }, who = { 0 };
 	struct buf status = { 0 };
@@ -682,7 +320,7 @@ write_replacements(struct report *rep, const struct ledger_summary *s,
 		buf_terminate(&alt);
 		f[0] = r->nsuggest > 0 ? rules_get(ctx->rules, r->suggest[0])->family : "";
 		f[1] = alt.data;
-		piece_build(w, &tail[k], f, 2);
+		csvout_piece_make(w, &tail[k], f, 2);
 	}
 	for (size_t i = 0; i < s->nsubs; i++) {
 		char idbuf[LEDGER_ID_BUF];
@@ -691,31 +329,31 @@ write_replacements(struct report *rep, const struct ledger_summary *s,
 		if (r->customer_key != last_key) {
 			const char *f[2] = { r->customer_key, r->customer_name };
 
-			piece_build(w, &who, f, 2);
+			csvout_piece_make(w, &who, f, 2);
 			last_key = r->customer_key;
 		}
-		put_piece(w, &who);
+		csvout_piece(w, &who);
 		if (r->id == idbuf) {
 			/* A GUID the ledger spelled: hex digits and dashes only. */
-			sep(w);
-			put_raw(w, r->id, LEDGER_ID_BUF - 1);
+			csvout_plain(w, r->id, LEDGER_ID_BUF - 1);
 		} else {
-			put_str(w, r->id);
+			csvout_str(w, r->id);
 		}
-		put_piece(w, offer_piece(w, op, &nop, r));
+		csvout_piece(w, offer_piece(w, op, &nop, r));
 		if (r->status != last_status) {
-			piece_build(w, &status, &r->status, 1);
+			csvout_piece_make(w, &status, &r->status, 1);
 			last_status = r->status;
 		}
-		put_piece(w, &status);
-		sep(w);
-		if (r->auto_renew >= 0)
-			put_raw(w, r->auto_renew ? "true" : "false", r->auto_renew ? 4 : 5);
-		put_int(w, r->quantity);
+		csvout_piece(w, &status);
+		if (r->auto_renew < 0)
+			csvout_empty(w);
+		else
+			csvout_plain(w, r->auto_renew ? "true" : "false", r->auto_renew ? 4 : 5);
+		csvout_int(w, r->quantity);
 		put_deadline_cached(w, dp, r->end_date, ctx);
 		/* Rules lie in one array: a rule's place is its distance from the first. */
-		put_piece(w, &tail[r->rule - rules_get(ctx->rules, 0)]);
-		end_row(w);
+		csvout_piece(w, &tail[r->rule - rules_get(ctx->rules, 0)]);
+		csvout_end_row(w);
 	}
 	for (size_t k = 0; k < nrules; k++)
 		buf_free(&tail[k]);
@@ -741,7 +379,7 @@ replacements_thread(void *arg)
 static void
 write_licenses(struct report *rep, const struct ledger_summary *s, const struct report_ctx *ctx)
 {
-	struct csvw *w = &rep->w[R_LICENSES];
+	struct csvout *w = rep->w[R_LICENSES];
 	size_t nfam = rules_family_count(ctx->rules);
 	struct family_row *rows = mem_calloc(nfam + 1, sizeof(*rows));
 	/* Each family's "family,kind" and each customer's key, formatted once. */
@@ -751,20 +389,20 @@ write_licenses(struct report *rep, const struct ledger_summary *s, const struct 
 		const char *f[2] = { rules_family(ctx->rules, k),
 			rules_kind_word(rules_family_kind(ctx->rules, k)) };
 
-		piece_build(w, &fam[k], f, 2);
+		csvout_piece_make(w, &fam[k], f, 2);
 	}
 	for (size_t i = 0; i < s->nfam_customers; i++) {
 		size_t n = ledger_family_rows(s, i, rows);
 
 		if (n > 0)
-			piece_build(w, &key, &rows[0].customer_key, 1);
+			csvout_piece_make(w, &key, &rows[0].customer_key, 1);
 		for (const struct family_row *f = rows; f < rows + n; f++) {
-			put_piece(w, &key);
-			put_piece(w, &fam[f->family]);
-			put_int(w, f->purchased);
-			put_int(w, (int64_t)f->assigned);
-			put_int(w, f->purchased - (int64_t)f->assigned);
-			end_row(w);
+			csvout_piece(w, &key);
+			csvout_piece(w, &fam[f->family]);
+			csvout_int(w, f->purchased);
+			csvout_int(w, (int64_t)f->assigned);
+			csvout_int(w, f->purchased - (int64_t)f->assigned);
+			csvout_end_row(w);
 		}
 	}
 	for (size_t k = 0; k < nfam; k++)
@@ -777,7 +415,7 @@ write_licenses(struct report *rep, const struct ledger_summary *s, const struct 
 static void
 write_audit(struct report *rep, const struct ledger_summary *s)
 {
-	struct csvw *w = &rep->w[R_AUDIT];
+	struct csvout *w = rep->w[R_AUDIT];
 	struct buf action = { 0 };
 
 	for (size_t i = 0; i < s->ncustomers; i++) {
@@ -785,17 +423,17 @@ write_audit(struct report *rep, const struct ledger_summary *s)
 		bool suspended = c->active_retired == 0;
 
 		customer_row_prefetch(s, NULL, i + 8);
-		put_str(w, c->key);
-		put_str(w, c->name);
-		put_str(w, c->replacement_purchased ? "yes" : "no");
-		put_str(w, c->licenses_reassigned < 0 ? "unknown" :
+		csvout_str(w, c->key);
+		csvout_str(w, c->name);
+		csvout_str(w, c->replacement_purchased ? "yes" : "no");
+		csvout_str(w, c->licenses_reassigned < 0 ? "unknown" :
 		    c->licenses_reassigned ? "yes" : "no");
-		put_str(w, suspended ? "yes" : "no");
-		put_str(w, notice_audit_word(c->status));
+		csvout_str(w, suspended ? "yes" : "no");
+		csvout_str(w, notice_audit_word(c->status));
 		notice_next_action(&action, &c->action);
-		put_text(w, action.data, action.len);
-		put_date(w, c->deprovision);
-		end_row(w);
+		csvout_text(w, action.data, action.len);
+		csvout_date(w, c->deprovision);
+		csvout_end_row(w);
 	}
 	buf_free(&action);
 }
@@ -804,20 +442,20 @@ static void
 manifest_row(struct report *rep, const struct report_ctx *ctx, const char *kind,
     const char *file, uint64_t bytes, uint32_t crc, uint64_t records, uint64_t rejected)
 {
-	struct csvw *w = &rep->w[R_MANIFEST];
+	struct csvout *w = rep->w[R_MANIFEST];
 	char hex[9];
 
-	put_str(w, kind);
-	put_file(w, file);
-	put_int(w, (int64_t)bytes);
+	csvout_str(w, kind);
+	csvout_file(w, file);
+	csvout_int(w, (int64_t)bytes);
 	snprintf(hex, sizeof(hex), "%08x", crc);
-	put_str(w, hex);
-	put_int(w, (int64_t)records);
-	put_int(w, (int64_t)rejected);
-	put_date(w, ctx->as_of);
-	put_int(w, ctx->horizon);
-	put_str(w, ctx->version);
-	end_row(w);
+	csvout_str(w, hex);
+	csvout_int(w, (int64_t)records);
+	csvout_int(w, (int64_t)rejected);
+	csvout_date(w, ctx->as_of);
+	csvout_int(w, ctx->horizon);
+	csvout_str(w, ctx->version);
+	csvout_end_row(w);
 }
 
 static void
@@ -848,17 +486,14 @@ temp_close_all(struct report *rep, struct diag *d)
 	int fd[R_COUNT], err[R_COUNT] = { 0 };
 
 	for (int i = 0; i < R_COUNT; i++) {
-		struct csvw *w = &rep->w[i];
-
 		fd[i] = -1;
-		if (w->fp != NULL) {
-			if (fflush(w->fp) != 0 || ferror(w->fp))
+		if (i == R_HTML && rep->html != NULL) {
+			if (fflush(rep->html) != 0 || ferror(rep->html))
 				err[i] = errno ? errno : EIO;
-			fd[i] = fileno(w->fp);
-		} else if (w->fd >= 0) {
-			csvw_flush(w, true);
-			err[i] = w->err;
-			fd[i] = w->fd;
+			fd[i] = fileno(rep->html);
+		} else if (rep->fd[i] >= 0) {
+			err[i] = csvout_flush(rep->w[i]);
+			fd[i] = rep->fd[i];
 		}
 	}
 #ifdef SYNC_FILE_RANGE_WRITE
@@ -868,18 +503,16 @@ temp_close_all(struct report *rep, struct diag *d)
 			(void)sync_file_range(fd[i], 0, 0, SYNC_FILE_RANGE_WRITE);
 #endif
 	for (int i = 0; i < R_COUNT; i++) {
-		struct csvw *w = &rep->w[i];
-
 		if (fd[i] >= 0 && err[i] == 0 && fsync(fd[i]) != 0)
 			err[i] = errno;
-		if (w->fp != NULL) {
-			if (fclose(w->fp) != 0 && err[i] == 0)
+		if (i == R_HTML && rep->html != NULL) {
+			if (fclose(rep->html) != 0 && err[i] == 0)
 				err[i] = errno;
-			w->fp = NULL;
-		} else if (w->fd >= 0) {
-			if (close(w->fd) != 0 && err[i] == 0)
+			rep->html = NULL;
+		} else if (rep->fd[i] >= 0) {
+			if (close(rep->fd[i]) != 0 && err[i] == 0)
 				err[i] = errno;
-			w->fd = -1;
+			rep->fd[i] = -1;
 		}
 	}
 	for (int i = 0; i < R_COUNT; i++) {
@@ -928,7 +561,7 @@ report_finish(struct report *rep, const struct ledger_summary *s, const struct r
 	write_licenses(rep, s, ctx);
 	write_audit(rep, s);
 	write_manifest(rep, ctx);
-	if (ctx->html && html_write(rep->w[R_HTML].fp, s, ctx) != 0)
+	if (ctx->html && html_write(rep->html, s, ctx) != 0)
 		html_err = errno ? errno : EIO;
 	replacements_wait(rep);
 	if (html_err != 0) {
@@ -961,21 +594,15 @@ report_close(struct report *rep)
 		return;
 	if (rep->job_running)
 		pthread_join(rep->job_tid, NULL);
+	if (rep->html != NULL)
+		fclose(rep->html);
 	for (int i = 0; i < R_COUNT; i++) {
-		if (rep->w[i].fp != NULL)
-			fclose(rep->w[i].fp);
-		csvw_wait(&rep->w[i]);
-		if (rep->w[i].fd >= 0)
-			close(rep->w[i].fd);
-		free(rep->w[i].out);
-		free(rep->w[i].spare);
+		/* The writer first: a write may be in flight to the descriptor. */
+		csvout_free(rep->w[i]);
+		if (rep->fd[i] >= 0)
+			close(rep->fd[i]);
 	}
 	outdir_close(rep->dir);
 	free(rep->outdir);
-	for (int i = 0; i < R_COUNT; i++) {
-		buf_free(&rep->w[i].scratch);
-		buf_free(&rep->w[i].guarded);
-		buf_free(&rep->w[i].quoted);
-	}
 	free(rep);
 }

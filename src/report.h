@@ -1,6 +1,8 @@
 /*
  * report: the six CSV reports and summary.html, written under temporary
  * names in OUTDIR and renamed into place only when the whole run succeeded.
+ * report chooses each report's columns and rows; csvout writes the CSV
+ * (formula guard, quoting, buffers) and outdir publishes.
  * rejects.csv is streamed while inputs are read; the others are written
  * from the ledger summary at the end. A failed or interrupted run removes its temporary
  * files and leaves the last good reports as they were.
