@@ -150,7 +150,7 @@ deadline_text(int32_t end, const struct report_ctx *ctx, char out[DEADLINE_TEXT]
 	else {
 		values_date_format(end, date);
 		n = snprintf(out, DEADLINE_TEXT, "%s,%lld,%s", date, (long long)end - ctx->as_of,
-		    notice_urgency_word(notice_urgency((int64_t)end - ctx->as_of, ctx->horizon)));
+		    notice_urgency_word(notice_end_urgency(end, ctx->as_of, ctx->horizon)));
 	}
 	/* A date, a number of days and a word always fit. */
 	return n < 0 ? 0 : (size_t)n < DEADLINE_TEXT ? (size_t)n : DEADLINE_TEXT - 1;
