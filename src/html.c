@@ -12,7 +12,6 @@
 #include "html.h"
 #include "mem.h"
 #include "notice.h"
-#include "report.h"
 #include "text.h"
 #include "values.h"
 

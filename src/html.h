@@ -14,8 +14,8 @@
 
 #include <stdio.h>
 
+#include "context.h"
 #include "ledger.h"
-#include "report.h"
 
 /*
  * Writes the page of s to fp. Returns 0, or -1 when fp shows a write

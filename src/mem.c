@@ -6,7 +6,6 @@
 
 #include <unistd.h>
 
-#include "diag.h"
 #include "mem.h"
 
 static void (*fail_hook)(void);
@@ -28,7 +27,7 @@ mem_fail(void)
 
 		(void)r;
 	}
-	exit(EXIT_FATAL);
+	exit(EXIT_FAILURE);	/* 1: skuscan's EXIT_FATAL, nothing published */
 }
 
 void *

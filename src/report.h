@@ -17,23 +17,13 @@
 #include <stdint.h>
 
 #include "diag.h"
-#include "filestats.h"
+#include "context.h"
 #include "ledger.h"
 #include "rules.h"
 #include "text.h"
 
 struct report;
 
-struct report_ctx {
-	int32_t as_of;
-	int horizon;
-	const char *version;
-	struct rules *rules;
-	const struct file_stats *files;	/* in command-line order */
-	size_t nfiles;
-	struct filestats_sum sum;	/* over files, counted once */
-	bool html;			/* write summary.html (else remove it) */
-};
 
 /* Creates OUTDIR if missing and starts rejects.csv. Returns 0 or -1. */
 int report_open(struct report **rep, const char *outdir, bool excel, struct diag *d);
