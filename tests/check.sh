@@ -53,6 +53,7 @@ else
 	echo "== valgrind not installed: the valgrind run is skipped"
 fi
 suite "man page and samples" tests/docs.sh
+suite "module graph" tests/modules.sh
 suite "man page examples" tests/man-examples.sh ./skuscan
 suite "faults while writing" tests/faults.sh ./skuscan
 suite "progress bar" tests/progress.sh ./skuscan
