@@ -420,11 +420,14 @@ intern(struct ledger *l, const char *s, size_t n, uint32_t *last)
 static bool
 sub_find(const struct ledger *l, struct id_key *key, uint64_t h, struct idindex_probe *p)
 {
-	*p = idindex_probe_start(&l->index, h);
-	while (idindex_probe_next(&l->index, p))
-		if (sub_id_is(&l->subs[p->item], key))
-			return true;
-	return false;
+	/* A local walk, which the compiler keeps in registers; *p once, at the end. */
+	struct idindex_probe q = idindex_probe_start(&l->index, h);
+	bool found = false;
+
+	while (!found && idindex_probe_next(&l->index, &q))
+		found = sub_id_is(&l->subs[q.item], key);
+	*p = q;
+	return found;
 }
 
 /* Every subscription placed again in the emptied index (after they moved). */
