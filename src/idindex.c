@@ -48,7 +48,7 @@ idindex_grow(struct idindex *x)
 	free(old);
 }
 
-static void
+static inline void
 seen_set(struct idindex *x, uint64_t hash)
 {
 	uint64_t b, *w = idindex_seen_word(x, hash, &b);
