@@ -74,8 +74,10 @@ struct ledger {
 	size_t nsubs, cap;
 	/*
 	 * The id index: the subscriptions by their ids' ledger_id_hash, and
-	 * the filter of the ids kept. It holds no copy of the ids: a candidate
-	 * is compared with its subscription's id, ignoring case (sub_find).
+	 * the filter of the ids kept (most records that match no rule have an
+	 * id never kept, which it tells from the hash, without a lookup). It
+	 * holds no copy of the ids: a candidate is compared with its
+	 * subscription's id, ignoring case (sub_find).
 	 */
 	struct idindex index;
 	struct strmap customers;	/* key -> struct customer */

@@ -79,7 +79,7 @@ test_empty(void)
 	CHECK_INT_EQ(x.count, 0);
 	idindex_free(&x);
 	idindex_free(&x);	/* twice: it is left empty */
-	CHECK(x.slot == NULL && x.seen == NULL && x.cap == 0);
+	CHECK(x.cap == 0 && x.count == 0 && !idindex_may_hold(&x, hash_of(1)));
 }
 
 /*
