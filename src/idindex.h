@@ -159,9 +159,11 @@ idindex_may_hold(const struct idindex *x, uint64_t hash)
 /*
  * A hint that hash is looked up soon: the filter's word is fetched, and
  * with taking (the lookup may end in idindex_take) for writing, and the
- * slot where the walk starts too.
+ * slot where the walk starts too. Always inlined: GCC takes a function
+ * that only prefetches for one that does nothing, and drops the call
+ * before it would inline it.
  */
-static inline void
+static inline __attribute__((always_inline)) void
 idindex_prefetch(const struct idindex *x, uint64_t hash, bool taking)
 {
 	uint64_t b;
