@@ -14,6 +14,8 @@ idindex_init(struct idindex *x)
 void
 idindex_free(struct idindex *x)
 {
+	if (x == NULL)
+		return;
 	free(x->slot);
 	free(x->seen);
 	idindex_init(x);

@@ -30,9 +30,10 @@ struct idindex {
 	size_t count;		/* items held */
 	unsigned bits;
 	/*
-	 * The filter: 16 bits per hash taken, two of them in one 64-bit word,
-	 * so that a hash never taken is mostly told apart with one memory
-	 * access. It keeps the bits of items that leave (idindex_clear).
+	 * The filter: two bits per hash taken, in one 64-bit word, and 16 to
+	 * 32 bits in all per hash, so that a hash never taken is mostly told
+	 * apart with one memory access. It keeps the bits of items that leave
+	 * (idindex_clear).
 	 */
 	uint64_t *seen;
 	size_t seen_bits;	/* 0 while nothing was taken */
@@ -52,7 +53,10 @@ struct idindex_probe {
 };
 
 void idindex_init(struct idindex *x);
-/* Frees the slots and the filter; x is then empty, as idindex_init leaves it. */
+/*
+ * Frees the slots and the filter; x is then as idindex_init leaves it.
+ * x may be NULL.
+ */
 void idindex_free(struct idindex *x);
 
 /* Twice the slots (1024 the first time), the items moved by their tags. */

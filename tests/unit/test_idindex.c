@@ -79,6 +79,7 @@ test_empty(void)
 	CHECK_INT_EQ(x.count, 0);
 	idindex_free(&x);
 	idindex_free(&x);	/* twice: it is left empty */
+	idindex_free(NULL);
 	CHECK(x.cap == 0 && x.count == 0 && !idindex_may_hold(&x, hash_of(1)));
 }
 
