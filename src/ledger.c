@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idindex.h"
 #include "ledger.h"
 #include "notice.h"
 #include "sort.h"
@@ -72,17 +73,13 @@ struct ledger {
 	struct sub *subs;
 	size_t nsubs, cap;
 	/*
-	 * The id index: open addressing over the subscriptions, each slot the
-	 * top half of the id's ledger_id_hash and the index + 1 (0: empty).
-	 * It holds no copy of the ids: a candidate is compared with its
-	 * subscription's id, ignoring case.
+	 * The id index: the subscriptions by their ids' ledger_id_hash, and
+	 * the filter of the ids kept (most records that match no rule have an
+	 * id never kept, which it tells from the hash, without a lookup). It
+	 * holds no copy of the ids: a candidate is compared with its
+	 * subscription's id, ignoring case (sub_find).
 	 */
-	uint64_t *idx;
-	size_t idx_cap;
-	unsigned idx_bits;		/* idx_cap is 1 << idx_bits */
-	uint64_t *seen;			/* Bloom filter of the ids kept */
-	size_t seen_bits, seen_count;
-	unsigned seen_wbits;		/* seen_bits / 64 is 1 << seen_wbits */
+	struct idindex index;
 	struct strmap customers;	/* key -> struct customer */
 	struct strmap users;		/* users seen: see user_new */
 	struct customer **cust;		/* by seq */
@@ -109,6 +106,7 @@ ledger_new(struct rules *rules)
 	struct ledger *l = mem_calloc(1, sizeof(*l));
 
 	l->rules = rules;
+	idindex_init(&l->index);
 	strmap_init(&l->customers);
 	strmap_init(&l->users);
 	strmap_init(&l->texts);
@@ -126,8 +124,7 @@ ledger_free(struct ledger *l)
 	arena_free(&l->objs);
 	free(l->subs);
 	free(l->rank_of);
-	free(l->seen);
-	free(l->idx);
+	idindex_free(&l->index);
 	free(l->cust);
 	free((void *)l->text);
 	strmap_free(&l->customers);
@@ -217,49 +214,6 @@ keep_last(struct ledger *l, char **field, uint32_t *room, const char *s)
 		*room = (uint32_t)n;
 	}
 	memcpy(*field, s, n);
-}
-
-/*
- * A Bloom filter of the ids kept (16 bits per id, two probes in one 64-bit
- * word): most records that match no rule have an id never kept, and this
- * says so from a small bit array with one memory access, without looking
- * the id up. It uses only the top half of an id's hash, the tag the id
- * index keeps: when it grows, it is set again from the index alone.
- */
-static uint64_t
-seen_mix(uint64_t tag)
-{
-	return tag * 0x9e3779b97f4a7c15ULL;
-}
-
-static uint64_t *
-seen_word(const struct ledger *l, uint64_t p)
-{
-	return &l->seen[p >> (64 - l->seen_wbits)];
-}
-
-static uint64_t
-seen_bits_of(uint64_t p)
-{
-	return (uint64_t)1 << (p & 63) | (uint64_t)1 << (p >> 6 & 63);
-}
-
-static bool
-seen_has(const struct ledger *l, uint64_t h)
-{
-	uint64_t p = seen_mix(h >> 32), b = seen_bits_of(p);
-
-	if (l->seen_bits == 0)
-		return false;
-	return (*seen_word(l, p) & b) == b;
-}
-
-static void
-seen_set(struct ledger *l, uint64_t tag)
-{
-	uint64_t p = seen_mix(tag);
-
-	*seen_word(l, p) |= seen_bits_of(p);
 }
 
 /* The text of a packed id, in its case: 36 bytes and a NUL into out. */
@@ -431,22 +385,6 @@ sub_id_cmp(const struct sub *a, const struct sub *b)
 	return strcmp(sub_id(a, x), sub_id(b, y));
 }
 
-static void
-seen_add(struct ledger *l, uint64_t h)
-{
-	if (++l->seen_count * 16 > l->seen_bits) {
-		/* Twice the bits, set again from every id kept: the index's tags. */
-		l->seen_bits = l->seen_bits ? l->seen_bits * 2 : 1 << 16;
-		l->seen_wbits = l->seen_wbits ? l->seen_wbits + 1 : 10;
-		free(l->seen);
-		l->seen = mem_calloc(l->seen_bits / 64, sizeof(*l->seen));
-		for (size_t i = 0; i < l->idx_cap; i++)
-			if (l->idx[i] != 0)
-				seen_set(l, l->idx[i] >> 32);
-	}
-	seen_set(l, h >> 32);
-}
-
 /*
  * The index + 1 of the one copy of a text that many subscriptions share
  * (offer names and statuses: a few dozen distinct ones among thousands of
@@ -477,85 +415,36 @@ intern(struct ledger *l, const char *s, size_t n, uint32_t *last)
 }
 
 /*
- * Where the id index starts looking for a hash: its top bits, which the
- * slot's tag keeps, so that the index grows without a subscription's id
- * being looked at again.
+ * Looks key up in the id index, h being its ledger_id_hash: true when a
+ * subscription has its id, p->item being that one; false when none has,
+ * p then standing where one would be taken (idindex_take).
  */
-static size_t
-idx_home(const struct ledger *l, uint64_t tag)
+static bool
+sub_find(const struct ledger *l, struct id_key *key, uint64_t h, struct idindex_probe *p)
 {
-	return (size_t)(tag >> (32 - l->idx_bits));
+	/* A local walk, which the compiler keeps in registers; *p once, at the end. */
+	struct idindex_probe q = idindex_probe_start(&l->index, h);
+	bool found = false;
+
+	while (!found && idindex_probe_next(&l->index, &q))
+		found = sub_id_is(&l->subs[q.item], key);
+	*p = q;
+	return found;
 }
 
-/* The id index's slot for key: its subscription's, or the empty one to take. */
-static uint64_t *
-idx_slot(const struct ledger *l, struct id_key *key, uint64_t h)
-{
-	size_t mask = l->idx_cap - 1;
-	uint64_t tag = h >> 32 << 32;
-
-	for (size_t i = idx_home(l, h >> 32);; i = (i + 1) & mask) {
-		uint64_t v = l->idx[i];
-
-		if (v == 0)
-			return &l->idx[i];
-		if ((v & ~(uint64_t)UINT32_MAX) != tag)
-			continue;
-		if (sub_id_is(&l->subs[(v & UINT32_MAX) - 1], key))
-			return &l->idx[i];
-	}
-}
-
-/* Puts slot value v (tag and index) in the first empty slot from its home. */
+/* Every subscription placed again in the emptied index (after they moved). */
 static void
-idx_put(struct ledger *l, uint64_t v)
+index_place_all(struct ledger *l)
 {
-	size_t i = idx_home(l, v >> 32);
-
-	/* The ids are distinct: the first empty slot is the one. */
-	while (l->idx[i] != 0)
-		i = (i + 1) & (l->idx_cap - 1);
-	l->idx[i] = v;
-}
-
-/* Every subscription placed again in an emptied index (after they moved). */
-static void
-idx_place_all(struct ledger *l)
-{
-	memset(l->idx, 0, l->idx_cap * sizeof(*l->idx));
+	idindex_clear(&l->index);
 	for (size_t i = 0; i < l->nsubs; i++)
-		idx_put(l, sub_id_hash(&l->subs[i]) >> 32 << 32 | (i + 1));
+		idindex_put(&l->index, sub_id_hash(&l->subs[i]), (uint32_t)i);
 }
 
 size_t
 ledger_index_longest_run(const struct ledger *l)
 {
-	size_t longest = 0, run = 0;
-
-	for (size_t i = 0; i < l->idx_cap; i++) {
-		run = l->idx[i] != 0 ? run + 1 : 0;
-		if (run > longest)
-			longest = run;
-	}
-	return longest;
-}
-
-/* Twice the slots (at least 1024), moved by their tags alone. */
-static void
-idx_grow(struct ledger *l)
-{
-	uint64_t *old = l->idx;
-	size_t old_cap = l->idx_cap;
-
-	if (l->idx_bits >= 32)
-		mem_fail();	/* idx_home takes its bits from a 32-bit tag */
-	l->idx_bits = l->idx_bits ? l->idx_bits + 1 : 10;
-	l->idx_cap = (size_t)1 << l->idx_bits;
-	l->idx = mem_calloc(l->idx_cap, sizeof(*l->idx));
-	for (size_t i = 0; i < old_cap; i++)
-		if (old[i] != 0)
-			idx_put(l, old[i]);
-	free(old);
+	return idindex_longest_run(&l->index);
 }
 
 /* Sets s's id to id as read (the last record's spelling wins). */
@@ -587,24 +476,23 @@ ledger_add_sub(struct ledger *l, const struct sub_in *in)
 {
 	struct sub *s;
 	size_t li = strlen(in->id);
-	uint64_t h = in->id_hash ? in->id_hash : ledger_id_hash(in->id, li), *slot;
+	uint64_t h = in->id_hash ? in->id_hash : ledger_id_hash(in->id, li);
 	struct id_key key = { in->id, li, in->id_packed ? in->id_form : -2, { 0 } };
+	struct idindex_probe p;
 	struct customer *c;
 
 	if (in->id_packed)
 		memcpy(key.g, in->id_guid, 16);
-	if ((l->nsubs + 1) * 5 > l->idx_cap * 4)
-		idx_grow(l);
+	idindex_reserve(&l->index);
 	if (l->nsubs >= UINT32_MAX)
 		mem_fail();
-	slot = idx_slot(l, &key, h);
-	if (*slot == 0) {
-		seen_add(l, h);
+	if (!sub_find(l, &key, h, &p)) {
+		idindex_take(&l->index, &p, (uint32_t)l->nsubs);
 		mem_grow((void **)&l->subs, &l->cap, l->nsubs + 1, sizeof(*l->subs));
-		*slot = (h >> 32 << 32) | (++l->nsubs);
-		memset(&l->subs[l->nsubs - 1], 0, sizeof(*s));
+		memset(&l->subs[l->nsubs], 0, sizeof(*s));
+		p.item = (uint32_t)l->nsubs++;
 	}
-	s = &l->subs[(*slot & UINT32_MAX) - 1];
+	s = &l->subs[p.item];
 	sub_set_id(l, s, in->id, li, &key);
 	s->offer = intern(l, in->offer, strlen(in->offer), &l->last_offer) - 1;
 	{
@@ -656,19 +544,16 @@ void
 ledger_drop_sub_hashed(struct ledger *l, const char *id, size_t len, uint64_t hash)
 {
 	struct id_key key = { id, len, -2, { 0 } };
-	uint64_t v;
+	struct idindex_probe p;
 
-	if (!seen_has(l, hash))
-		return;
-	v = *idx_slot(l, &key, hash);
-	if (v != 0)
-		l->subs[(v & UINT32_MAX) - 1].live = 0;
+	if (idindex_may_hold(&l->index, hash) && sub_find(l, &key, hash, &p))
+		l->subs[p.item].live = 0;
 }
 
 bool
 ledger_may_hold(const struct ledger *l, uint64_t id_hash)
 {
-	return seen_has(l, id_hash);
+	return idindex_may_hold(&l->index, id_hash);
 }
 
 void
@@ -676,16 +561,13 @@ ledger_prefetch(const struct ledger *l, uint64_t id_hash, uint64_t customer_hash
 {
 	if (customer_hash == 0) {
 		/* A record that matched no rule: its lookup starts with the filter. */
-		if (step == 0 && l->seen_bits != 0)
-			__builtin_prefetch(seen_word(l, seen_mix(id_hash >> 32)));
+		if (step == 0)
+			idindex_prefetch(&l->index, id_hash, false);
 		return;
 	}
 	if (step == 0) {
-		if (l->idx != NULL)
-			__builtin_prefetch(&l->idx[idx_home(l, id_hash >> 32)]);
 		/* A new subscription sets its bits in the filter. */
-		if (l->seen_bits != 0)
-			__builtin_prefetch(seen_word(l, seen_mix(id_hash >> 32)), 1);
+		idindex_prefetch(&l->index, id_hash, true);
 		strmap_prefetch(&l->customers, customer_hash, false);
 	} else {
 		strmap_prefetch(&l->customers, customer_hash, true);
@@ -951,8 +833,8 @@ order_subs(struct ledger *l, size_t *nretired)
 	}
 	free(at);
 	/* Summarized while still reading (the unit tests do): re-index. */
-	if (l->idx != NULL)
-		idx_place_all(l);
+	if (l->index.cap != 0)
+		index_place_all(l);
 	return n;
 }
 
@@ -1291,17 +1173,10 @@ ledger_done_reading(struct ledger *l)
 	 * What only reading needs goes before the summary is built, so that
 	 * the two are not in memory at once.
 	 */
-	free(l->idx);
-	l->idx = NULL;
-	l->idx_cap = 0;
-	l->idx_bits = 0;
+	idindex_free(&l->index);
 	strmap_free(&l->users);
 	strmap_free(&l->by_domain);
 	strmap_free(&l->by_label);
-	free(l->seen);
-	l->seen = NULL;
-	l->seen_bits = l->seen_count = 0;
-	l->seen_wbits = 0;
 	l->joins_ready = false;
 }
 
