@@ -1,4 +1,5 @@
 /* ledger: subscriptions, customers and licensed users, and their totals. */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,8 @@ struct ledger {
 	size_t cust_cap;
 	struct strmap texts;		/* interned offers and statuses -> index + 1 */
 	const char **text;		/* by index: the map's copies */
+	unsigned char *audience;	/* by index: enum audience, for an offer */
+	size_t audience_cap;
 	size_t ntext, text_cap;
 	struct arena ids;		/* the ids that are not packed GUIDs */
 	struct arena objs;		/* customers, their names and counts */
@@ -95,6 +98,12 @@ struct ledger {
 	struct customer *last_customer;
 	uint64_t last_customer_hash;	/* its sub_in.customer_hash */
 	bool joins_ready;
+	/*
+	 * The phases, asserted: no record after ledger_done_reading (its
+	 * indexes are gone), and no customer summary but right after
+	 * ledger_order (the subscriptions must be in its order).
+	 */
+	bool reading_done, ordered;
 	struct strmap by_domain;	/* lower-case domain -> smallest key */
 	struct strmap by_label;		/* its first label -> smallest key */
 	struct buf tmp, fold;
@@ -127,6 +136,7 @@ ledger_free(struct ledger *l)
 	idindex_free(&l->index);
 	free(l->cust);
 	free((void *)l->text);
+	free(l->audience);
 	strmap_free(&l->customers);
 	strmap_free(&l->users);
 	strmap_free(&l->texts);
@@ -408,6 +418,9 @@ intern(struct ledger *l, const char *s, size_t n, uint32_t *last)
 		if (l->ntext >= UINT32_MAX)
 			mem_fail();
 		mem_grow((void **)&l->text, &l->text_cap, l->ntext + 1, sizeof(*l->text));
+		mem_grow((void **)&l->audience, &l->audience_cap, l->ntext + 1,
+		    sizeof(*l->audience));
+		l->audience[l->ntext] = (unsigned char)notice_audience(e->key, n);
 		l->text[l->ntext++] = e->key;
 		e->value = (void *)(uintptr_t)l->ntext;
 	}
@@ -481,6 +494,8 @@ ledger_add_sub(struct ledger *l, const struct sub_in *in)
 	struct idindex_probe p;
 	struct customer *c;
 
+	assert(!l->reading_done);
+	l->ordered = false;
 	if (in->id_packed)
 		memcpy(key.g, in->id_guid, 16);
 	idindex_reserve(&l->index);
@@ -546,6 +561,8 @@ ledger_drop_sub_hashed(struct ledger *l, const char *id, size_t len, uint64_t ha
 	struct id_key key = { id, len, -2, { 0 } };
 	struct idindex_probe p;
 
+	assert(!l->reading_done);
+	l->ordered = false;
 	if (idindex_may_hold(&l->index, hash) && sub_find(l, &key, hash, &p))
 		l->subs[p.item].live = 0;
 }
@@ -611,6 +628,7 @@ ledger_join_domain(struct ledger *l, const char *domain, size_t len)
 {
 	struct strmap_entry *e;
 
+	assert(!l->reading_done);
 	if (!l->joins_ready)
 		joins_build(l);
 	text_lower(&l->tmp, domain, len);
@@ -623,6 +641,7 @@ ledger_join_tenant(struct ledger *l, const char *tenant, size_t tlen)
 {
 	struct strmap_entry *e;
 
+	assert(!l->reading_done);
 	if (!l->joins_ready)
 		joins_build(l);
 	text_lower(&l->tmp, tenant, tlen);
@@ -640,6 +659,7 @@ ledger_join_upn(struct ledger *l, const char *upn, size_t len)
 	const char *at = NULL, *domain, *dot, *key;
 	size_t dlen;
 
+	assert(!l->reading_done);
 	for (size_t i = 0; i < len; i++)
 		if (upn[i] == '@')
 			at = upn + i;
@@ -659,6 +679,8 @@ ledger_cover(struct ledger *l, const char *customer_key)
 {
 	struct customer *c = customer_get(l, customer_key, false);
 
+	assert(!l->reading_done);
+	l->ordered = false;
 	if (c != NULL)
 		c->covered = true;
 }
@@ -710,6 +732,8 @@ ledger_add_license(struct ledger *l, const char *key, const char *user, size_t u
 {
 	struct customer *c = customer_get(l, key, true);
 
+	assert(!l->reading_done);
+	l->ordered = false;
 	if (pool < 0) {
 		const struct rule *r = rules_get(l->rules, (size_t)rule);
 
@@ -1178,6 +1202,7 @@ ledger_done_reading(struct ledger *l)
 	strmap_free(&l->by_domain);
 	strmap_free(&l->by_label);
 	l->joins_ready = false;
+	l->reading_done = true;
 }
 
 void
@@ -1196,6 +1221,7 @@ ledger_order(struct ledger *l, struct ledger_summary *out)
 	for (size_t i = 0; i < nlive; i++)
 		if (rules_get(l->rules, l->subs[i].rule)->kind == RULE_RETIRED)
 			out->subs[out->nsubs++] = (uint32_t)i;
+	l->ordered = true;
 }
 
 void
@@ -1211,6 +1237,7 @@ ledger_summarize_customers(struct ledger *l, struct ledger_summary *out)
 	};
 	struct scratch none = { .held = sc.held };
 
+	assert(l->ordered);
 	for (size_t i = 0; i < l->customers.count; i++) {
 		l->cust[i]->allocated = false;
 		for (size_t k = 0; l->cust[i]->fam != NULL && k < nfam; k++)
@@ -1275,7 +1302,8 @@ ledger_sub_row(const struct ledger_summary *s, size_t i, char idbuf[LEDGER_ID_BU
 		.customer_name = c->name ? c->name : "",
 		.id = idbuf != NULL ? sub_id(x, idbuf) : NULL, .offer = l->text[x->offer], .status = l->text[x->status],
 		.active = x->active,
-		.rule = rules_get(s->rules, x->rule), .auto_renew = (int)x->auto_renew - 1,
+		.rule = rules_get(s->rules, x->rule),
+		.audience = (enum audience)l->audience[x->offer], .auto_renew = (int)x->auto_renew - 1,
 		.quantity = x->quantity, .end_date = x->end_date,
 	};
 }

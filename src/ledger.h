@@ -114,6 +114,7 @@ struct sub_row {
 	const char *customer_key, *customer_name, *id, *offer, *status;
 	bool active;			/* what the status says */
 	const struct rule *rule;
+	enum audience audience;		/* of the offer */
 	int auto_renew;
 	int64_t quantity;
 	int32_t end_date;

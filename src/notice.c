@@ -9,6 +9,10 @@ static const char *const urgency_word[URGENCY_COUNT] = {
 	"expired", "critical", "soon", "later", "unknown",
 };
 
+static const char *const audience_word[AUDIENCE_COUNT] = {
+	"commercial", "government", "faculty", "students",
+};
+
 static const char *const audit_word[AUDIT_COUNT] = {
 	"complete", "in_progress", "not_started",
 };
@@ -39,18 +43,22 @@ notice_urgency_word(enum urgency u)
 	return urgency_word[u];
 }
 
-const char *
-notice_audience(const char *offer)
+enum audience
+notice_audience(const char *offer, size_t n)
 {
-	size_t n = strlen(offer);
-
 	if (text_icontains(offer, n, "Government Pricing"))
-		return "government";
+		return AUDIENCE_GOVERNMENT;
 	if (text_icontains(offer, n, "Faculty"))
-		return "faculty";
+		return AUDIENCE_FACULTY;
 	if (text_icontains(offer, n, "Student"))
-		return "students";
-	return "commercial";
+		return AUDIENCE_STUDENTS;
+	return AUDIENCE_COMMERCIAL;
+}
+
+const char *
+notice_audience_word(enum audience a)
+{
+	return audience_word[a];
 }
 
 enum audit_status

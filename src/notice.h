@@ -28,8 +28,13 @@ enum urgency notice_urgency(int64_t days, int horizon);
 enum urgency notice_end_urgency(int32_t end, int32_t as_of, int horizon);
 const char *notice_urgency_word(enum urgency u);
 
-/* "government", "faculty", "students" or "commercial", by the offer's name. */
-const char *notice_audience(const char *offer);
+enum audience { AUDIENCE_COMMERCIAL, AUDIENCE_GOVERNMENT, AUDIENCE_FACULTY,
+	AUDIENCE_STUDENTS, AUDIENCE_COUNT };
+
+/* Who an offer is sold to, by its name (n bytes). */
+enum audience notice_audience(const char *offer, size_t n);
+/* "commercial", "government", "faculty" or "students". */
+const char *notice_audience_word(enum audience a);
 
 enum audit_status { AUDIT_COMPLETE, AUDIT_IN_PROGRESS, AUDIT_NOT_STARTED, AUDIT_COUNT };
 

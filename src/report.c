@@ -290,7 +290,7 @@ offer_piece(struct csvout *w, struct offer_piece *op, size_t *n, const struct su
 	f[0] = r->offer;
 	f[1] = r->rule->id;
 	f[2] = r->rule->family;
-	f[3] = notice_audience(r->offer);
+	f[3] = notice_audience_word(r->audience);
 	csvout_piece_make(w, &op[k].text, f, 4);
 	return &op[k].text;
 }

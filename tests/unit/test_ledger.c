@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -936,6 +938,53 @@ test_id_hash(void)
 	CHECK_INT_EQ(differ, n * (n + 1) / 2);
 }
 
+/*
+ * The phases are asserted: in a child, a record after ledger_done_reading
+ * and a customer summary without ledger_order first each abort (SIGABRT),
+ * while the right order does not.
+ */
+static int
+phase_child(struct rules *r, int which)
+{
+	pid_t pid = fork();
+	int st = 0;
+
+	if (pid == 0) {
+		struct ledger *l = ledger_new(r);
+		struct ledger_summary s;
+
+		/* The child's own abort is the expected result: no report of it. */
+		fclose(stderr);
+		add(l, r, "p-1", "c1", "sales-basic-qo", "active", 1, NULL);
+		if (which == 0) {
+			ledger_done_reading(l);
+			add(l, r, "p-2", "c1", "sales-basic-qo", "active", 1, NULL);
+		} else if (which == 1) {
+			ledger_order(l, &s);
+			add(l, r, "p-2", "c1", "sales-basic-qo", "active", 1, NULL);
+			ledger_summarize_customers(l, &s);
+		} else {
+			ledger_done_reading(l);
+			ledger_order(l, &s);
+			ledger_summarize_customers(l, &s);
+			ledger_summary_free(&s);
+			ledger_free(l);
+		}
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+}
+
+static void
+test_phases(struct rules *r)
+{
+	CHECK_INT_EQ(phase_child(r, 0), SIGABRT);
+	CHECK_INT_EQ(phase_child(r, 1), SIGABRT);
+	CHECK_INT_EQ(phase_child(r, 2), 0);
+}
+
 void
 test_ledger(void)
 {
@@ -959,6 +1008,7 @@ test_ledger(void)
 	test_suggested_only();
 	test_licenses(r);
 	test_joins(r);
+	test_phases(r);
 	rules_free(r);
 	ledger_free(NULL);
 }
