@@ -27,12 +27,14 @@ if (!nodeDir || !subs || !rulesFile) {
 const require = createRequire(path.resolve(nodeDir) + '/');
 const duckdb = await import(pathToFileURL(require.resolve('@duckdb/node-api')).href);
 
-// The rules CSV's patterns hold no comma or quote, so a plain split is enough
-// for the two retired rows; check it rather than trust it.
+// The rules CSV's first three fields (id, kind, pattern) hold no comma or
+// quote in the two retired rows, so a plain split finds them; the fields
+// after them (family, suggest, products) may be quoted with commas inside,
+// and are not needed. Check the shape rather than trust it.
 const lines = readFileSync(rulesFile, 'utf8').split('\n');
 const patterns = lines.slice(1, 3).map((l) => {
   const f = l.split(',');
-  if (f.length !== 5 || f[1] !== 'retired') {
+  if (f.length < 5 || f[1] !== 'retired' || f[2].includes('"')) {
     console.error(`duckdb.mjs: unexpected rules line: ${l}`);
     process.exit(1);
   }
