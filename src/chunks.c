@@ -5,6 +5,19 @@
 #include "mem.h"
 
 size_t
+chunks_read_mem(void *arg, char *buf, size_t len, size_t at)
+{
+	const struct chunks_mem *m = arg;
+
+	if (at >= m->n)
+		return 0;
+	if (len > m->n - at)
+		len = m->n - at;
+	memcpy(buf, m->s + at, len);
+	return len;
+}
+
+size_t
 chunks_cut_after(chunks_read_fn rd, void *arg, size_t at, size_t n, size_t max)
 {
 	char buf[4096];

@@ -20,6 +20,15 @@
 /* Reads up to len bytes at offset at into buf; returns how many (0: end or error). */
 typedef size_t (*chunks_read_fn)(void *arg, char *buf, size_t len, size_t at);
 
+/* A file already in memory, for chunks_read_mem. */
+struct chunks_mem {
+	const char *s;
+	size_t n;
+};
+
+/* chunks_read_fn over a struct chunks_mem (the tests cut text in memory). */
+size_t chunks_read_mem(void *arg, char *buf, size_t len, size_t at);
+
 /* One piece of the file: bytes [start, end). */
 struct chunks_span {
 	size_t start, end;

@@ -349,25 +349,6 @@ read_chunk(const char *text, const struct chunks_range *g, const struct records_
 	records_free(r);
 }
 
-/* chunks_read_fn over the fuzzer's bytes. */
-struct text_src {
-	const char *s;
-	size_t n;
-};
-
-static size_t
-text_read(void *arg, char *buf, size_t len, size_t at)
-{
-	const struct text_src *t = arg;
-
-	if (at >= t->n)
-		return 0;
-	if (len > t->n - at)
-		len = t->n - at;
-	memcpy(buf, t->s + at, len);
-	return len;
-}
-
 /*
  * The text as ingest's parallel reader reads a large file: the header on
  * its own, then the chunks ingest would cut (chunks_plan, here of about
@@ -384,7 +365,7 @@ read_chunked(const char *text, size_t n, const struct records_opts *o, size_t si
 	struct records *r = NULL;
 	struct record *rec;
 	struct diag d;
-	struct text_src src = { text, n };
+	struct chunks_mem src = { text, n };
 	struct chunks_span *span;
 	struct chunks_merge mg;
 	struct chunks_range g, rest;
@@ -411,7 +392,7 @@ read_chunked(const char *text, size_t n, const struct records_opts *o, size_t si
 	co.delimiter = records_delimiter(r);
 	co.type_line = false;
 	records_free(r);
-	nspan = chunks_plan(text_read, &src, from, n, size, SIZE_MAX, &span);
+	nspan = chunks_plan(chunks_read_mem, &src, from, n, size, SIZE_MAX, &span);
 	CHECK(nspan > 0 || from == n);
 	for (size_t i = 0; i < nspan && !mg.done; i++) {
 		struct chunks_parsed c = { 0 }, again = { 0 };

@@ -13,32 +13,12 @@
 #include "check.h"
 #include "chunks.h"
 
-struct src {
-	const char *s;
-	size_t n;
-	size_t reads;
-};
-
-static size_t
-src_read(void *arg, char *buf, size_t len, size_t at)
-{
-	struct src *t = arg;
-
-	t->reads++;
-	if (at >= t->n)
-		return 0;
-	if (len > t->n - at)
-		len = t->n - at;
-	memcpy(buf, t->s + at, len);
-	return len;
-}
-
 static size_t
 cut(const char *s, size_t at, size_t max)
 {
-	struct src t = { s, strlen(s), 0 };
+	struct chunks_mem t = { s, strlen(s) };
 
-	return chunks_cut_after(src_read, &t, at, t.n, max);
+	return chunks_cut_after(chunks_read_mem, &t, at, t.n, max);
 }
 
 static void
@@ -73,9 +53,9 @@ static void
 test_plan(void)
 {
 	const char *s = "h\n1,a\n2,b\r\n3,c\r4,d\n5,e";
-	struct src t = { s, strlen(s), 0 };
+	struct chunks_mem t = { s, strlen(s) };
 	struct chunks_span *c;
-	size_t n = chunks_plan(src_read, &t, 2, t.n, 3, SIZE_MAX, &c);
+	size_t n = chunks_plan(chunks_read_mem, &t, 2, t.n, 3, SIZE_MAX, &c);
 
 	CHECK(n >= 3);
 	CHECK_INT_EQ(c[0].start, 2);
@@ -91,9 +71,9 @@ test_plan(void)
 	}
 	CHECK_INT_EQ(c[n - 1].end, t.n);
 	free(c);
-	CHECK_INT_EQ(chunks_plan(src_read, &t, 2, t.n, 1, 2, &c), 0);	/* "1,a" is 3 */
+	CHECK_INT_EQ(chunks_plan(chunks_read_mem, &t, 2, t.n, 1, 2, &c), 0);	/* "1,a" is 3 */
 	CHECK(c == NULL);
-	CHECK_INT_EQ(chunks_plan(src_read, &t, t.n, t.n, 3, SIZE_MAX, &c), 0);
+	CHECK_INT_EQ(chunks_plan(chunks_read_mem, &t, t.n, t.n, 3, SIZE_MAX, &c), 0);
 }
 
 static void
