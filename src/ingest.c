@@ -26,7 +26,6 @@
 #include "input.h"
 #include "items.h"
 #include "mem.h"
-#include "outdir.h"
 #include "records.h"
 #include "strmap.h"
 #include "text.h"
@@ -1406,8 +1405,6 @@ ingest_file(struct ingest *g, struct file_stats *st, struct diag *d)
 	r.st = st;
 	r.header = &header;
 	r.cls = rules_classifier_new(g->rules);
-	/* Named if memory runs out, or the file is cut short under a map (SIGBUS). */
-	outdir_reading(st->path);
 	if (input_open(&r.in, st->path, g->opts->encoding, d) != 0)
 		goto out;
 	input_inflate_with(r.in, g->opts->inflate);
@@ -1447,6 +1444,5 @@ out:
 	buf_free(&header);
 	if (r.charges != NULL)
 		charges_free(r.charges);
-	outdir_reading(NULL);
 	return rc;
 }

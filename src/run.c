@@ -164,13 +164,19 @@ summary(const struct run *r, double elapsed)
 static int
 read_kind(struct run *r, struct ingest *g, enum file_kind kind)
 {
+	int k;
+
 	for (size_t i = 0; i < r->o->nfiles; i++) {
 		struct file_stats *f = &r->o->files[i];
 
 		if (f->kind != kind)
 			continue;
 		phase_enter(r, kind == FILE_SUBSCRIPTIONS ? PHASE_SUBSCRIPTIONS : PHASE_LICENSES);
-		if (ingest_file(g, f, &r->d) != 0) {
+		/* Named if memory runs out, or the file is cut short under a map (SIGBUS). */
+		outdir_reading(f->path);
+		k = ingest_file(g, f, &r->d);
+		outdir_reading(NULL);
+		if (k != 0) {
 			progress_clear(&r->prog);
 			return -1;
 		}
