@@ -22,7 +22,7 @@ SAN_FLAGS  = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 TSAN_FLAGS = -fsanitize=thread -fno-omit-frame-pointer
 
 LIB_SRC = src/charges.c src/outdir.c src/diag.c src/mem.c src/strmap.c src/text.c src/values.c src/input.c \
-	src/crc.c src/inflate.c src/records.c src/header.c src/rules.c src/items.c src/ledger.c src/ingest.c \
+	src/crc.c src/inflate.c src/records.c src/linescan.c src/header.c src/rules.c src/items.c src/ledger.c src/ingest.c \
 	src/report.c src/html.c src/sort.c src/notice.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
