@@ -880,49 +880,163 @@ records_field(const struct record *rec, size_t i, size_t *len)
 	return f;
 }
 
+/*
+ * Taken when the input has ended (pos at len, eof): ends the record still
+ * open, if any. Returns 1 with *out set, or 0 at the end.
+ */
+static int
+next_at_end(struct records *r, struct record **out)
+{
+	if (!r->in_record)
+		return 0;
+	/* The input ended inside a record. */
+	if (r->partial) {
+		r->ended_inside = true;
+		return 0;
+	}
+	if (r->skipping) {
+		*out = record_finish(r, r->len);
+		return 1;
+	}
+	if (csv_fini(&r->csv, on_field, on_row, r) != 0) {
+		size_t end = r->len;
+
+		/* The file's last line end is not part of the record. */
+		if (end > r->rec_start && r->buf[end - 1] == '\n')
+			end--;
+		if (end > r->rec_start && r->buf[end - 1] == '\r')
+			end--;
+		r->rec.problem = RECORD_UNTERMINATED;
+		parser_reset(r);
+		*out = record_finish(r, end);
+		return 1;
+	}
+	if (r->rec_done || r->rec.problem != RECORD_OK) {
+		*out = record_finish(r, r->len);
+		return 1;
+	}
+	r->in_record = false;	/* only spaces were left */
+	return 0;
+}
+
+/*
+ * Taken after a parse error, for each segment up to the line end: drops
+ * it. Returns 1 with the rejected record in *out at the line end, else 0.
+ */
+static int
+next_skipping(struct records *r, size_t end, size_t term, struct record **out)
+{
+	r->pos = end;
+	if (term == 0)
+		return 0;
+	r->line++;
+	*out = record_finish(r, end - term);
+	return 1;
+}
+
+/*
+ * Taken for a whole line without a quote at a record's start, which
+ * fast_line did not take: split directly. Returns 1 with *out set, 0 for
+ * a blank line.
+ */
+static int
+next_plain(struct records *r, size_t end, size_t term, struct record **out)
+{
+	bool any = split_plain(r, r->pos, end - term);
+
+	r->pos = end;
+	if (term > 0)
+		r->line++;
+	if (!any)
+		return 0;
+	*out = record_finish(r, end - term);
+	return 1;
+}
+
+/*
+ * Taken for a whole line with quotes at a record's start: split_quoted,
+ * or split_quoted_pre when fast_line measured the line. Returns 1 with
+ * *out set; 0 when the rest of the line from *from goes through libcsv
+ * (*malformed when libcsv already failed on it).
+ */
+static int
+next_quoted(struct records *r, size_t end, size_t term, size_t *from, bool *malformed,
+    struct record **out)
+{
+	int k = r->pre ? split_quoted_pre(r, r->pos, end - term, from) :
+	    split_quoted(r, r->pos, end - term, from);
+
+	r->pre = false;
+	if (k > 0) {
+		r->pos = end;
+		if (term > 0)
+			r->line++;
+		*out = record_finish(r, end - term);
+		return 1;
+	}
+	*malformed = k < 0;
+	return 0;
+}
+
+/*
+ * Taken for every other segment (inside a quoted field, a line cut at
+ * SEG_MAX, or all of them with libcsv_only), and for the rest of a quoted
+ * line: buf[from, end) through libcsv. Returns 1 with *out set when a
+ * record ends there, else 0.
+ */
+static int
+next_libcsv(struct records *r, size_t end, size_t term, size_t from, bool malformed,
+    struct record **out)
+{
+	size_t seglen = end - from, n = 0;
+
+	if (!r->in_record || r->csv.pstate == CSV_STATE_ROW_NOT_BEGUN) {
+		if (!r->in_record || r->rec.nfields == 0)
+			record_begin(r, r->pos);
+	}
+	if (!malformed)
+		n = csv_parse(&r->csv, r->buf + from, seglen, on_field, on_row, r);
+	if (malformed || n < seglen) {
+		/* A misplaced quote: the record ends with this line. */
+		r->rec.problem = RECORD_MALFORMED;
+		parser_reset(r);
+		r->rec_done = false;
+		r->pos = end;
+		if (term == 0) {
+			r->skipping = true;
+			return 0;
+		}
+		r->line++;
+		*out = record_finish(r, end - term);
+		return 1;
+	}
+	r->pos = end;
+	if (term > 0)
+		r->line++;
+	if (r->rec_done) {
+		*out = record_finish(r, end - term);
+		return 1;
+	}
+	if (r->csv.pstate == CSV_STATE_ROW_NOT_BEGUN && r->rec.nfields == 0)
+		r->in_record = false;	/* a blank line */
+	else
+		field_limit(r);
+	return 0;
+}
+
 int
 records_next(struct records *r, struct record **out, struct diag *d)
 {
 	for (;;) {
-		size_t end, term, n = 0, seglen, from;
-		bool malformed = false;
+		size_t end, term, from;
+		bool whole, malformed = false;
 
 		if (r->pos == r->len) {
-			if (!r->eof) {
-				if (fill(r, d) != 0)
-					return -1;
-				continue;
-			}
-			if (!r->in_record)
-				return 0;
-			/* The input ended inside a record. */
-			if (r->partial) {
-				r->ended_inside = true;
-				return 0;
-			}
-			if (r->skipping) {
-				*out = record_finish(r, r->len);
-				return 1;
-			}
-			if (csv_fini(&r->csv, on_field, on_row, r) != 0) {
-				size_t end = r->len;
-
-				/* The file's last line end is not part of the record. */
-				if (end > r->rec_start && r->buf[end - 1] == '\n')
-					end--;
-				if (end > r->rec_start && r->buf[end - 1] == '\r')
-					end--;
-				r->rec.problem = RECORD_UNTERMINATED;
-				parser_reset(r);
-				*out = record_finish(r, end);
-				return 1;
-			}
-			if (r->rec_done || r->rec.problem != RECORD_OK) {
-				*out = record_finish(r, r->len);
-				return 1;
-			}
-			r->in_record = false;	/* only spaces were left */
-			return 0;
+			if (r->eof)
+				return next_at_end(r, out);
+			if (fill(r, d) != 0)
+				return -1;
+			continue;
 		}
 		if (!r->in_record && !r->skipping && !r->libcsv_only) {
 			int k = fast_line(r, out);
@@ -941,75 +1055,22 @@ records_next(struct records *r, struct record **out, struct diag *d)
 			continue;
 		}
 		if (r->skipping) {
-			r->pos = end;
-			if (term > 0) {
-				r->line++;
-				*out = record_finish(r, end - term);
+			if (next_skipping(r, end, term, out))
 				return 1;
-			}
 			continue;
 		}
-		if (!r->pre && !r->in_record && !r->libcsv_only &&
-		    (term > 0 || (end == r->len && r->eof)) &&
-		    memchr(r->buf + r->pos, '"', end - term - r->pos) == NULL) {
-			bool any = split_plain(r, r->pos, end - term);
-
-			r->pos = end;
-			if (term > 0)
-				r->line++;
-			if (!any)
-				continue;
-			*out = record_finish(r, end - term);
-			return 1;
+		/* A whole line: through its line end, or the input's last. */
+		whole = !r->in_record && !r->libcsv_only && (term > 0 || (end == r->len && r->eof));
+		if (whole && !r->pre && memchr(r->buf + r->pos, '"', end - term - r->pos) == NULL) {
+			if (next_plain(r, end, term, out))
+				return 1;
+			continue;
 		}
 		from = r->pos;
-		if (!r->in_record && !r->libcsv_only && (term > 0 || (end == r->len && r->eof))) {
-			int k = r->pre ? split_quoted_pre(r, r->pos, end - term, &from) :
-			    split_quoted(r, r->pos, end - term, &from);
-
-			r->pre = false;
-
-			if (k > 0) {
-				r->pos = end;
-				if (term > 0)
-					r->line++;
-				*out = record_finish(r, end - term);
-				return 1;
-			}
-			malformed = k < 0;
-		}
-		if (!r->in_record || r->csv.pstate == CSV_STATE_ROW_NOT_BEGUN) {
-			if (!r->in_record || r->rec.nfields == 0)
-				record_begin(r, r->pos);
-		}
-		seglen = end - from;
-		if (!malformed)
-			n = csv_parse(&r->csv, r->buf + from, seglen, on_field, on_row, r);
-		if (malformed || n < seglen) {
-			/* A misplaced quote: the record ends with this line. */
-			r->rec.problem = RECORD_MALFORMED;
-			parser_reset(r);
-			r->rec_done = false;
-			r->pos = end;
-			if (term == 0) {
-				r->skipping = true;
-				continue;
-			}
-			r->line++;
-			*out = record_finish(r, end - term);
+		if (whole && next_quoted(r, end, term, &from, &malformed, out))
 			return 1;
-		}
-		r->pos = end;
-		if (term > 0)
-			r->line++;
-		if (r->rec_done) {
-			*out = record_finish(r, end - term);
+		if (next_libcsv(r, end, term, from, malformed, out))
 			return 1;
-		}
-		if (r->csv.pstate == CSV_STATE_ROW_NOT_BEGUN && r->rec.nfields == 0)
-			r->in_record = false;	/* a blank line */
-		else
-			field_limit(r);
 	}
 }
 
