@@ -503,7 +503,8 @@ line_clean(const struct records *r, size_t start, size_t stop, bool high)
 {
 	/* With high bytes, only from the first to the last: the rest is ASCII. */
 	return (r->max_field == 0 || stop - start <= r->max_field) &&
-	    (!high || text_utf8_valid(r->buf + r->ls.hi_first, r->ls.hi_last + 1 - r->ls.hi_first));
+	    (!high || text_utf8_valid(r->buf + r->ls.hi_first,
+	    r->ls.hi_last + 1 - r->ls.hi_first));
 }
 
 /*
