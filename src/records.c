@@ -1060,7 +1060,7 @@ records_next(struct records *r, struct record **out, struct diag *d)
 				return 1;
 			continue;
 		}
-		/* A whole line: through its line end, or the input's last. */
+		/* At a record's start, not libcsv_only: a line through its end or the input's. */
 		whole = !r->in_record && !r->libcsv_only && (term > 0 || (end == r->len && r->eof));
 		if (whole && !r->pre && memchr(r->buf + r->pos, '"', end - term - r->pos) == NULL) {
 			if (next_plain(r, end, term, out))
