@@ -10,13 +10,8 @@
 #include <csv.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__x86_64__)
-#include <immintrin.h>
-#include <sys/platform/x86.h>
-#elif defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
+#include "linescan.h"
 #include "mem.h"
 #include "records.h"
 #include "text.h"
@@ -47,9 +42,7 @@ struct records {
 	bool borrowed;		/* buf is the caller's range: never grown or freed */
 	bool partial;		/* the range may end inside a record */
 	bool libcsv_only;	/* no quote-free fast path (to compare both) */
-	unsigned vector_bytes;	/* the line scan's block: 32 (AVX2) or 16 */
 	bool lazy;		/* see records_lazy */
-	size_t hi_first, hi_last;	/* the line scan's first and last high bytes */
 	size_t lazy_start, lazy_stop;	/* a lazy record's line, its fields between dpos */
 	bool ended_inside;	/* the range ended inside a record */
 
@@ -72,8 +65,7 @@ struct records {
 	struct record rec;
 	const char **fptr;
 	size_t fptr_cap;
-	size_t *dpos;		/* delimiters of the line scan read */
-	size_t ndpos, dpos_cap;
+	struct linescan ls;	/* the line scan: the line's delimiters, high bytes */
 	/*
 	 * A line with quotes that fast_line measured for split_quoted: where
 	 * it ends, its last quote, the number of delimiters before its first
@@ -489,7 +481,7 @@ fields_clean(struct records *r, size_t from, size_t a, size_t b, size_t to)
 		mem_grow((void **)&r->fsrc, &cap, base + keep, sizeof(bool));
 	}
 	for (size_t k = 0; k < keep; k++) {
-		size_t e = a + k < b ? r->dpos[a + k] : to, n = e - from;
+		size_t e = a + k < b ? r->ls.dpos[a + k] : to, n = e - from;
 		const char *f = r->buf + from;
 
 		r->flen[base + k] = trim_fast(&f, n);
@@ -511,7 +503,8 @@ line_clean(const struct records *r, size_t start, size_t stop, bool high)
 {
 	/* With high bytes, only from the first to the last: the rest is ASCII. */
 	return (r->max_field == 0 || stop - start <= r->max_field) &&
-	    (!high || text_utf8_valid(r->buf + r->hi_first, r->hi_last + 1 - r->hi_first));
+	    (!high || text_utf8_valid(r->buf + r->ls.hi_first,
+	    r->ls.hi_last + 1 - r->ls.hi_first));
 }
 
 /*
@@ -527,7 +520,7 @@ fields_at(struct records *r, size_t from, size_t a, size_t b, size_t to, bool as
 		return;
 	}
 	for (size_t k = a; k <= b; k++) {
-		size_t e = k < b ? r->dpos[k] : to;
+		size_t e = k < b ? r->ls.dpos[k] : to;
 		const char *f = r->buf + from;
 		size_t n = text_trim(&f, e - from);
 
@@ -548,16 +541,16 @@ split_quoted_pre(struct records *r, size_t start, size_t stop, size_t *from)
 	bool clean;
 	int rc;
 
-	for (k = nd0; k < r->ndpos; k++)
-		if (r->dpos[k] > q2) {
-			dl = r->dpos[k];
+	for (k = nd0; k < r->ls.ndpos; k++)
+		if (r->ls.dpos[k] > q2) {
+			dl = r->ls.dpos[k];
 			break;
 		}
 	clean = line_clean(r, start, stop, r->pre_high);
 	record_begin(r, start);
 	if (nd0 > 0)
-		fields_at(r, start, 0, nd0 - 1, r->dpos[nd0 - 1], !r->pre_high, clean);
-	fs = nd0 > 0 ? r->dpos[nd0 - 1] + 1 : start;
+		fields_at(r, start, 0, nd0 - 1, r->ls.dpos[nd0 - 1], !r->pre_high, clean);
+	fs = nd0 > 0 ? r->ls.dpos[nd0 - 1] + 1 : start;
 	*from = fs;
 	if (dl == SIZE_MAX) {
 		fields_detach(r);
@@ -566,7 +559,7 @@ split_quoted_pre(struct records *r, size_t start, size_t stop, size_t *from)
 	len = dl + 1 - fs;
 	if ((rc = split_quoted_middle(r, fs, len, from)) != 1)
 		return rc;
-	fields_at(r, dl + 1, k + 1, r->ndpos, stop, !r->pre_high, clean);
+	fields_at(r, dl + 1, k + 1, r->ls.ndpos, stop, !r->pre_high, clean);
 	return 1;
 }
 
@@ -644,215 +637,16 @@ records_new(const char *name, const struct records_opts *o)
 	r->max_field = o->max_field_bytes;
 	r->max_kept = o->max_kept_fields;
 	r->libcsv_only = o->libcsv_only;
-	r->vector_bytes = records_vector_bytes(o->vector_bytes);
 	r->raw_keep = RAW_KEEP;
 	r->line = 1;
 	return r;
 }
 
-/* Notes a delimiter at offset at of the line being scanned. */
-static inline void
-dpos_push(struct records *r, size_t at)
-{
-	if (r->ndpos == r->dpos_cap)
-		mem_grow((void **)&r->dpos, &r->dpos_cap, r->ndpos + 1, sizeof(*r->dpos));
-	r->dpos[r->ndpos++] = at;
-}
-
-/*
- * What one block of the line scan found, bit k standing for the block's
- * byte k: line ends and NUL bytes (stop), quotes, delimiters, high bytes.
- */
-struct scan_block {
-	uint64_t stop, quote, delim, high;
-};
-
-/*
- * Takes one block at offset i for scan: notes its delimiters up to where
- * the scan stops, the last quote passed, and high bytes. Returns true
- * when the scan stops in the block, at *at. dpos has room for the
- * block's delimiters.
- */
-static inline __attribute__((always_inline)) bool
-scan_take(struct records *r, size_t i, struct scan_block m, bool quote_stops, size_t *q2,
-    bool *high, size_t *at)
-{
-	uint64_t stop = quote_stops ? m.stop | m.quote : m.stop, dm = m.delim, qm = m.quote;
-	size_t nd = r->ndpos, *dp = r->dpos;
-
-	if (stop != 0) {
-		uint64_t below = (stop & (0 - stop)) - 1;
-
-		dm &= below;
-		qm &= below;
-		m.high &= below;
-	}
-	if (!quote_stops && qm != 0)
-		*q2 = i + 63 - (size_t)__builtin_clzll(qm);
-	if (m.high != 0) {
-		/* The first and last high bytes: the rest of the line is ASCII. */
-		if (!*high)
-			r->hi_first = i + (size_t)__builtin_ctzll(m.high);
-		r->hi_last = i + 63 - (size_t)__builtin_clzll(m.high);
-		*high = true;
-	}
-	for (; dm != 0; dm &= dm - 1)
-		dp[nd++] = i + (size_t)__builtin_ctzll(dm);
-	r->ndpos = nd;
-	if (stop == 0)
-		return false;
-	*at = i + (size_t)__builtin_ctzll(stop);
-	return true;
-}
-
-/* Room in dpos for n more delimiters, so that a block's are stored unchecked. */
-static inline void
-dpos_room(struct records *r, size_t n)
-{
-	if (r->dpos_cap - r->ndpos < n)
-		mem_grow((void **)&r->dpos, &r->dpos_cap, r->ndpos + n, sizeof(*r->dpos));
-}
-
-/* The bytes from i on that no whole block of scan covers, one by one. */
-static size_t
-scan_rest(struct records *r, size_t i, size_t lim, bool quote_stops, size_t *q2, bool *high)
-{
-	for (; i < lim; i++) {
-		unsigned char c = (unsigned char)r->buf[i];
-
-		if (c == '\n' || c == '\r' || c == '\0' || (c == '"' && quote_stops))
-			break;
-		if (c >= 0x80) {
-			if (!*high)
-				r->hi_first = i;
-			r->hi_last = i;
-			*high = true;
-		}
-		if (c == '"')
-			*q2 = i;
-		else if (c == (unsigned char)r->delim)
-			dpos_push(r, i);
-	}
-	return i;
-}
-
-#if defined(__x86_64__)
-/* What the 32 bytes at p hold, as scan_take wants it (AVX2). */
-__attribute__((target("avx2"))) static inline struct scan_block
-block_avx2(const char *p, char delim)
-{
-	const __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
-	const __m256i stop = _mm256_or_si256(_mm256_or_si256(
-	    _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\r'))),
-	    _mm256_cmpeq_epi8(v, _mm256_setzero_si256()));
-
-	return (struct scan_block){
-		.stop = (uint32_t)_mm256_movemask_epi8(stop),
-		.quote = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"'))),
-		.delim = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(delim))),
-		.high = (uint32_t)_mm256_movemask_epi8(v),
-	};
-}
-
-/*
- * scan with AVX2, 64 bytes a step as two 32-byte blocks joined, so that
- * a line of a few hundred bytes takes a few steps, each checked once.
- */
-__attribute__((target("avx2"))) static size_t
-scan_avx2(struct records *r, size_t pos, size_t lim, bool quote_stops, size_t *q2, bool *high)
-{
-	size_t i = pos, at;
-
-	for (; i + 64 <= lim; i += 64) {
-		struct scan_block a = block_avx2(r->buf + i, r->delim);
-		struct scan_block b = block_avx2(r->buf + i + 32, r->delim);
-		struct scan_block m = { a.stop | b.stop << 32, a.quote | b.quote << 32,
-			a.delim | b.delim << 32, a.high | b.high << 32 };
-
-		dpos_room(r, 64);
-		if (scan_take(r, i, m, quote_stops, q2, high, &at))
-			return at;
-	}
-	if (i + 32 <= lim) {
-		dpos_room(r, 32);
-		if (scan_take(r, i, block_avx2(r->buf + i, r->delim), quote_stops, q2, high, &at))
-			return at;
-		i += 32;
-	}
-	return scan_rest(r, i, lim, quote_stops, q2, high);
-}
-#endif
-
-/* scan with 16-byte blocks (SSE2, which every x86-64 has), or bytes. */
-static size_t
-scan_sse2(struct records *r, size_t pos, size_t lim, bool quote_stops, size_t *q2, bool *high)
-{
-	size_t i = pos;
-#if defined(__SSE2__)
-	const __m128i nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
-	const __m128i qu = _mm_set1_epi8('"'), zero = _mm_setzero_si128();
-	const __m128i de = _mm_set1_epi8(r->delim);
-	size_t at;
-
-	for (; i + 16 <= lim; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(r->buf + i));
-		struct scan_block m = {
-			.stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
-			    _mm_cmpeq_epi8(v, nl), _mm_cmpeq_epi8(v, cr)), _mm_cmpeq_epi8(v, zero))),
-			.quote = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, qu)),
-			.delim = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, de)),
-			.high = (unsigned)_mm_movemask_epi8(v),
-		};
-
-		dpos_room(r, 16);
-		if (scan_take(r, i, m, quote_stops, q2, high, &at))
-			return at;
-	}
-#endif
-	return scan_rest(r, i, lim, quote_stops, q2, high);
-}
-
-#if defined(__x86_64__)
-/*
- * Whether the processor and the system take AVX2, as glibc found at start
- * (<sys/platform/x86.h>): no CPUID of our own, each one a trap to the
- * hypervisor on a virtual machine, in every run however small.
- */
-static bool
-have_avx2(void)
-{
-	return CPU_FEATURE_ACTIVE(AVX2);
-}
-#endif
-
 unsigned
 records_vector_bytes(unsigned want)
 {
-#if defined(__x86_64__)
-	if (want != 16 && have_avx2())
-		return 32;
-#endif
-	(void)want;
-	return 16;
+	return linescan_vector_bytes(want);
 }
-
-/*
- * One pass over buf[pos, lim): appends every delimiter to dpos and stops
- * at the first line end or NUL byte, and with quote_stops at the first
- * quote too, returning its offset (lim when none). Without quote_stops,
- * *q2 becomes the last quote passed. *high is set when some byte before
- * the stop has its high bit set.
- */
-static size_t
-scan(struct records *r, size_t pos, size_t lim, bool quote_stops, size_t *q2, bool *high)
-{
-#if defined(__x86_64__)
-	if (r->vector_bytes >= 32)
-		return scan_avx2(r, pos, lim, quote_stops, q2, high);
-#endif
-	return scan_sse2(r, pos, lim, quote_stops, q2, high);
-}
-
 
 /*
  * A line whose scan stopped at a quote (q1): measures the rest of it for
@@ -861,11 +655,13 @@ scan(struct records *r, size_t pos, size_t lim, bool quote_stops, size_t *q2, bo
  * then finds out what it is).
  */
 static void
-quoted_line(struct records *r, size_t q1, size_t lim, bool high)
+quoted_line(struct records *r, size_t q1, size_t lim)
 {
-	size_t q2 = q1, nd0 = r->ndpos, e = scan(r, q1 + 1, lim, false, &q2, &high);
+	size_t nd0 = r->ls.ndpos, e;
 	char c;
 
+	r->ls.q2 = q1;
+	e = linescan_run(&r->ls, r->buf, q1 + 1, lim, false);
 	if (e == lim)
 		return;
 	c = r->buf[e];
@@ -879,8 +675,8 @@ quoted_line(struct records *r, size_t q1, size_t lim, bool high)
 		return;
 	}
 	r->pre = true;
-	r->pre_high = high;
-	r->pre_q2 = q2;
+	r->pre_high = r->ls.high;
+	r->pre_q2 = r->ls.q2;
 	r->pre_nd0 = nd0;
 }
 
@@ -895,25 +691,26 @@ fast_line(struct records *r, struct record **out)
 {
 	size_t lim = r->len - r->pos > SEG_MAX ? r->pos + SEG_MAX : r->len;
 	size_t start = r->pos, stop, end, from;
-	bool high = false;
+	bool high;
 	char c;
 
-	r->ndpos = 0;
-	stop = scan(r, start, lim, true, NULL, &high);
+	linescan_reset(&r->ls);
+	stop = linescan_run(&r->ls, r->buf, start, lim, true);
 	if (stop == lim)
 		return 0;
 	c = r->buf[stop];
 	if (c == '"') {
-		quoted_line(r, stop, lim, high);
+		quoted_line(r, stop, lim);
 		return 0;
 	}
+	high = r->ls.high;
 	if (c == '\n')
 		end = stop + 1;
 	else if (c == '\r' && stop + 1 < r->len)
 		end = stop + (r->buf[stop + 1] == '\n' ? 2 : 1);
 	else
 		return 0;
-	if (r->ndpos == 0) {
+	if (r->ls.ndpos == 0) {
 		const char *p = r->buf + start;
 		bool blank = true;
 
@@ -928,8 +725,8 @@ fast_line(struct records *r, struct record **out)
 	record_begin(r, start);
 	if (!line_clean(r, start, stop, high)) {
 		from = start;
-		for (size_t k = 0; k <= r->ndpos; k++) {
-			size_t to = k < r->ndpos ? r->dpos[k] : stop;
+		for (size_t k = 0; k <= r->ls.ndpos; k++) {
+			size_t to = k < r->ls.ndpos ? r->ls.dpos[k] : stop;
 			const char *f = r->buf + from;
 			size_t n = text_trim(&f, to - from);
 
@@ -937,14 +734,14 @@ fast_line(struct records *r, struct record **out)
 			from = to + 1;
 		}
 	} else if (r->lazy) {
-		r->rec.nfields = r->ndpos + 1;
+		r->rec.nfields = r->ls.ndpos + 1;
 		r->rec.kept = r->max_kept && r->max_kept < r->rec.nfields ? r->max_kept :
 		    r->rec.nfields;
 		r->rec.lazy = true;
 		r->lazy_start = start;
 		r->lazy_stop = stop;
 	} else {
-		fields_clean(r, start, 0, r->ndpos, stop);
+		fields_clean(r, start, 0, r->ls.ndpos, stop);
 	}
 	r->pos = end;
 	r->line++;
@@ -968,6 +765,7 @@ records_start(struct records *r, const struct records_opts *o, struct diag *d)
 		return -1;
 	}
 	csv_set_delim(&r->csv, (unsigned char)r->delim);
+	linescan_init(&r->ls, r->delim, records_vector_bytes(o->vector_bytes));
 	/*
 	 * libcsv reports a failed realloc as a parse error, which would read
 	 * as "malformed quotes": it allocates through mem_realloc, whose
@@ -1075,57 +873,171 @@ records_field(const struct record *rec, size_t i, size_t *len)
 		return rec->field[i];
 	}
 	/* A clean line's field i: between delimiters i - 1 and i, trimmed. */
-	from = i == 0 ? r->lazy_start : r->dpos[i - 1] + 1;
-	to = i < r->ndpos ? r->dpos[i] : r->lazy_stop;
+	from = i == 0 ? r->lazy_start : r->ls.dpos[i - 1] + 1;
+	to = i < r->ls.ndpos ? r->ls.dpos[i] : r->lazy_stop;
 	f = r->buf + from;
 	n = to - from;
 	*len = trim_fast(&f, n);
 	return f;
 }
 
+/*
+ * Taken when the input has ended (pos at len, eof): ends the record still
+ * open, if any. Returns 1 with *out set, or 0 at the end.
+ */
+static int
+next_at_end(struct records *r, struct record **out)
+{
+	if (!r->in_record)
+		return 0;
+	/* The input ended inside a record. */
+	if (r->partial) {
+		r->ended_inside = true;
+		return 0;
+	}
+	if (r->skipping) {
+		*out = record_finish(r, r->len);
+		return 1;
+	}
+	if (csv_fini(&r->csv, on_field, on_row, r) != 0) {
+		size_t end = r->len;
+
+		/* The file's last line end is not part of the record. */
+		if (end > r->rec_start && r->buf[end - 1] == '\n')
+			end--;
+		if (end > r->rec_start && r->buf[end - 1] == '\r')
+			end--;
+		r->rec.problem = RECORD_UNTERMINATED;
+		parser_reset(r);
+		*out = record_finish(r, end);
+		return 1;
+	}
+	if (r->rec_done || r->rec.problem != RECORD_OK) {
+		*out = record_finish(r, r->len);
+		return 1;
+	}
+	r->in_record = false;	/* only spaces were left */
+	return 0;
+}
+
+/*
+ * Taken after a parse error, for each segment up to the line end: drops
+ * it. Returns 1 with the rejected record in *out at the line end, else 0.
+ */
+static int
+next_skipping(struct records *r, size_t end, size_t term, struct record **out)
+{
+	r->pos = end;
+	if (term == 0)
+		return 0;
+	r->line++;
+	*out = record_finish(r, end - term);
+	return 1;
+}
+
+/*
+ * Taken for a whole line without a quote at a record's start, which
+ * fast_line did not take: split directly. Returns 1 with *out set, 0 for
+ * a blank line.
+ */
+static int
+next_plain(struct records *r, size_t end, size_t term, struct record **out)
+{
+	bool any = split_plain(r, r->pos, end - term);
+
+	r->pos = end;
+	if (term > 0)
+		r->line++;
+	if (!any)
+		return 0;
+	*out = record_finish(r, end - term);
+	return 1;
+}
+
+/*
+ * Taken for a whole line with quotes at a record's start: split_quoted,
+ * or split_quoted_pre when fast_line measured the line. Returns 1 with
+ * *out set; 0 when the rest of the line from *from goes through libcsv
+ * (*malformed when libcsv already failed on it).
+ */
+static int
+next_quoted(struct records *r, size_t end, size_t term, size_t *from, bool *malformed,
+    struct record **out)
+{
+	int k = r->pre ? split_quoted_pre(r, r->pos, end - term, from) :
+	    split_quoted(r, r->pos, end - term, from);
+
+	r->pre = false;
+	if (k > 0) {
+		r->pos = end;
+		if (term > 0)
+			r->line++;
+		*out = record_finish(r, end - term);
+		return 1;
+	}
+	*malformed = k < 0;
+	return 0;
+}
+
+/*
+ * Taken for every other segment (inside a quoted field, a line cut at
+ * SEG_MAX, or all of them with libcsv_only), and for the rest of a quoted
+ * line: buf[from, end) through libcsv. Returns 1 with *out set when a
+ * record ends there, else 0.
+ */
+static int
+next_libcsv(struct records *r, size_t end, size_t term, size_t from, bool malformed,
+    struct record **out)
+{
+	size_t seglen = end - from, n = 0;
+
+	if (!r->in_record || r->csv.pstate == CSV_STATE_ROW_NOT_BEGUN) {
+		if (!r->in_record || r->rec.nfields == 0)
+			record_begin(r, r->pos);
+	}
+	if (!malformed)
+		n = csv_parse(&r->csv, r->buf + from, seglen, on_field, on_row, r);
+	if (malformed || n < seglen) {
+		/* A misplaced quote: the record ends with this line. */
+		r->rec.problem = RECORD_MALFORMED;
+		parser_reset(r);
+		r->rec_done = false;
+		r->pos = end;
+		if (term == 0) {
+			r->skipping = true;
+			return 0;
+		}
+		r->line++;
+		*out = record_finish(r, end - term);
+		return 1;
+	}
+	r->pos = end;
+	if (term > 0)
+		r->line++;
+	if (r->rec_done) {
+		*out = record_finish(r, end - term);
+		return 1;
+	}
+	if (r->csv.pstate == CSV_STATE_ROW_NOT_BEGUN && r->rec.nfields == 0)
+		r->in_record = false;	/* a blank line */
+	else
+		field_limit(r);
+	return 0;
+}
+
 int
 records_next(struct records *r, struct record **out, struct diag *d)
 {
 	for (;;) {
-		size_t end, term, n = 0, seglen, from;
-		bool malformed = false;
+		size_t end, term, from;
+		bool whole, malformed = false;
 
 		if (r->pos == r->len) {
-			if (!r->eof) {
-				if (fill(r, d) != 0)
-					return -1;
-				continue;
-			}
-			if (!r->in_record)
-				return 0;
-			/* The input ended inside a record. */
-			if (r->partial) {
-				r->ended_inside = true;
-				return 0;
-			}
-			if (r->skipping) {
-				*out = record_finish(r, r->len);
-				return 1;
-			}
-			if (csv_fini(&r->csv, on_field, on_row, r) != 0) {
-				size_t end = r->len;
-
-				/* The file's last line end is not part of the record. */
-				if (end > r->rec_start && r->buf[end - 1] == '\n')
-					end--;
-				if (end > r->rec_start && r->buf[end - 1] == '\r')
-					end--;
-				r->rec.problem = RECORD_UNTERMINATED;
-				parser_reset(r);
-				*out = record_finish(r, end);
-				return 1;
-			}
-			if (r->rec_done || r->rec.problem != RECORD_OK) {
-				*out = record_finish(r, r->len);
-				return 1;
-			}
-			r->in_record = false;	/* only spaces were left */
-			return 0;
+			if (r->eof)
+				return next_at_end(r, out);
+			if (fill(r, d) != 0)
+				return -1;
+			continue;
 		}
 		if (!r->in_record && !r->skipping && !r->libcsv_only) {
 			int k = fast_line(r, out);
@@ -1144,75 +1056,22 @@ records_next(struct records *r, struct record **out, struct diag *d)
 			continue;
 		}
 		if (r->skipping) {
-			r->pos = end;
-			if (term > 0) {
-				r->line++;
-				*out = record_finish(r, end - term);
+			if (next_skipping(r, end, term, out))
 				return 1;
-			}
 			continue;
 		}
-		if (!r->pre && !r->in_record && !r->libcsv_only &&
-		    (term > 0 || (end == r->len && r->eof)) &&
-		    memchr(r->buf + r->pos, '"', end - term - r->pos) == NULL) {
-			bool any = split_plain(r, r->pos, end - term);
-
-			r->pos = end;
-			if (term > 0)
-				r->line++;
-			if (!any)
-				continue;
-			*out = record_finish(r, end - term);
-			return 1;
+		/* At a record's start, not libcsv_only: a line through its end or the input's. */
+		whole = !r->in_record && !r->libcsv_only && (term > 0 || (end == r->len && r->eof));
+		if (whole && !r->pre && memchr(r->buf + r->pos, '"', end - term - r->pos) == NULL) {
+			if (next_plain(r, end, term, out))
+				return 1;
+			continue;
 		}
 		from = r->pos;
-		if (!r->in_record && !r->libcsv_only && (term > 0 || (end == r->len && r->eof))) {
-			int k = r->pre ? split_quoted_pre(r, r->pos, end - term, &from) :
-			    split_quoted(r, r->pos, end - term, &from);
-
-			r->pre = false;
-
-			if (k > 0) {
-				r->pos = end;
-				if (term > 0)
-					r->line++;
-				*out = record_finish(r, end - term);
-				return 1;
-			}
-			malformed = k < 0;
-		}
-		if (!r->in_record || r->csv.pstate == CSV_STATE_ROW_NOT_BEGUN) {
-			if (!r->in_record || r->rec.nfields == 0)
-				record_begin(r, r->pos);
-		}
-		seglen = end - from;
-		if (!malformed)
-			n = csv_parse(&r->csv, r->buf + from, seglen, on_field, on_row, r);
-		if (malformed || n < seglen) {
-			/* A misplaced quote: the record ends with this line. */
-			r->rec.problem = RECORD_MALFORMED;
-			parser_reset(r);
-			r->rec_done = false;
-			r->pos = end;
-			if (term == 0) {
-				r->skipping = true;
-				continue;
-			}
-			r->line++;
-			*out = record_finish(r, end - term);
+		if (whole && next_quoted(r, end, term, &from, &malformed, out))
 			return 1;
-		}
-		r->pos = end;
-		if (term > 0)
-			r->line++;
-		if (r->rec_done) {
-			*out = record_finish(r, end - term);
+		if (next_libcsv(r, end, term, from, malformed, out))
 			return 1;
-		}
-		if (r->csv.pstate == CSV_STATE_ROW_NOT_BEGUN && r->rec.nfields == 0)
-			r->in_record = false;	/* a blank line */
-		else
-			field_limit(r);
 	}
 }
 
@@ -1249,6 +1108,6 @@ records_free(struct records *r)
 	free(r->flen);
 	free(r->fsrc);
 	free(r->fptr);
-	free(r->dpos);
+	linescan_free(&r->ls);
 	free(r);
 }
