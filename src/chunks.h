@@ -37,8 +37,9 @@ struct chunks_span {
 /*
  * Where the first line end at or after `at` is in a file of n bytes, read
  * through rd: just after a line feed, a lone carriage return or a CRLF
- * (whose two bytes stay together); n when the file ends first; SIZE_MAX
- * when no line end comes within max bytes.
+ * (whose two bytes stay together); n when the file ends first, or when a
+ * read fails (the chunk then just runs to the end); SIZE_MAX when no line
+ * end comes within max bytes.
  */
 size_t chunks_cut_after(chunks_read_fn rd, void *arg, size_t at, size_t n, size_t max);
 

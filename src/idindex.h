@@ -33,7 +33,8 @@ struct idindex {
 	 * The filter: two bits per hash taken, in one 64-bit word, and 16 to
 	 * 32 bits in all per hash, so that a hash never taken is mostly told
 	 * apart with one memory access. It keeps the bits of items that leave
-	 * (idindex_clear).
+	 * (idindex_clear) until it next grows, when it is set again from the
+	 * slots alone.
 	 */
 	uint64_t *seen;
 	size_t seen_bits;	/* 0 while nothing was taken */

@@ -1265,6 +1265,7 @@ ledger_summarize_customers(struct ledger *l, struct ledger_summary *out)
 	free(sc.held);
 	free(sc.seats);
 	free(sc.dep);
+	l->ordered = false;	/* a summary again needs ledger_order again */
 	free(l->rank_of);
 	l->rank_of = NULL;
 }

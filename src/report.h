@@ -24,7 +24,6 @@
 
 struct report;
 
-
 /* Creates OUTDIR if missing and starts rejects.csv. Returns 0 or -1. */
 int report_open(struct report **rep, const char *outdir, bool excel, struct diag *d);
 /* A reject_fn for ingest: appends one row to rejects.csv. */

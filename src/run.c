@@ -1,3 +1,4 @@
+/* run: one run of skuscan, its phases in order, and what it owns (see run.h). */
 #include <assert.h>
 #include <stdio.h>
 #include <string.h>
