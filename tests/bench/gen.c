@@ -10,12 +10,15 @@
  * their names are quoted and hold a comma and a doubled quote, a third hold
  * non-ASCII UTF-8 (German, Korean, Japanese). 60 distinct offers: 6 retired
  * names spelled exactly as in shared/seed/retirement-notice.txt (about 10%
- * of rows), 4 replacement products (about 6%), 50 others that match no rule.
+ * of rows), 4 replacement products (about 6%), 50 others: 49 that match no
+ * rule and Sales Enterprise at full price, which the built-in rules keep
+ * (kind other: its seats pool with the retired Sales seats).
  * Subscription ids are unique GUIDs: 64 of their bits are a bijection of the
  * row number.
  *
  * BENCH_MATCHED=N in the environment: exactly N rows use a retired offer and
- * every other row matches no rule at all (no replacement offers). The N
+ * every other row matches no rule at all (no replacement offers, and no
+ * Sales Enterprise at full price: the ledger would keep those). The N
  * matched rows and their customers are drawn from their own stream, so the
  * truth below is the same for any ROWS >= N: memory can be compared between
  * inputs of different sizes with the same matching subscriptions.
@@ -165,9 +168,11 @@ static const char *const replacement_offers[NREPL] = {
 	"Dynamics 365 Customer Engagement Plan",
 };
 
-/* Fifty offers that match no rule; earlier ones are drawn more often. One
- * holds a comma and is written quoted, as Partner Center exports do. */
+/* Fifty other offers; earlier ones are drawn more often. One holds a comma
+ * and is written quoted, as Partner Center exports do. All but one match no
+ * rule: OTHER_KEPT, which the built-in `other` rule keeps. */
 #define NOTHER 50
+#define OTHER_KEPT 16
 static const char *const other_offers[NOTHER] = {
 	"Office 365 E3",
 	"Microsoft 365 Business Premium",
@@ -185,7 +190,7 @@ static const char *const other_offers[NOTHER] = {
 	"Exchange Online (Plan 2)",
 	"Project Plan 3",
 	"Visio Plan 2",
-	"Dynamics 365 for Sales Enterprise Edition",
+	"Dynamics 365 for Sales Enterprise Edition",	/* OTHER_KEPT */
 	"Azure Active Directory Premium P1",
 	"Microsoft Intune",
 	"Exchange Online Kiosk",
@@ -409,7 +414,7 @@ put_date(struct buf *o, struct rng *r, unsigned y0, unsigned y1)
 static uint64_t t_retired_rows, t_retired_qty, t_retired_customers;
 static unsigned char *t_cust_retired;
 
-/* kind: 0 other, 1 replacement, 2 retired. */
+/* kind: 0 other, 1 replacement, 2 retired, 3 other but never OTHER_KEPT. */
 static void
 write_row(FILE *f, struct rng *r, uint64_t unique, uint64_t c, int kind)
 {
@@ -430,6 +435,8 @@ write_row(FILE *f, struct rng *r, uint64_t unique, uint64_t c, int kind)
 		unsigned a = rng_below(r, NOTHER), b = rng_below(r, NOTHER);
 		unsigned k = a < b ? a : b;
 
+		if (kind == 3 && k == OTHER_KEPT)
+			k++;	/* what follows it, so that no row matches a rule */
 		oi = NRETIRED + NREPL + k;
 		offer = other_offers[k];
 	}
@@ -553,6 +560,10 @@ main(int argc, char **argv)
 	if (argc != 5 || parse_u64(argv[1], &rows) || parse_u64(argv[2], &seed))
 		return usage();
 	g_seed = seed;
+	if (strcmp(other_offers[OTHER_KEPT], "Dynamics 365 for Sales Enterprise Edition") != 0) {
+		fprintf(stderr, "gen: OTHER_KEPT does not name Sales Enterprise\n");
+		return 2;
+	}
 	menv = getenv("BENCH_MATCHED");
 	if (menv && *menv) {
 		if (parse_u64(menv, &matched) || matched > rows) {
@@ -601,7 +612,7 @@ main(int argc, char **argv)
 				write_row(fs, &mr, mix64((1ULL << 62 | k) + seed), c, 2);
 			} else {
 				c = rng_below(&r, (uint32_t)pool);
-				write_row(fs, &r, mix64(i + seed), c, 0);
+				write_row(fs, &r, mix64(i + seed), c, 3);
 			}
 		} else {
 			unsigned k = rng_below(&r, 1000);

@@ -54,10 +54,13 @@ fi
 cc -O2 -std=c11 -Wall -Wextra -o "$BENCH_DIR/bin/gen" "$here/gen.c" || die "cannot build gen"
 cc -O2 -std=c11 -Wall -Wextra -o "$BENCH_DIR/bin/inflate" "$here/inflate.c" -lz -lisal || die "cannot build inflate"
 
-# gen_files NAME ROWS [MATCHED]: NAME.csv, NAME.lic.csv, NAME.truth, if missing.
+# gen_files NAME ROWS [MATCHED]: NAME.csv, NAME.lic.csv, NAME.truth, if missing
+# or made by another gen.c (NAME.gen holds the checksum of the one that made them).
+GEN_SUM=$(cksum <"$here/gen.c")
 gen_files() {
 	local name=$1 rows=$2 matched=${3:-}
-	[ -s "$BENCH_DIR/$name.csv" ] && [ -s "$BENCH_DIR/$name.truth" ] && return 0
+	[ -s "$BENCH_DIR/$name.csv" ] && [ -s "$BENCH_DIR/$name.truth" ] &&
+		[ "$(cat "$BENCH_DIR/$name.gen" 2>/dev/null)" = "$GEN_SUM" ] && return 0
 	say "run.sh: generating $name ($rows rows${matched:+, $matched matching})"
 	BENCH_MATCHED=$matched "$BENCH_DIR/bin/gen" "$rows" "$SEED" \
 	    "$BENCH_DIR/$name.csv.tmp" "$BENCH_DIR/$name.lic.csv" >"$BENCH_DIR/$name.truth.tmp" \
@@ -65,6 +68,7 @@ gen_files() {
 	mv "$BENCH_DIR/$name.csv.tmp" "$BENCH_DIR/$name.csv"
 	mv "$BENCH_DIR/$name.truth.tmp" "$BENCH_DIR/$name.truth"
 	rm -f "$BENCH_DIR/$name.csv.gz"
+	echo "$GEN_SUM" >"$BENCH_DIR/$name.gen"
 }
 
 main=subs-$ROWS
