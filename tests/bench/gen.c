@@ -23,6 +23,12 @@
  * truth below is the same for any ROWS >= N: memory can be compared between
  * inputs of different sizes with the same matching subscriptions.
  *
+ * BENCH_SHAPE=small in the environment: many small customers, a pool of
+ * max(10, ROWS/12) instead of ROWS/50, so that 5M rows give about 290k
+ * affected customers with one or two retired subscriptions each (the
+ * shape of a partner with many small tenants, where memory per customer
+ * counts more than per subscription).
+ *
  * stdout gets the truth, one key=value a line: rows, retired_rows,
  * retired_subscriptions, retired_active_quantity, retired_customers,
  * customers, license_users, bytes.
@@ -550,7 +556,8 @@ parse_u64(const char *s, uint64_t *v)
 int
 main(int argc, char **argv)
 {
-	uint64_t rows, seed, matched = 0, i, pool, msub = 0, mleft = 0, users;
+	uint64_t rows, seed, matched = 0, i, pool, msub = 0, mleft = 0, users, div;
+	const char *shape;
 	const char *menv;
 	int matched_mode = 0;
 	FILE *fs, *fl;
@@ -575,7 +582,13 @@ main(int argc, char **argv)
 		/* Matched rows use customers 0..msub-1, whatever ROWS is. */
 		msub = matched / 5 < 10 ? 10 : matched / 5;
 	}
-	pool = rows / 50 < 10 ? 10 : rows / 50;
+	shape = getenv("BENCH_SHAPE");
+	if (shape != NULL && strcmp(shape, "small") != 0 && shape[0] != '\0') {
+		fprintf(stderr, "gen: BENCH_SHAPE must be 'small' or empty\n");
+		return 2;
+	}
+	div = shape != NULL && shape[0] != '\0' ? 12 : 50;
+	pool = rows / div < 10 ? 10 : rows / div;
 	ncustomers_alloc = pool > msub ? pool : msub;
 	customers = calloc(ncustomers_alloc, sizeof *customers);
 	t_cust_retired = calloc(ncustomers_alloc, 1);

@@ -54,15 +54,15 @@ fi
 cc -O2 -std=c11 -Wall -Wextra -o "$BENCH_DIR/bin/gen" "$here/gen.c" || die "cannot build gen"
 cc -O2 -std=c11 -Wall -Wextra -o "$BENCH_DIR/bin/inflate" "$here/inflate.c" -lz -lisal || die "cannot build inflate"
 
-# gen_files NAME ROWS [MATCHED]: NAME.csv, NAME.lic.csv, NAME.truth, if missing
+# gen_files NAME ROWS [MATCHED [SHAPE]]: NAME.csv, NAME.lic.csv, NAME.truth, if missing
 # or made by another gen.c (NAME.gen holds the checksum of the one that made them).
 GEN_SUM=$(cksum <"$here/gen.c")
 gen_files() {
-	local name=$1 rows=$2 matched=${3:-}
+	local name=$1 rows=$2 matched=${3:-} shape=${4:-}
 	[ -s "$BENCH_DIR/$name.csv" ] && [ -s "$BENCH_DIR/$name.truth" ] &&
 		[ "$(cat "$BENCH_DIR/$name.gen" 2>/dev/null)" = "$GEN_SUM" ] && return 0
 	say "run.sh: generating $name ($rows rows${matched:+, $matched matching})"
-	BENCH_MATCHED=$matched "$BENCH_DIR/bin/gen" "$rows" "$SEED" \
+	BENCH_MATCHED=$matched BENCH_SHAPE=$shape "$BENCH_DIR/bin/gen" "$rows" "$SEED" \
 	    "$BENCH_DIR/$name.csv.tmp" "$BENCH_DIR/$name.lic.csv" >"$BENCH_DIR/$name.truth.tmp" \
 	    || die "gen failed for $name"
 	mv "$BENCH_DIR/$name.csv.tmp" "$BENCH_DIR/$name.csv"
@@ -76,6 +76,8 @@ gen_files "$main" "$ROWS"
 gen_files "flat-$ROWS-m$MATCHED" "$ROWS" "$MATCHED"
 gen_files "flat-$ROWS2-m$MATCHED" "$ROWS2" "$MATCHED"
 gen_files tiny-10 10
+small=small-$ROWS
+gen_files "$small" "$ROWS" "" small
 
 PLAIN=$BENCH_DIR/$main.csv
 GZ=$BENCH_DIR/$main.csv.gz
@@ -230,6 +232,24 @@ measure 1 "$SKUSCAN" -s "$BENCH_DIR/$f2.csv" -o "$out-f2" -q --as-of "$ASOF"
 RSS_F2=$RSS
 T_F2=$BEST
 
+# Many small customers (gen's BENCH_SHAPE=small): the ledger's memory and
+# speed per customer rather than per subscription, against DuckDB doing the
+# same job on the same file.
+SMALL=$BENCH_DIR/$small.csv
+SMALL_BYTES=$(stat -c %s "$SMALL")
+cat "$SMALL" >/dev/null
+duck_small=()
+[ -n "$DUCK" ] && duck_small=(-- node "$here/duckdb.mjs" "$NODE_DIR" "$SMALL" "$BENCH_DIR/rules.csv" 2)
+interleave "$RUNS" "$SKUSCAN" -s "$SMALL" -o "$out-small" -q --as-of "$ASOF" "${duck_small[@]}"
+SK_SMALL=$A_BEST
+SK_SMALL_RSS=$A_RSS
+DUCK_SMALL_LINE= DQ_SMALL= DUCK_SMALL_RSS=
+if [ -n "$DUCK" ]; then
+	DUCK_SMALL_LINE=$(cat "$BENCH_DIR/b.out")
+	DQ_SMALL=$(printf '%s\n' "$DUCK_SMALL_LINE" | sed -n 's/.*query_s=\([^ ]*\).*/\1/p')
+	DUCK_SMALL_RSS=$B_RSS
+fi
+
 # Start-up: a 10-row input, 100 runs in a loop, against the same loop of /bin/true.
 loop100() {
 	local t0 t1 i
@@ -269,6 +289,11 @@ while IFS='|' read -r what input runs secs rss group; do
 done <"$ROWSFILE"
 echo "| skuscan, $MATCHED matching rows in $ROWS rows | plain | 1 | $T_F1 | $(awk -v b="$(stat -c %s "$BENCH_DIR/$f1.csv")" -v s="$T_F1" 'BEGIN { printf "%.0f", b / 1e6 / s }') | | $(mib "$RSS_F1") |"
 echo "| skuscan, $MATCHED matching rows in $ROWS2 rows | plain | 1 | $T_F2 | $(awk -v b="$(stat -c %s "$BENCH_DIR/$f2.csv")" -v s="$T_F2" 'BEGIN { printf "%.0f", b / 1e6 / s }') | | $(mib "$RSS_F2") |"
+smbps() { awk -v b="$SMALL_BYTES" -v s="$1" 'BEGIN { printf "%.0f", b / 1e6 / s }'; }
+echo "| skuscan, many small customers ($(truth "$small" retired_customers) affected; runs by turns with DuckDB) | small | $RUNS | $SK_SMALL | $(smbps "$SK_SMALL") | 1.00x | $(mib "$SK_SMALL_RSS") |"
+if [ -n "$DUCK" ]; then
+	echo "| DuckDB $DUCK_VER, 2 threads, query only | small | $RUNS | $DQ_SMALL | $(smbps "$DQ_SMALL") | $(ratio "$SK_SMALL" "$DQ_SMALL") | $(mib "$DUCK_SMALL_RSS") |"
+fi
 echo "| skuscan, 10-row input (mean of 100 runs; /bin/true: $TRUE_MS ms) | plain | 100 | $(awk -v m="$TINY_MS" 'BEGIN { printf "%.4f", m / 1000 }') | | | |"
 echo
 
@@ -298,13 +323,14 @@ check_out "skuscan with -l" "$out-lic" "$main"
 check_out "skuscan flat $ROWS" "$out-f1" "$f1"
 check_out "skuscan flat $ROWS2" "$out-f2" "$f2"
 check_out "skuscan 10 rows" "$out-tiny" tiny-10
-duck_check() {	# duck_check LABEL LINE
-	local c n q
+check_out "skuscan many small customers" "$out-small" "$small"
+duck_check() {	# duck_check LABEL LINE [TRUTHNAME]
+	local c n q t=${3:-$main}
 	c=$(printf '%s\n' "$2" | sed -n 's/.*customers=\([0-9]*\).*/\1/p')
 	n=$(printf '%s\n' "$2" | sed -n 's/.* rows=\([0-9]*\).*/\1/p')
 	q=$(printf '%s\n' "$2" | sed -n 's/.*active_quantity=\([0-9]*\).*/\1/p')
-	if [ "$c" = "$(truth "$main" retired_customers)" ] && [ "$n" = "$(truth "$main" retired_subscriptions)" ] \
-	    && [ "$q" = "$(truth "$main" retired_active_quantity)" ]; then
+	if [ "$c" = "$(truth "$t" retired_customers)" ] && [ "$n" = "$(truth "$t" retired_subscriptions)" ] \
+	    && [ "$q" = "$(truth "$t" retired_active_quantity)" ]; then
 		echo "correctness $1: OK ($c customers, $q retired seats, $n retired subscriptions)"
 	else
 		echo "correctness $1: MISMATCH ($2)"
@@ -314,6 +340,7 @@ duck_check() {	# duck_check LABEL LINE
 if [ -n "$DUCK" ]; then
 	duck_check "DuckDB plain" "$DUCK_PLAIN_LINE"
 	duck_check "DuckDB gzip" "$DUCK_GZ_LINE"
+	duck_check "DuckDB many small customers" "$DUCK_SMALL_LINE" "$small"
 fi
 echo
 
@@ -333,6 +360,10 @@ maxrss=$SK_PLAIN_RSS
 [ "$SK_GZ_RSS" -gt "$maxrss" ] && maxrss=$SK_GZ_RSS
 [ "$RSS_F2" -gt "$maxrss" ] && maxrss=$RSS_F2
 target "peak RSS <= 100 MiB (plain, gzip, flat runs): $(mib "$maxrss") MiB" "$maxrss <= 102400"
+if [ -n "$DUCK" ]; then
+	target "many small customers: plain >= 1.2x DuckDB (query only): $(ratio "$SK_SMALL" "$DQ_SMALL")" "$DQ_SMALL / $SK_SMALL >= 1.2"
+fi
+target "many small customers: peak RSS <= 100 MiB: $(mib "$SK_SMALL_RSS") MiB" "$SK_SMALL_RSS <= 102400"
 target "RSS flat when the input doubles ($MATCHED matching): $(mib "$RSS_F1") -> $(mib "$RSS_F2") MiB (allowed +10%)" "$RSS_F2 <= $RSS_F1 * 1.10"
 target "10-row input under 5 ms: $TINY_MS ms per run" "$TINY_MS < 5"
 
