@@ -1,6 +1,6 @@
 // duckdb.mjs: DuckDB doing skuscan's core job, for the benchmark.
 //
-//   node duckdb.mjs NODE_DIR SUBS.csv[.gz] RULES.csv [THREADS]
+//   node duckdb.mjs NODE_DIR SUBS.csv[.gz] RULES.csv [THREADS [DELIM ENCODING]]
 //
 // NODE_DIR is where `npm install --prefix NODE_DIR @duckdb/node-api` put the
 // package. The query reads the whole subscription export with read_csv (every
@@ -8,7 +8,9 @@
 // retired patterns of RULES.csv (skuscan --print-rules, rows 2-3, made
 // case-insensitive with '(?i)'), and groups them by CustomerId with the count
 // and the sum of Quantity over the active ones (skuscan's retired_seats).
-// A .gz file is read by read_csv's own gzip support.
+// A .gz file is read by read_csv's own gzip support. DELIM and ENCODING
+// (default ',' and 'utf-8') are read_csv's: ';' and 'latin-1' for an
+// Excel re-save in Windows-1252 (whose names are not part of the job).
 //
 // Timing is taken inside node around the query only (connect, instance start
 // and node's own start-up are not counted); the caller measures the whole
@@ -19,7 +21,8 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 
-const [nodeDir, subs, rulesFile, threads = '2'] = process.argv.slice(2);
+const [nodeDir, subs, rulesFile, threads = '2', delim = ',', encoding = 'utf-8'] =
+  process.argv.slice(2);
 if (!nodeDir || !subs || !rulesFile) {
   console.error('usage: node duckdb.mjs NODE_DIR SUBS.csv[.gz] RULES.csv [THREADS]');
   process.exit(2);
@@ -47,7 +50,7 @@ SELECT CustomerId,
        count(*) AS retired_subscriptions,
        sum(CAST(Quantity AS BIGINT)) FILTER (WHERE lower(Status) = 'active') AS retired_seats
 FROM read_csv(${q(subs)}, header = true, all_varchar = true,
-              delim = ',', quote = '"', escape = '"')
+              delim = ${q(delim)}, quote = '"', escape = '"', encoding = ${q(encoding)})
 WHERE regexp_matches(OfferName, ${q(patterns[0])})
    OR regexp_matches(OfferName, ${q(patterns[1])})
 GROUP BY CustomerId`;
