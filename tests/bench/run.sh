@@ -245,39 +245,35 @@ measure 1 "$SKUSCAN" -s "$BENCH_DIR/$f2.csv" -o "$out-f2" -q --as-of "$ASOF"
 RSS_F2=$RSS
 T_F2=$BEST
 
+# vs_duck FILE NAME [DELIM ENCODING]: skuscan and DuckDB by turns on FILE
+# (warm in the page cache first); sets SK_BEST and SK_RSS, and DuckDB's
+# DQ (query seconds), DQ_RSS and DQ_LINE (empty without DuckDB).
+vs_duck() {
+	local file=$1 name=$2 duck=()
+	shift 2
+	[ -n "$DUCK" ] && duck=(-- node "$here/duckdb.mjs" "$NODE_DIR" "$file" "$BENCH_DIR/rules.csv" 2 "$@")
+	cat "$file" >/dev/null
+	interleave "$RUNS" "$SKUSCAN" -s "$file" -o "$out-$name" -q --as-of "$ASOF" "${duck[@]}"
+	SK_BEST=$A_BEST SK_RSS=$A_RSS DQ_LINE= DQ= DQ_RSS=
+	if [ -n "$DUCK" ]; then
+		DQ_LINE=$(cat "$BENCH_DIR/b.out")
+		DQ=$(printf '%s\n' "$DQ_LINE" | sed -n 's/.*query_s=\([^ ]*\).*/\1/p')
+		DQ_RSS=$B_RSS
+	fi
+}
+
 # Many small customers (gen's BENCH_SHAPE=small): the ledger's memory and
-# speed per customer rather than per subscription, against DuckDB doing the
-# same job on the same file.
+# speed per customer rather than per subscription.
 SMALL=$BENCH_DIR/$small.csv
 SMALL_BYTES=$(stat -c %s "$SMALL")
-cat "$SMALL" >/dev/null
-duck_small=()
-[ -n "$DUCK" ] && duck_small=(-- node "$here/duckdb.mjs" "$NODE_DIR" "$SMALL" "$BENCH_DIR/rules.csv" 2)
-interleave "$RUNS" "$SKUSCAN" -s "$SMALL" -o "$out-small" -q --as-of "$ASOF" "${duck_small[@]}"
-SK_SMALL=$A_BEST
-SK_SMALL_RSS=$A_RSS
-DUCK_SMALL_LINE= DQ_SMALL= DUCK_SMALL_RSS=
-if [ -n "$DUCK" ]; then
-	DUCK_SMALL_LINE=$(cat "$BENCH_DIR/b.out")
-	DQ_SMALL=$(printf '%s\n' "$DUCK_SMALL_LINE" | sed -n 's/.*query_s=\([^ ]*\).*/\1/p')
-	DUCK_SMALL_RSS=$B_RSS
-fi
+vs_duck "$SMALL" small
+SK_SMALL=$SK_BEST SK_SMALL_RSS=$SK_RSS DUCK_SMALL_LINE=$DQ_LINE DQ_SMALL=$DQ DUCK_SMALL_RSS=$DQ_RSS
 
 # The Excel re-save of the main file (';', CRLF, Windows-1252): the same job,
 # DuckDB reading it as latin-1.
 EXCEL_BYTES=$(stat -c %s "$EXCEL")
-cat "$EXCEL" >/dev/null
-duck_excel=()
-[ -n "$DUCK" ] && duck_excel=(-- node "$here/duckdb.mjs" "$NODE_DIR" "$EXCEL" "$BENCH_DIR/rules.csv" 2 ';' latin-1)
-interleave "$RUNS" "$SKUSCAN" -s "$EXCEL" -o "$out-excel" -q --as-of "$ASOF" "${duck_excel[@]}"
-SK_EXCEL=$A_BEST
-SK_EXCEL_RSS=$A_RSS
-DUCK_EXCEL_LINE= DQ_EXCEL= DUCK_EXCEL_RSS=
-if [ -n "$DUCK" ]; then
-	DUCK_EXCEL_LINE=$(cat "$BENCH_DIR/b.out")
-	DQ_EXCEL=$(printf '%s\n' "$DUCK_EXCEL_LINE" | sed -n 's/.*query_s=\([^ ]*\).*/\1/p')
-	DUCK_EXCEL_RSS=$B_RSS
-fi
+vs_duck "$EXCEL" excel ';' latin-1
+SK_EXCEL=$SK_BEST SK_EXCEL_RSS=$SK_RSS DUCK_EXCEL_LINE=$DQ_LINE DQ_EXCEL=$DQ DUCK_EXCEL_RSS=$DQ_RSS
 
 # Start-up: a 10-row input, 100 runs in a loop, against the same loop of /bin/true.
 loop100() {
