@@ -562,9 +562,10 @@ ledger_drop_sub_hashed(struct ledger *l, const char *id, size_t len, uint64_t ha
 	struct idindex_probe p;
 
 	assert(!l->reading_done);
-	l->ordered = false;
-	if (idindex_may_hold(&l->index, hash) && sub_find(l, &key, hash, &p))
+	if (idindex_may_hold(&l->index, hash) && sub_find(l, &key, hash, &p)) {
 		l->subs[p.item].live = 0;
+		l->ordered = false;
+	}
 }
 
 bool
@@ -680,7 +681,6 @@ ledger_cover(struct ledger *l, const char *customer_key)
 	struct customer *c = customer_get(l, customer_key, false);
 
 	assert(!l->reading_done);
-	l->ordered = false;
 	if (c != NULL)
 		c->covered = true;
 }

@@ -642,12 +642,6 @@ records_new(const char *name, const struct records_opts *o)
 	return r;
 }
 
-unsigned
-records_vector_bytes(unsigned want)
-{
-	return linescan_vector_bytes(want);
-}
-
 /*
  * A line whose scan stopped at a quote (q1): measures the rest of it for
  * split_quoted_pre, through r->pre. Leaves r->pre false when the line
@@ -765,7 +759,7 @@ records_start(struct records *r, const struct records_opts *o, struct diag *d)
 		return -1;
 	}
 	csv_set_delim(&r->csv, (unsigned char)r->delim);
-	linescan_init(&r->ls, r->delim, records_vector_bytes(o->vector_bytes));
+	linescan_init(&r->ls, r->delim, linescan_vector_bytes(o->vector_bytes));
 	/*
 	 * libcsv reports a failed realloc as a parse error, which would read
 	 * as "malformed quotes": it allocates through mem_realloc, whose

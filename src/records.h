@@ -85,8 +85,6 @@ const char *records_field(const struct record *rec, size_t i, size_t *len);
 int records_next(struct records *r, struct record **rec, struct diag *d);
 /* The delimiter in use. */
 char records_delimiter(const struct records *r);
-/* The line scan's block in bytes for a wish as in records_opts.vector_bytes. */
-unsigned records_vector_bytes(unsigned want);
 /* Fields converted from Windows-1252 so far. */
 uint64_t records_cp1252_fields(const struct records *r);
 /* Physical lines read so far. */

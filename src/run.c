@@ -215,13 +215,8 @@ run_read(struct run *r)
 static int
 run_write(struct run *r)
 {
-	const struct run_opts *o = r->o;
-	struct filestats_sum sum = r->ctx.sum;
-
 	ledger_order(r->ledger, &r->s);
 	phase_enter(r, PHASE_ORDERED);
-	r->ctx = (struct report_ctx){ o->as_of, o->horizon, o->version, r->rules, o->files,
-		o->nfiles, sum, !o->no_html };
 	if (report_begin(r->rep, &r->s, &r->ctx, &r->d) != 0)
 		return -1;
 	ledger_summarize_customers(r->ledger, &r->s);
@@ -250,6 +245,10 @@ run_exec(struct run_opts *o)
 
 	if (rules_load(&r.rules, o->rules, &r.d) == 0 &&
 	    report_open(&r.rep, o->outdir, o->excel, &r.d) == 0) {
+		/* What every report is written with; its sums once the files are read. */
+		r.ctx = (struct report_ctx){ .as_of = o->as_of, .horizon = o->horizon,
+			.version = o->version, .rules = r.rules, .files = o->files,
+			.nfiles = o->nfiles, .html = !o->no_html };
 		r.ledger = ledger_new(r.rules);
 		if (run_read(&r) == 0 && run_write(&r) == 0)
 			status = r.ctx.sum.rejected > 0 ? EXIT_REJECTS : EXIT_OK;

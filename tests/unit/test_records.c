@@ -4,6 +4,7 @@
 
 #include "check.h"
 #include "input.h"
+#include "linescan.h"
 #include "records.h"
 #include "text.h"
 
@@ -440,10 +441,10 @@ test_records(void)
 	 */
 	unsigned widths[2] = { 0, 16 };
 
-	CHECK(records_vector_bytes(16) == 16);
-	CHECK(records_vector_bytes(0) >= 16);
+	CHECK(linescan_vector_bytes(16) == 16);
+	CHECK(linescan_vector_bytes(0) >= 16);
 	for (int i = 0; i < 4; i++) {
-		if (i >= 2 && records_vector_bytes(0) == 16)
+		if (i >= 2 && linescan_vector_bytes(0) == 16)
 			break;	/* the same scan twice */
 		vector = widths[i / 2];
 		lazy = i % 2;
