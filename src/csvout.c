@@ -239,6 +239,34 @@ static const unsigned char byte_class[256] = {
 	[0x80 ... 0xff] = B_HIGH,
 };
 
+/* A formula's first character, as a spreadsheet reads one. */
+static bool
+formula_char(char c)
+{
+	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+/*
+ * A text gets the guard when it begins with a formula character, or with
+ * apostrophes and then one: '=x becomes ''=x. So the guard can always be
+ * undone (csvout_unguard), and the workbook shows every text as it was.
+ */
+bool
+csvout_needs_guard(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && s[i] == '\'')
+		i++;
+	return i < n && formula_char(s[i]);
+}
+
+size_t
+csvout_unguard(const char *s, size_t n)
+{
+	return n > 1 && s[0] == '\'' && csvout_needs_guard(s + 1, n - 1) ? 1 : 0;
+}
+
 /*
  * A text field as it goes in a report: made valid UTF-8, guarded against
  * formulas with a leading quote, and quoted by libcsv when it holds a
@@ -249,8 +277,7 @@ static const unsigned char byte_class[256] = {
 static size_t
 field_text(struct writer *v, const char *s, size_t n, const char **out)
 {
-	bool guard = n > 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
-	    s[0] == '\t' || s[0] == '\r');
+	bool guard = csvout_needs_guard(s, n);
 	unsigned cls = 0;
 	size_t need;
 

@@ -110,6 +110,14 @@ csvout_plain(struct csvout *w, const char *s, size_t n)
 /* A text field: made valid UTF-8, guarded and quoted as needed. */
 void csvout_text(struct csvout *w, const char *s, size_t n);
 
+/*
+ * Whether a text gets the formula guard, a leading "'": when it begins
+ * with = + - @ tab or CR, or with apostrophes and then one of those.
+ */
+bool csvout_needs_guard(const char *s, size_t n);
+/* How many bytes of a report's text are the guard (0 or 1): strip them to get the text back. */
+size_t csvout_unguard(const char *s, size_t n);
+
 static inline void
 csvout_str(struct csvout *w, const char *s)
 {

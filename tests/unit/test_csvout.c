@@ -99,6 +99,39 @@ test_guard(void)
 	TEXT("\rx", "\"'\rx\"\n");
 	TEXT("=A,B", "\"'=A,B\"\n");
 	TEXT("=\"x\"", "\"'=\"\"x\"\"\"\n");
+	/* Apostrophes before a formula character get one more, so that it can be undone. */
+	TEXT("'=x", "''=x\n");
+	TEXT("''-x", "'''-x\n");
+	TEXT("'x", "'x\n");
+	TEXT("'", "'\n");
+	TEXT("O'Brien =Co", "O'Brien =Co\n");
+}
+
+/* csvout_unguard gives back every text the guard changed, and only those. */
+static void
+test_unguard(void)
+{
+	static const char *const texts[] = { "=x", "'=x", "''@x", "'x", "'", "''", "x",
+		"-", "'\t", "a=b", "'a=b" };
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		const char *t = texts[i];
+		size_t n = strlen(t);
+		char g[16];
+		size_t gn = 0;
+
+		if (csvout_needs_guard(t, n))
+			g[gn++] = '\'';
+		memcpy(g + gn, t, n);
+		gn += n;
+		CHECK(gn - csvout_unguard(g, gn) == n);
+		CHECK(memcmp(g + csvout_unguard(g, gn), t, n) == 0);
+	}
+	CHECK(csvout_needs_guard("'=x", 3));
+	CHECK(!csvout_needs_guard("'x=", 3));
+	CHECK(csvout_unguard("'x", 2) == 0);
+	CHECK(csvout_unguard("''=", 3) == 1);
+	CHECK(csvout_unguard("'", 1) == 0);
 }
 
 static void
@@ -270,6 +303,7 @@ test_csvout(void)
 {
 	test_quoting();
 	test_guard();
+	test_unguard();
 	test_utf8();
 	test_fields();
 	test_excel();
