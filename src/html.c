@@ -9,15 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "headline.h"
 #include "html.h"
 #include "mem.h"
 #include "notice.h"
+#include "palette.h"
 #include "text.h"
 #include "values.h"
 
 enum { U_COUNT = URGENCY_COUNT, S_COUNT = AUDIT_COUNT };
 
-#define MONTHS		12
 #define TOP_CUSTOMERS	20
 #define NAME_COLUMNS	44	/* a customer name's room in the bar list */
 
@@ -33,21 +34,11 @@ static const char *const month_abbr[12] = {
 	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 };
 
-/* Everything the page shows, counted once from the summary. */
-struct totals {
-	uint64_t customers, active_subs, users, rejected;
-	int64_t seats;
-	uint64_t status[S_COUNT];
-	int64_t urgency_seats[U_COUNT];
-	int64_t month_seats[MONTHS];
-	int year0, month0;	/* the as-of month, the first of the twelve */
-};
-
 struct page {
 	FILE *fp;
 	const struct ledger_summary *s;
 	const struct report_ctx *ctx;
-	struct totals t;
+	struct headline t;
 	struct buf tmp;
 };
 
@@ -62,17 +53,6 @@ struct axis {
 	uint64_t max, step;
 };
 
-/* Year and month of a day number, through the one date formatter we trust. */
-static void
-year_month(int32_t days, int *y, int *m)
-{
-	char s[11];
-
-	values_date_format(days, s);
-	*y = atoi(s);
-	*m = (s[5] - '0') * 10 + (s[6] - '0');
-}
-
 /* A customer's urgency: that of its earliest active end, as in the CSV. */
 static const char *
 customer_urgency(const struct customer_row *c, const struct report_ctx *ctx)
@@ -80,50 +60,6 @@ customer_urgency(const struct customer_row *c, const struct report_ctx *ctx)
 	return notice_urgency_word(c->any_active ?
 	    notice_end_urgency(c->earliest_end, ctx->as_of, ctx->horizon) :
 	    URGENCY_UNKNOWN);
-}
-
-/*
- * The seats of one active retired subscription go to its urgency and, when
- * it ends in the as-of month or one of the eleven after it (and not
- * before as-of: those are expired), to that month.
- */
-static void
-totals_add_sub(struct totals *t, const struct sub_row *r, const struct report_ctx *ctx)
-{
-	int y, m, k;
-
-	if (!r->active)
-		return;
-	k = (int)notice_end_urgency(r->end_date, ctx->as_of, ctx->horizon);
-	t->urgency_seats[k] = values_seats_add(t->urgency_seats[k], r->quantity);
-	if (r->end_date == DATE_NONE || r->end_date < ctx->as_of)
-		return;
-	year_month(r->end_date, &y, &m);
-	k = (y - t->year0) * 12 + (m - t->month0);
-	if (k >= 0 && k < MONTHS)
-		t->month_seats[k] = values_seats_add(t->month_seats[k], r->quantity);
-}
-
-static void
-totals_compute(struct totals *t, const struct ledger_summary *s, const struct report_ctx *ctx)
-{
-	memset(t, 0, sizeof(*t));
-	year_month(ctx->as_of, &t->year0, &t->month0);
-	t->customers = s->ncustomers;
-	t->users = s->users_on_retired;
-	t->seats = s->retired_seats;
-	for (size_t i = 0; i < s->ncustomers; i++) {
-		const struct customer_row *c = &s->customers[i];
-
-		t->active_subs += c->active_retired;
-		t->status[c->status]++;
-	}
-	for (size_t i = 0; i < s->nsubs; i++) {
-		struct sub_row row = ledger_sub_row(s, i, NULL);
-
-		totals_add_sub(t, &row, ctx);
-	}
-	t->rejected = ctx->sum.rejected;
 }
 
 /* Writes valid UTF-8 escaped for HTML text and attribute values alike. */
@@ -353,6 +289,27 @@ chart_bars(struct page *p, const char *label, const char *title, const struct ba
 	fputs("</svg>\n", p->fp);
 }
 
+/*
+ * The CSS classes of urgency (u- for a bar, k- for its key) and status
+ * (s-), in the palette's colours; the month chart's bars are blue.
+ */
+static void
+put_colour_classes(struct page *p)
+{
+	for (int i = 0; i < U_COUNT; i++)
+		fprintf(p->fp, ".u-%s{fill:#%06x}", notice_urgency_word((enum urgency)i),
+		    (unsigned)palette_urgency((enum urgency)i));
+	fputs("\n", p->fp);
+	for (int i = 0; i < U_COUNT; i++)
+		fprintf(p->fp, ".k-%s{background:#%06x}", notice_urgency_word((enum urgency)i),
+		    (unsigned)palette_urgency((enum urgency)i));
+	fputs("\n", p->fp);
+	for (int i = 0; i < S_COUNT; i++)
+		fprintf(p->fp, ".s-%s{fill:#%06x}", notice_audit_word((enum audit_status)i),
+		    (unsigned)palette_status((enum audit_status)i));
+	fputs(".s-month{fill:#2f6fdb}\n", p->fp);
+}
+
 static void
 put_head(struct page *p)
 {
@@ -381,9 +338,11 @@ put_head(struct page *p)
 	    ".tile b{display:block;font-size:30px;line-height:1.2;"
 	    "font-variant-numeric:tabular-nums}\n"
 	    ".tile span{color:#57606a;font-size:13px}\n"
-	    ".tile.t-complete{border-top-color:#1a7f37}\n"
-	    ".tile.t-in_progress{border-top-color:#bf8700}\n"
-	    ".tile.t-not_started{border-top-color:#b42318}\n"
+	    , p->fp);
+	for (int i = 0; i < S_COUNT; i++)
+		fprintf(p->fp, ".tile.t-%s{border-top-color:#%06x}\n", notice_audit_word((enum audit_status)i),
+		    (unsigned)palette_status((enum audit_status)i));
+	fputs(
 	    ".grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:16px}\n"
 	    ".card{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:14px 18px;"
 	    "margin-bottom:16px}\n"
@@ -395,12 +354,9 @@ put_head(struct page *p)
 	    "svg .m{fill:#57606a}svg .s{font-size:11px}svg .v{font-weight:600}\n"
 	    "svg .h{font-weight:600;fill:#57606a}\n"
 	    "svg .g{stroke:#e1e4e8}svg .ax{stroke:#8c959f}svg .st{fill:#f6f8fa}\n"
-	    ".u-expired{fill:#b42318}.u-critical{fill:#e8590c}.u-soon{fill:#d4a72c}"
-	    ".u-later{fill:#2f6fdb}.u-unknown{fill:#8c959f}\n"
-	    ".k-expired{background:#b42318}.k-critical{background:#e8590c}"
-	    ".k-soon{background:#d4a72c}.k-later{background:#2f6fdb}.k-unknown{background:#8c959f}\n"
-	    ".s-complete{fill:#1a7f37}.s-in_progress{fill:#bf8700}.s-not_started{fill:#b42318}"
-	    ".s-month{fill:#2f6fdb}\n"
+	    , p->fp);
+	put_colour_classes(p);
+	fputs(
 	    "table{border-collapse:collapse;width:100%;font-size:14px}\n"
 	    "th,td{padding:6px 10px;border-bottom:1px solid #e1e4e8;text-align:left}\n"
 	    "th{color:#57606a;font-weight:600}\n"
@@ -430,7 +386,7 @@ tile(struct page *p, const char *cls, const char *id, long long v, const char *l
 static void
 put_tiles(struct page *p)
 {
-	const struct totals *t = &p->t;
+	const struct headline *t = &p->t;
 
 	fputs("<section class=\"tiles\">\n", p->fp);
 	tile(p, "", "customers-affected", (long long)t->customers, "customers affected");
@@ -502,11 +458,11 @@ static void
 chart_months(struct page *p)
 {
 	const double x0 = 64, x1 = 1090, top = 24, bottom = 200;
-	const double slot = (x1 - x0) / MONTHS, bw = slot * 0.62;
+	const double slot = (x1 - x0) / HEADLINE_MONTHS, bw = slot * 0.62;
 	int64_t max = 0;
 	struct axis a;
 
-	for (int i = 0; i < MONTHS; i++)
+	for (int i = 0; i < HEADLINE_MONTHS; i++)
 		if (p->t.month_seats[i] > max)
 			max = p->t.month_seats[i];
 	axis_fit(&a, max);
@@ -516,7 +472,7 @@ chart_months(struct page *p)
 	    p->fp);
 	svg_open(p, 1100, bottom + 62, "Retired seats ending per month");
 	axis_y(p, &a, x0, x1, top, bottom, "retired seats");
-	for (int i = 0; i < MONTHS; i++) {
+	for (int i = 0; i < HEADLINE_MONTHS; i++) {
 		int m = (p->t.month0 - 1 + i) % 12, y = p->t.year0 + (p->t.month0 - 1 + i) / 12;
 		double cx = x0 + slot * i + slot / 2;
 		double h = axis_scale(&a, p->t.month_seats[i], bottom - top);
@@ -729,7 +685,7 @@ html_write(FILE *fp, const struct ledger_summary *s, const struct report_ctx *ct
 {
 	struct page p = { .fp = fp, .s = s, .ctx = ctx };
 
-	totals_compute(&p.t, s, ctx);
+	headline_compute(&p.t, s, ctx);
 	put_head(&p);
 	put_tiles(&p);
 	fputs("<div class=\"grid\">\n", fp);
