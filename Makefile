@@ -7,16 +7,16 @@ DESTDIR  ?=
 
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
-DEPS_PKGS = libcsv-dev libpcre2-dev zlib1g-dev libisal-dev pkg-config
+DEPS_PKGS = libcsv-dev libpcre2-dev zlib1g-dev libisal-dev libxlsxwriter-dev pkg-config
 # What `make check` uses besides: the man page linter, the terminal for the
 # progress bar test, valgrind, the browser for summary.html, strace and GNU
 # time for the fault tests.
 TEST_PKGS = mandoc tmux valgrind chromium fonts-nanum strace time
 PROJECT_CFLAGS = -std=c11 -Wall -Wextra -Werror -O2 -g -D_FILE_OFFSET_BITS=64 \
 	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DSKUSCAN_VERSION='"$(VERSION)"'
-LIB_CFLAGS = $(shell $(PKG_CONFIG) --cflags libpcre2-8 zlib libisal 2>/dev/null)
-LIB_LIBS   = -pthread -lcsv $(shell $(PKG_CONFIG) --libs libpcre2-8 zlib libisal 2>/dev/null || \
-	echo -lpcre2-8 -lz -lisal)
+LIB_CFLAGS = $(shell $(PKG_CONFIG) --cflags libpcre2-8 zlib libisal xlsxwriter 2>/dev/null)
+LIB_LIBS   = -pthread -lcsv $(shell $(PKG_CONFIG) --libs libpcre2-8 zlib libisal xlsxwriter \
+	2>/dev/null || echo -lpcre2-8 -lz -lisal -lxlsxwriter)
 ALL_CFLAGS = $(PROJECT_CFLAGS) $(LIB_CFLAGS) $(CFLAGS)
 SAN_FLAGS  = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 TSAN_FLAGS = -fsanitize=thread -fno-omit-frame-pointer

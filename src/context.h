@@ -23,6 +23,8 @@ struct report_ctx {
 	size_t nfiles;
 	struct filestats_sum sum;	/* over files, counted once */
 	bool html;			/* write summary.html (else remove it) */
+	bool xlsx;			/* write skuscan.xlsx (else remove it) */
+	uint32_t sheet_rows;		/* the workbook's rows per sheet; 0: Excel's */
 };
 
 #endif

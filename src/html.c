@@ -681,11 +681,11 @@ put_foot(struct page *p)
 }
 
 int
-html_write(FILE *fp, const struct ledger_summary *s, const struct report_ctx *ctx)
+html_write(FILE *fp, const struct ledger_summary *s, const struct report_ctx *ctx,
+    const struct headline *h)
 {
-	struct page p = { .fp = fp, .s = s, .ctx = ctx };
+	struct page p = { .fp = fp, .s = s, .ctx = ctx, .t = *h };
 
-	headline_compute(&p.t, s, ctx);
 	put_head(&p);
 	put_tiles(&p);
 	fputs("<div class=\"grid\">\n", fp);

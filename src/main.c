@@ -72,13 +72,15 @@ help(void)
 	    "      --max-field-bytes N   reject records with a longer field (1048576)\n"
 	    "      --excel               reports with a byte order mark and CRLF\n"
 	    "      --no-html             no summary.html\n"
+	    "      --no-xlsx             no skuscan.xlsx\n"
 	    "  -q, --quiet               no summary on stderr\n"
 	    "      --progress            progress bar even when stderr is no terminal\n"
 	    "  -h, --help                this help\n"
 	    "      --version             the version\n"
 	    "\n"
 	    "Reports: affected_customers.csv replacements.csv license_counts.csv\n"
-	    "migration_audit.csv rejects.csv manifest.csv and the page summary.html,\n"
+	    "migration_audit.csv rejects.csv manifest.csv, the page summary.html and\n"
+	    "the workbook skuscan.xlsx (a Summary sheet, then one sheet per report),\n"
 	    "published together.\n"
 	    "Exit: 0 done, 1 fatal (nothing published), 2 usage, 3 done with rejects.\n"
 	    "See skuscan(1).\n", stdout);
@@ -150,12 +152,13 @@ add_file(struct options *o, const char *path, enum file_kind kind)
 
 enum {
 	OPT_PRINT_RULES = 256, OPT_AS_OF, OPT_HORIZON, OPT_DAY_FIRST, OPT_ENCODING,
-	OPT_MAX_FIELD, OPT_EXCEL, OPT_NO_HTML, OPT_PROGRESS, OPT_VERSION
+	OPT_MAX_FIELD, OPT_EXCEL, OPT_NO_HTML, OPT_NO_XLSX, OPT_PROGRESS, OPT_VERSION
 };
 
 /*
  * The defaults, and the settings the tests give through the environment
- * (SKUSCAN_THREADS, _LIBCSV_ONLY, _INFLATE, _VECTOR_BYTES, _CHUNK_BYTES).
+ * (SKUSCAN_THREADS, _LIBCSV_ONLY, _INFLATE, _VECTOR_BYTES, _CHUNK_BYTES,
+ * _SHEET_ROWS: the workbook's rows per sheet, so that a test can fill one).
  */
 static void
 options_default(struct options *o)
@@ -177,6 +180,9 @@ options_default(struct options *o)
 	if (getenv("SKUSCAN_CHUNK_BYTES") != NULL &&
 	    number(getenv("SKUSCAN_CHUNK_BYTES"), 1, LLONG_MAX, &v))
 		o->run.in.chunk_bytes = (size_t)v;
+	if (getenv("SKUSCAN_SHEET_ROWS") != NULL &&
+	    number(getenv("SKUSCAN_SHEET_ROWS"), 1, 1048575, &v))
+		o->run.sheet_rows = (uint32_t)v;
 }
 
 /*
@@ -201,6 +207,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "max-field-bytes", required_argument, NULL, OPT_MAX_FIELD },
 		{ "excel", no_argument, NULL, OPT_EXCEL },
 		{ "no-html", no_argument, NULL, OPT_NO_HTML },
+		{ "no-xlsx", no_argument, NULL, OPT_NO_XLSX },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "progress", no_argument, NULL, OPT_PROGRESS },
 		{ "help", no_argument, NULL, 'h' },
@@ -269,6 +276,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_NO_HTML:
 			o->run.no_html = true;
+			break;
+		case OPT_NO_XLSX:
+			o->run.no_xlsx = true;
 			break;
 		case 'q':
 			o->run.quiet = true;

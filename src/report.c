@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "csvout.h"
+#include "headline.h"
 #include "html.h"
 #include "mem.h"
 #include "notice.h"
@@ -22,15 +23,16 @@
 #include "sort.h"
 #include "text.h"
 #include "values.h"
+#include "workbook.h"
 
 enum {
 	R_AFFECTED, R_REPLACEMENTS, R_LICENSES, R_AUDIT, R_REJECTS, R_MANIFEST, R_HTML,
-	R_COUNT
+	R_XLSX, R_COUNT
 };
 
 static const char *const report_name[R_COUNT] = {
 	"affected_customers.csv", "replacements.csv", "license_counts.csv",
-	"migration_audit.csv", "rejects.csv", "manifest.csv", "summary.html",
+	"migration_audit.csv", "rejects.csv", "manifest.csv", "summary.html", "skuscan.xlsx",
 };
 
 static const char *const report_header[R_COUNT] = {
@@ -44,6 +46,17 @@ static const char *const report_header[R_COUNT] = {
 	"file,line,reason,record",
 	"kind,file,bytes,crc32,records,rejected,as_of,horizon,version",
 	NULL,	/* summary.html: not a CSV */
+	NULL,	/* skuscan.xlsx: neither */
+};
+
+/* The CSV reports' sheets in the workbook, and what each column holds (workbook.h). */
+static const char *const report_sheet[R_COUNT] = {
+	"Affected customers", "Replacements", "License counts", "Migration audit", "Rejects",
+	"Manifest", NULL, NULL,
+};
+
+static const char *const report_kinds[R_COUNT] = {
+	"ttnnnndnu", "tttttttttndnutt", "tttnnn", "tttttstd", "tntt", "ttntnndnt", NULL, NULL,
 };
 
 #define DEADLINE_TEXT 40	/* room for deadline_text */
@@ -487,7 +500,12 @@ temp_close_all(struct report *rep, struct diag *d)
 
 	for (int i = 0; i < R_COUNT; i++) {
 		fd[i] = -1;
-		if (i == R_HTML && rep->html != NULL) {
+		if (i == R_XLSX && rep->have[i]) {
+			/* libxlsxwriter closed it: opened again to be synced. */
+			fd[i] = open(outdir_file(rep->dir, i, report_name[i]), O_RDONLY | O_CLOEXEC);
+			if (fd[i] < 0)
+				err[i] = errno;
+		} else if (i == R_HTML && rep->html != NULL) {
 			if (fflush(rep->html) != 0 || ferror(rep->html))
 				err[i] = errno ? errno : EIO;
 			fd[i] = fileno(rep->html);
@@ -505,7 +523,10 @@ temp_close_all(struct report *rep, struct diag *d)
 	for (int i = 0; i < R_COUNT; i++) {
 		if (fd[i] >= 0 && err[i] == 0 && fsync(fd[i]) != 0)
 			err[i] = errno;
-		if (i == R_HTML && rep->html != NULL) {
+		if (i == R_XLSX && fd[i] >= 0) {
+			if (close(fd[i]) != 0 && err[i] == 0)
+				err[i] = errno;
+		} else if (i == R_HTML && rep->html != NULL) {
 			if (fclose(rep->html) != 0 && err[i] == 0)
 				err[i] = errno;
 			rep->html = NULL;
@@ -530,7 +551,8 @@ report_begin(struct report *rep, const struct ledger_summary *s, const struct re
     struct diag *d)
 {
 	for (int i = 0; i < R_COUNT; i++)
-		if (i != R_REJECTS && (i != R_HTML || ctx->html) && temp_open(rep, i, d) != 0)
+		if (i != R_REJECTS && i != R_XLSX && (i != R_HTML || ctx->html) &&
+		    temp_open(rep, i, d) != 0)
 			return -1;
 	/* replacements.csv, the largest, on a thread of its own. */
 	rep->job = (struct replacements_job){ rep, s, ctx };
@@ -551,17 +573,44 @@ replacements_wait(struct report *rep)
 	}
 }
 
+/*
+ * skuscan.xlsx, from the CSV reports as written: each is flushed first (a
+ * write error there is temp_close_all's to report, and no workbook is
+ * made of a report that failed). Returns 0 or -1.
+ */
+static int
+write_workbook(struct report *rep, const struct headline *h, const struct report_ctx *ctx,
+    struct diag *d)
+{
+	struct workbook_report wr[R_COUNT];
+	size_t n = 0;
+
+	for (int i = 0; i < R_COUNT; i++) {
+		if (report_header[i] == NULL)
+			continue;
+		if (csvout_flush(rep->w[i]) != 0)
+			return 0;
+		wr[n++] = (struct workbook_report){ report_sheet[i], report_name[i],
+			outdir_file(rep->dir, i, report_name[i]), report_kinds[i] };
+	}
+	rep->have[R_XLSX] = true;
+	return workbook_write(outdir_file(rep->dir, R_XLSX, report_name[R_XLSX]), rep->outdir,
+	    wr, n, h, ctx, d);
+}
+
 int
 report_finish(struct report *rep, const struct ledger_summary *s, const struct report_ctx *ctx,
     struct diag *d)
 {
+	struct headline h;
 	int html_err = 0;
 
+	headline_compute(&h, s, ctx);
 	write_affected(rep, s, ctx);
 	write_licenses(rep, s, ctx);
 	write_audit(rep, s);
 	write_manifest(rep, ctx);
-	if (ctx->html && html_write(rep->html, s, ctx) != 0)
+	if (ctx->html && html_write(rep->html, s, ctx, &h) != 0)
 		html_err = errno ? errno : EIO;
 	replacements_wait(rep);
 	if (html_err != 0) {
@@ -569,6 +618,8 @@ report_finish(struct report *rep, const struct ledger_summary *s, const struct r
 		    strerror(html_err));
 		return -1;
 	}
+	if (ctx->xlsx && write_workbook(rep, &h, ctx, d) != 0)
+		return -1;
 	return temp_close_all(rep, d);
 }
 

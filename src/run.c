@@ -248,7 +248,8 @@ run_exec(struct run_opts *o)
 		/* What every report is written with; its sums once the files are read. */
 		r.ctx = (struct report_ctx){ .as_of = o->as_of, .horizon = o->horizon,
 			.version = o->version, .rules = r.rules, .files = o->files,
-			.nfiles = o->nfiles, .html = !o->no_html };
+			.nfiles = o->nfiles, .html = !o->no_html, .xlsx = !o->no_xlsx,
+			.sheet_rows = o->sheet_rows };
 		r.ledger = ledger_new(r.rules);
 		if (run_read(&r) == 0 && run_write(&r) == 0)
 			status = r.ctx.sum.rejected > 0 ? EXIT_REJECTS : EXIT_OK;

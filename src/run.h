@@ -26,7 +26,8 @@ struct run_opts {
 	int32_t as_of;
 	int horizon;
 	struct ingest_opts in;
-	bool excel, no_html, quiet, progress;
+	bool excel, no_html, no_xlsx, quiet, progress;
+	uint32_t sheet_rows;		/* the workbook's rows per sheet; 0: Excel's */
 	const char *version;		/* for the manifest */
 };
 

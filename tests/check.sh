@@ -4,6 +4,7 @@
 set -u
 cd "$(dirname "$0")/.."
 total_pass=0 total_fail=0
+rm -rf build/case-outdirs
 
 # Runs a suite; its last line must read "...: N passed, N failed".
 suite() {
@@ -24,7 +25,8 @@ suite() {
 }
 
 suite "unit tests" ./build/unit
-suite "golden cases" tests/run-cases.sh ./skuscan
+# The cases' OUTDIRs are kept for the workbook's check (below).
+KEEP_OUTDIRS=build/case-outdirs suite "golden cases" tests/run-cases.sh ./skuscan
 # The same cases through libcsv alone (no quote-free fast path) and with
 # zlib inflating gzip instead of igzip, and
 # through the threaded reader of mapped files cut into 7-byte chunks, so
@@ -47,6 +49,8 @@ TSAN_OPTIONS=halt_on_error=1:exitcode=92 SKUSCAN_THREADS=2 SKUSCAN_CHUNK_BYTES=7
 	suite "golden cases (ThreadSanitizer, threads, 7-byte chunks)" \
 	tests/run-cases.sh ./build/tsan/skuscan
 suite "summary.html" tests/html/check.sh ./skuscan
+suite "skuscan.xlsx" tests/xlsx/check.sh build/case-outdirs
+rm -rf build/case-outdirs
 if command -v valgrind >/dev/null; then
 	suite "golden cases (valgrind)" tests/valgrind.sh
 else

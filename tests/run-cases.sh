@@ -4,12 +4,15 @@
 # Each tests/cases/NAME/ holds the inputs, `args` (run from inside a copy of
 # the folder, with `-o OUTDIR -q` added), optionally `stdin`, `setup.sh`
 # (run first, with OUTDIR set) and `check.sh` (run after, with OUTDIR and
-# the exit status in STATUS), and `expected/`: `exit`, and any of the six
+# the exit status in STATUS), `env` (lines NAME=VALUE exported for the
+# run: the test settings of main.c), and `expected/`: `exit`, and any of the six
 # reports, `stdout` and `stderr` (OUTDIR's path reads as OUTDIR). With
 # --update the expected files that exist are rewritten from this run (the
 # exit status always); a new case, with no expected file but exit, gets
 # them all. Review the diff before committing it. A case that checks
-# nothing but its exit status fails.
+# nothing but its exit status fails. With KEEP_OUTDIRS=DIR, each case's
+# OUTDIR of a run that published (exit 0 or 3) is kept as DIR/NAME, for
+# the workbook's check (tests/xlsx/check.sh).
 set -u
 bin=$(realpath "$1")
 shift
@@ -31,6 +34,7 @@ for name in "${cases[@]}"; do
 		cd "$tmp/case" || exit 99
 		export OUTDIR="$out"
 		if [ -f setup.sh ]; then bash setup.sh || exit 98; fi
+		if [ -f env ]; then set -a; . ./env; set +a; fi
 		eval "set -- $(cat args)"
 		if [ -f stdin ]; then
 			"$bin" "$@" -o "$out" -q <stdin >"$tmp/stdout" 2>"$tmp/stderr"
@@ -96,6 +100,12 @@ for name in "${cases[@]}"; do
 		sed 's/^/    stderr: /' "$tmp/stderr" | head -5
 	fi
 	chmod -R u+rwX "$tmp" 2>/dev/null
+	if [ -n "${KEEP_OUTDIRS:-}" ] && { [ "$status" = 0 ] || [ "$status" = 3 ]; } &&
+		[ -d "$out" ]; then
+		mkdir -p "$KEEP_OUTDIRS"
+		rm -rf "${KEEP_OUTDIRS:?}/$name"
+		mv "$out" "$KEEP_OUTDIRS/$name"
+	fi
 	rm -rf "$tmp"
 done
 echo "cases: $pass passed, $fail failed"

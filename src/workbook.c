@@ -1,0 +1,724 @@
+/*
+ * workbook: skuscan.xlsx from the CSV reports, read back with libcsv and
+ * written with libxlsxwriter (see workbook.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <csv.h>
+#include <xlsxwriter.h>
+
+#include "csvout.h"
+#include "mem.h"
+#include "notice.h"
+#include "palette.h"
+#include "values.h"
+#include "workbook.h"
+
+#define MAX_COLS	16	/* the widest report has 15 columns */
+#define WIDTH_MIN	8.0	/* a column's width, in characters */
+#define WIDTH_MAX	60.0
+#define READ_BYTES	(1u << 20)
+/*
+ * Whole numbers a spreadsheet shows exactly: Excel and LibreOffice show 15
+ * significant digits, so larger ones are written as text.
+ */
+#define EXACT_MAX	999999999999999LL
+/* Excel's serial numbers of 1900-03-01 (before it, Excel's calendar is wrong) and 9999-12-31. */
+#define SERIAL_MIN	61.0
+#define SERIAL_MAX	2958465.0
+#define SERIAL_1970	25569	/* 1970-01-01 */
+
+/* The formats a cell can take; made once per workbook. */
+struct formats {
+	lxw_format *header, *number, *date, *title, *label, *note;
+	lxw_format *urgency[URGENCY_COUNT], *status[AUDIT_COUNT];
+};
+
+/* One report being copied into its sheets. */
+struct sheet {
+	const struct workbook_report *rep;
+	lxw_worksheet *ws;
+	int part;		/* 1 for the first sheet, 2 for "Title (2)"... */
+	uint64_t rows;		/* data rows of the report so far */
+	lxw_row_t row;		/* the row being filled in the sheet */
+	lxw_col_t col;		/* the next column */
+	lxw_col_t ncols;	/* the header's */
+	double width[MAX_COLS];
+	struct buf header[MAX_COLS];	/* the header's names, for each sheet */
+};
+
+struct book {
+	lxw_workbook *wb;
+	struct formats f;
+	uint32_t sheet_rows;
+	struct sheet sh;
+	struct buf text;	/* a cell's text */
+	uint64_t cut;		/* texts longer than a cell holds */
+	lxw_error err;		/* the first libxlsxwriter error */
+	int io_err;		/* the first errno of a temporary file */
+	int parts[16];		/* sheets per report, for the Summary */
+	uint64_t report_rows[16];
+};
+
+double
+workbook_serial(int32_t days)
+{
+	double serial = (double)days + SERIAL_1970;
+
+	return days == DATE_NONE || serial < SERIAL_MIN || serial > SERIAL_MAX ? -1 : serial;
+}
+
+/* The length of a valid UTF-8 sequence from its first byte. */
+static size_t
+utf8_len(unsigned char c)
+{
+	return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+}
+
+static bool
+hex_digit(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Whether s[0..n) begins with what a reader takes for an escape: _xHHHH_. */
+static bool
+looks_escaped(const char *s, size_t n)
+{
+	if (n < 7 || s[0] != '_' || (s[1] != 'x' && s[1] != 'X') || s[6] != '_')
+		return false;
+	return hex_digit(s[2]) && hex_digit(s[3]) && hex_digit(s[4]) && hex_digit(s[5]);
+}
+
+/* Valid UTF-8 s made safe for a cell (see workbook_cell_text). Returns whether it was cut. */
+static bool
+escape_text(struct buf *out, const char *s, size_t n)
+{
+	size_t units = 0;
+	char esc[8];
+
+	out->len = 0;
+	buf_terminate(out);
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t k = utf8_len(c), u;
+		const char *piece = s + i;
+
+		if (i + k > n)
+			k = n - i;
+		if ((c < 0x20 && c != '\t' && c != '\n') ||
+		    (k == 3 && c == 0xef && (unsigned char)s[i + 1] == 0xbf &&
+		    ((unsigned char)s[i + 2] == 0xbe || (unsigned char)s[i + 2] == 0xbf))) {
+			snprintf(esc, sizeof(esc), "_x%04X_", c < 0x20 ? c :
+			    0xff00u | ((unsigned char)s[i + 2] == 0xbe ? 0xfe : 0xff));
+			piece = esc;
+			u = 7;
+		} else if (c == '_' && looks_escaped(s + i, n - i)) {
+			piece = "_x005F_";
+			u = 7;
+			k = 1;
+		} else {
+			u = k == 4 ? 2 : 1;	/* UTF-16 units */
+		}
+		if (units + u > WORKBOOK_CELL_CHARS)
+			return true;
+		units += u;
+		buf_add(out, piece, piece == s + i ? k : strlen(piece));
+		i += k;
+	}
+	return false;
+}
+
+bool
+workbook_cell_text(struct buf *out, const char *s, size_t n)
+{
+	size_t guard = csvout_unguard(s, n);
+
+	return escape_text(out, s + guard, n - guard);
+}
+
+/* A solid fill in colour rgb, with a font that reads on it. */
+static lxw_format *
+format_fill(lxw_workbook *wb, uint32_t rgb)
+{
+	lxw_format *f = workbook_add_format(wb);
+	/* Perceived brightness: dark text on light fills (amber), white on the rest. */
+	unsigned r = rgb >> 16, g = (rgb >> 8) & 0xff, b = rgb & 0xff;
+
+	format_set_bg_color(f, (lxw_color_t)rgb);
+	format_set_pattern(f, LXW_PATTERN_SOLID);
+	format_set_font_color(f, 299 * r + 587 * g + 114 * b > 150000 ? 0x1f2328 : 0xffffff);
+	return f;
+}
+
+static void
+formats_make(struct formats *f, lxw_workbook *wb)
+{
+	f->header = workbook_add_format(wb);
+	format_set_bold(f->header);
+	format_set_bottom(f->header, LXW_BORDER_THIN);
+	f->number = workbook_add_format(wb);
+	format_set_num_format(f->number, "0");
+	f->date = workbook_add_format(wb);
+	format_set_num_format(f->date, "yyyy-mm-dd");
+	f->title = workbook_add_format(wb);
+	format_set_bold(f->title);
+	format_set_font_size(f->title, 14);
+	f->label = workbook_add_format(wb);
+	format_set_bold(f->label);
+	f->note = workbook_add_format(wb);
+	format_set_italic(f->note);
+	for (int i = 0; i < URGENCY_COUNT; i++)
+		f->urgency[i] = format_fill(wb, palette_urgency((enum urgency)i));
+	for (int i = 0; i < AUDIT_COUNT; i++)
+		f->status[i] = format_fill(wb, palette_status((enum audit_status)i));
+}
+
+/* The format of an urgency or status word (NULL: none of them). */
+static lxw_format *
+word_format(const struct book *b, char kind, const char *w)
+{
+	if (kind == 'u') {
+		for (int i = 0; i < URGENCY_COUNT; i++)
+			if (strcmp(w, notice_urgency_word((enum urgency)i)) == 0)
+				return b->f.urgency[i];
+	} else if (kind == 's') {
+		for (int i = 0; i < AUDIT_COUNT; i++)
+			if (strcmp(w, notice_audit_word((enum audit_status)i)) == 0)
+				return b->f.status[i];
+	}
+	return NULL;
+}
+
+static void
+note_err(struct book *b, lxw_error e)
+{
+	if (e != LXW_NO_ERROR && b->err == LXW_NO_ERROR)
+		b->err = e;
+}
+
+/*
+ * The width a text takes, in characters: East Asian wide characters
+ * count two, as a spreadsheet draws them.
+ */
+static double
+text_width(const char *s, size_t n)
+{
+	double w = 0;
+
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t k = utf8_len(c);
+
+		w += k == 3 && c >= 0xe1 && c <= 0xed ? 2 : 1;	/* U+1100-U+DFFF: Hangul, CJK */
+		i += k;
+		if (w > WIDTH_MAX)
+			break;
+	}
+	return w;
+}
+
+static void
+widen(struct sheet *sh, double w)
+{
+	if (sh->col < MAX_COLS && w > sh->width[sh->col])
+		sh->width[sh->col] = w;
+}
+
+/* A text cell, its guard undone and made safe for XML. */
+static void
+cell_text(struct book *b, const char *s, size_t n, lxw_format *f)
+{
+	struct sheet *sh = &b->sh;
+
+	if (workbook_cell_text(&b->text, s, n))
+		b->cut++;
+	widen(sh, text_width(b->text.data, b->text.len));
+	note_err(b, worksheet_write_string(sh->ws, sh->row, sh->col, b->text.data, f));
+}
+
+/* A whole number cell; false when s is not one a spreadsheet shows exactly. */
+static bool
+cell_number(struct book *b, const char *s, size_t n)
+{
+	struct sheet *sh = &b->sh;
+	char tmp[24], *end;
+	long long v;
+
+	if (n == 0 || n >= sizeof(tmp))
+		return false;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	errno = 0;
+	v = strtoll(tmp, &end, 10);
+	if (errno != 0 || *end != '\0' || !(tmp[0] == '-' || (tmp[0] >= '0' && tmp[0] <= '9')) ||
+	    v > EXACT_MAX || v < -EXACT_MAX)
+		return false;
+	widen(sh, (double)n);
+	note_err(b, worksheet_write_number(sh->ws, sh->row, sh->col, (double)v, b->f.number));
+	return true;
+}
+
+static bool
+cell_date(struct book *b, const char *s, size_t n)
+{
+	struct sheet *sh = &b->sh;
+	char tmp[11];
+	int32_t days;
+	double serial;
+
+	if (n != 10)
+		return false;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	if (!values_iso_date(tmp, &days) || (serial = workbook_serial(days)) < 0)
+		return false;
+	widen(sh, 10);
+	note_err(b, worksheet_write_number(sh->ws, sh->row, sh->col, serial, b->f.date));
+	return true;
+}
+
+/* One field of the report at the sheet's row and column, by its column's kind. */
+static void
+cell_put(struct book *b, const char *s, size_t n)
+{
+	struct sheet *sh = &b->sh;
+	char kind = sh->col < strlen(sh->rep->kinds) ? sh->rep->kinds[sh->col] : 't';
+
+	if (n == 0)
+		return;	/* an empty field: a blank cell */
+	if (kind == 'n' && cell_number(b, s, n))
+		return;
+	if (kind == 'd' && cell_date(b, s, n))
+		return;
+	cell_text(b, s, n, NULL);
+	if (kind == 'u' || kind == 's') {
+		lxw_format *f = word_format(b, kind, b->text.data);
+
+		if (f != NULL)
+			note_err(b, worksheet_write_string(sh->ws, sh->row, sh->col,
+			    b->text.data, f));
+	}
+}
+
+/* The sheet's name: the report's title, then "Title (2)" and on. */
+static void
+sheet_name(const struct sheet *sh, char *out, size_t size)
+{
+	if (sh->part == 1)
+		snprintf(out, size, "%s", sh->rep->title);
+	else
+		snprintf(out, size, "%s (%d)", sh->rep->title, sh->part);
+}
+
+/*
+ * Ends the sheet being filled: its column widths, the header's filter
+ * and frozen row, and its last row written out to its temporary file,
+ * whose write errors libxlsxwriter would not see.
+ */
+static void
+sheet_end(struct book *b)
+{
+	struct sheet *sh = &b->sh;
+
+	if (sh->ws == NULL)
+		return;
+	for (lxw_col_t c = 0; c < sh->ncols && c < MAX_COLS; c++) {
+		double w = sh->width[c] + 2;	/* room for the filter's button */
+
+		note_err(b, worksheet_set_column(sh->ws, c, c,
+		    w < WIDTH_MIN ? WIDTH_MIN : w > WIDTH_MAX ? WIDTH_MAX : w, NULL));
+	}
+	/* sh->row is the row after the last one written. */
+	if (sh->ncols > 0)
+		note_err(b, worksheet_autofilter(sh->ws, 0, 0, sh->row - 1, sh->ncols - 1));
+	worksheet_freeze_panes(sh->ws, 1, 0);
+	lxw_worksheet_write_single_row(sh->ws);
+	if (sh->ws->optimize_tmpfile != NULL && (fflush(sh->ws->optimize_tmpfile) != 0 ||
+	    ferror(sh->ws->optimize_tmpfile)) && b->io_err == 0)
+		b->io_err = errno != 0 ? errno : EIO;
+	sh->ws = NULL;
+}
+
+/* A new sheet for the report, its header in the first row. */
+static void
+sheet_start(struct book *b)
+{
+	struct sheet *sh = &b->sh;
+	char name[LXW_SHEETNAME_MAX + 16];
+
+	sheet_name(sh, name, sizeof(name));
+	sh->ws = workbook_add_worksheet(b->wb, name);
+	if (sh->ws == NULL) {
+		note_err(b, LXW_ERROR_CREATING_TMPFILE);
+		return;
+	}
+	memset(sh->width, 0, sizeof(sh->width));
+	for (lxw_col_t c = 0; c < sh->ncols; c++) {
+		sh->width[c] = text_width(sh->header[c].data, sh->header[c].len);
+		note_err(b, worksheet_write_string(sh->ws, 0, c, sh->header[c].data,
+		    b->f.header));
+	}
+	sh->row = 1;
+}
+
+/*
+ * A field of the report: the header's names are kept for each of its
+ * sheets; a data row that finds its sheet full begins the next one.
+ */
+static void
+on_field(void *s, size_t n, void *arg)
+{
+	struct book *b = arg;
+	struct sheet *sh = &b->sh;
+
+	if (sh->part == 0) {
+		if (sh->ncols < MAX_COLS) {
+			sh->header[sh->ncols].len = 0;
+			buf_add(&sh->header[sh->ncols], s, n);
+			sh->ncols++;
+		}
+		return;
+	}
+	if (sh->col == 0 && sh->row > b->sheet_rows) {
+		sheet_end(b);
+		sh->part++;
+		sheet_start(b);
+	}
+	if (sh->ws != NULL && sh->col < LXW_COL_MAX)
+		cell_put(b, s, n);
+	sh->col++;
+}
+
+static void
+on_row(int c, void *arg)
+{
+	struct book *b = arg;
+	struct sheet *sh = &b->sh;
+
+	(void)c;
+	if (sh->part == 0) {
+		sh->part = 1;
+		sheet_start(b);
+	} else {
+		sh->rows++;
+		sh->row++;
+	}
+	sh->col = 0;
+}
+
+/* Keeps every byte as data: the reports' fields are not padded. */
+static int
+no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+/* Copies one CSV report into its sheets. Returns 0, or an errno. */
+static int
+copy_report(struct book *b, const struct workbook_report *rep)
+{
+	struct csv_parser p;
+	char *buf = mem_alloc(READ_BYTES);
+	int fd = open(rep->path, O_RDONLY | O_CLOEXEC), err = 0;
+	bool first = true;
+	ssize_t got;
+
+	if (fd < 0) {
+		free(buf);
+		return errno;
+	}
+	for (int i = 0; i < MAX_COLS; i++)
+		buf_free(&b->sh.header[i]);
+	b->sh = (struct sheet){ .rep = rep };
+	if (csv_init(&p, CSV_APPEND_NULL) != 0)
+		mem_fail();
+	csv_set_realloc_func(&p, mem_realloc);
+	csv_set_space_func(&p, no_space);
+	while ((got = read(fd, buf, READ_BYTES)) > 0) {
+		size_t skip = 0;
+
+		/* --excel's byte order mark. */
+		if (first && got >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+			skip = 3;
+		first = false;
+		csv_parse(&p, buf + skip, (size_t)got - skip, on_field, on_row, b);
+	}
+	if (got < 0)
+		err = errno;
+	csv_fini(&p, on_field, on_row, b);
+	sheet_end(b);
+	csv_free(&p);
+	close(fd);
+	free(buf);
+	return err;
+}
+
+/* Summary rows are written top down: the row being written. */
+struct summary {
+	struct book *b;
+	lxw_worksheet *ws;
+	lxw_row_t row;
+	struct buf tmp;
+};
+
+/* A text of the run's own (a file name: any bytes) at (row, col). */
+static void
+put_text(struct summary *m, lxw_col_t col, const char *s, lxw_format *f)
+{
+	size_t n = strlen(s);
+
+	if (!text_utf8_valid(s, n)) {
+		m->tmp.len = 0;
+		text_sanitize_utf8(&m->tmp, s, n);
+		s = m->tmp.data;
+		n = m->tmp.len;
+	}
+	if (escape_text(&m->b->text, s, n))
+		m->b->cut++;
+	note_err(m->b, worksheet_write_string(m->ws, m->row, col, m->b->text.data, f));
+}
+
+/* A number, as text past what a spreadsheet shows exactly (as in the sheets). */
+static void
+put_number(struct summary *m, lxw_col_t col, long long v)
+{
+	char s[24];
+
+	if (v <= EXACT_MAX && v >= -EXACT_MAX) {
+		note_err(m->b, worksheet_write_number(m->ws, m->row, col, (double)v,
+		    m->b->f.number));
+	} else {
+		snprintf(s, sizeof(s), "%lld", v);
+		put_text(m, col, s, NULL);
+	}
+}
+
+/* A row "label  number", the label in format f (NULL: plain). */
+static void
+put_line(struct summary *m, const char *label, long long v, lxw_format *f)
+{
+	put_text(m, 0, label, f);
+	put_number(m, 1, v);
+	m->row++;
+}
+
+static void
+summary_totals(struct summary *m, const struct headline *h)
+{
+	const struct formats *f = &m->b->f;
+	static const char *const status_label[AUDIT_COUNT] = {
+		[AUDIT_COMPLETE] = "migrations complete",
+		[AUDIT_IN_PROGRESS] = "migrations in progress",
+		[AUDIT_NOT_STARTED] = "migrations not started",
+	};
+
+	put_line(m, "customers affected", (long long)h->customers, NULL);
+	put_line(m, "active retired subscriptions", (long long)h->active_subs, NULL);
+	put_line(m, "retired seats", (long long)h->seats, NULL);
+	put_line(m, "users on retired licenses", (long long)h->users, NULL);
+	for (int i = 0; i < AUDIT_COUNT; i++)
+		put_line(m, status_label[i], (long long)h->status[i], f->status[i]);
+	put_line(m, "records rejected (sheet Rejects)", (long long)h->rejected, NULL);
+	m->row++;
+	put_text(m, 0, "Active retired seats by urgency", f->label);
+	m->row++;
+	for (int i = 0; i < URGENCY_COUNT; i++)
+		put_line(m, notice_urgency_word((enum urgency)i), (long long)h->urgency_seats[i],
+		    f->urgency[i]);
+	m->row++;
+}
+
+/* The inputs, as in manifest.csv: kind, file, bytes, records, rejected. */
+static void
+summary_input(struct summary *m, const char *kind, const char *file, uint64_t bytes,
+    uint64_t records, uint64_t rejected)
+{
+	put_text(m, 0, kind, NULL);
+	put_text(m, 1, file, NULL);
+	put_number(m, 2, (long long)bytes);
+	put_number(m, 3, (long long)records);
+	put_number(m, 4, (long long)rejected);
+	m->row++;
+}
+
+static void
+summary_inputs(struct summary *m, const struct report_ctx *ctx)
+{
+	static const char *const head[] = { "kind", "file", "bytes", "records", "rejected" };
+
+	put_text(m, 0, "Inputs", m->b->f.label);
+	m->row++;
+	for (lxw_col_t c = 0; c < 5; c++)
+		put_text(m, c, head[c], m->b->f.header);
+	m->row++;
+	for (size_t i = 0; i < ctx->nfiles; i++) {
+		const struct file_stats *fs = &ctx->files[i];
+
+		summary_input(m, filestats_kind_word(fs->kind), fs->path, fs->bytes, fs->records,
+		    fs->rejected);
+	}
+	summary_input(m, "rules", rules_source(ctx->rules), rules_bytes(ctx->rules),
+	    rules_count(ctx->rules), 0);
+	m->row++;
+}
+
+/* Each report's sheets and rows; and what a sheet could not hold. */
+static void
+summary_sheets(struct summary *m, const struct workbook_report *r, size_t n)
+{
+	static const char *const head[] = { "sheet", "report", "rows" };
+	char note[160];
+
+	put_text(m, 0, "Sheets", m->b->f.label);
+	m->row++;
+	for (lxw_col_t c = 0; c < 3; c++)
+		put_text(m, c, head[c], m->b->f.header);
+	m->row++;
+	for (size_t i = 0; i < n; i++) {
+		put_text(m, 0, r[i].title, NULL);
+		put_text(m, 1, r[i].file, NULL);
+		put_number(m, 2, (long long)m->b->report_rows[i]);
+		m->row++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (m->b->parts[i] < 2)
+			continue;
+		snprintf(note, sizeof(note), "%s continues on the sheets \"%s (2)\" to \"%s (%d)\": "
+		    "a sheet holds %lu rows.", r[i].file, r[i].title, r[i].title, m->b->parts[i],
+		    (unsigned long)m->b->sheet_rows);
+		put_text(m, 0, note, m->b->f.note);
+		m->row++;
+	}
+	if (m->b->cut > 0) {
+		snprintf(note, sizeof(note), "%llu texts are longer than the %u characters a cell "
+		    "holds: they are cut here, and whole in the CSV reports.",
+		    (unsigned long long)m->b->cut, WORKBOOK_CELL_CHARS);
+		put_text(m, 0, note, m->b->f.note);
+		m->row++;
+	}
+}
+
+/* The Summary sheet, written last (it comes first in the workbook). */
+static void
+summary_write(struct book *b, lxw_worksheet *ws, const struct workbook_report *r, size_t n,
+    const struct headline *h, const struct report_ctx *ctx)
+{
+	struct summary m = { .b = b, .ws = ws };
+	char line[96];
+
+	put_text(&m, 0, "Retired subscriptions: summary", b->f.title);
+	m.row++;
+	put_text(&m, 0, "as of", NULL);
+	note_err(b, worksheet_write_number(ws, m.row, 1, workbook_serial(ctx->as_of) < 0 ? 0 :
+	    workbook_serial(ctx->as_of), b->f.date));
+	m.row++;
+	snprintf(line, sizeof(line), "soon: an end within this many days");
+	put_line(&m, line, ctx->horizon, NULL);
+	put_text(&m, 0, "Each report is a sheet here and a CSV file beside this workbook.",
+	    b->f.note);
+	m.row += 2;
+	summary_totals(&m, h);
+	summary_inputs(&m, ctx);
+	summary_sheets(&m, r, n);
+	note_err(b, worksheet_set_column(ws, 0, 0, 36, NULL));
+	note_err(b, worksheet_set_column(ws, 1, 1, 40, NULL));
+	note_err(b, worksheet_set_column(ws, 2, 4, 14, NULL));
+	lxw_worksheet_write_single_row(ws);
+	buf_free(&m.tmp);
+}
+
+/* The directory of path, where libxlsxwriter keeps its temporary files. */
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return mem_strdup(".");
+	return mem_strndup(path, (size_t)(slash - path) + (slash == path));
+}
+
+/* ZIP64 when the reports are large: a sheet's XML may then pass 4 GiB. */
+static bool
+reports_large(const struct workbook_report *r, size_t n)
+{
+	uint64_t sum = 0;
+	struct stat st;
+
+	for (size_t i = 0; i < n; i++)
+		if (stat(r[i].path, &st) == 0)
+			sum += (uint64_t)st.st_size;
+	return sum > (512u << 20);
+}
+
+int
+workbook_write(const char *path, const char *where, const struct workbook_report *r,
+    size_t n, const struct headline *h, const struct report_ctx *ctx, struct diag *d)
+{
+	char *dir = dir_of(path);
+	lxw_workbook_options opt = { .constant_memory = LXW_TRUE, .tmpdir = dir,
+		.use_zip64 = reports_large(r, n) };
+	lxw_doc_properties props = { .title = "skuscan reports", .comments =
+		"The reports of one skuscan run: each sheet is the CSV file of the same name." };
+	struct book b = { .sheet_rows = ctx->sheet_rows > 0 ? ctx->sheet_rows :
+		WORKBOOK_SHEET_ROWS };
+	/* libxlsxwriter prints its errors on stderr: they are said here once, ours. */
+	FILE *lib_err = fopen("/dev/null", "w"), *saved = stderr;
+	lxw_worksheet *summary;
+	int io_err = 0;
+	lxw_error e;
+
+	if (n > sizeof(b.parts) / sizeof(b.parts[0]))
+		n = sizeof(b.parts) / sizeof(b.parts[0]);
+	if (lib_err != NULL)
+		stderr = lib_err;
+	/* The as-of day as the creation time: the same run, the same bytes. */
+	props.created = (time_t)ctx->as_of * 86400;
+	b.wb = workbook_new_opt(path, &opt);
+	if (b.wb == NULL) {
+		io_err = errno != 0 ? errno : ENOMEM;
+	} else {
+		workbook_set_properties(b.wb, &props);
+		formats_make(&b.f, b.wb);
+		summary = workbook_add_worksheet(b.wb, "Summary");
+		for (size_t i = 0; i < n && io_err == 0; i++) {
+			io_err = copy_report(&b, &r[i]);
+			b.parts[i] = b.sh.part;
+			b.report_rows[i] = b.sh.rows;
+		}
+		if (summary != NULL)
+			summary_write(&b, summary, r, n, h, ctx);
+		else
+			note_err(&b, LXW_ERROR_CREATING_TMPFILE);
+		if (io_err == 0)
+			io_err = b.io_err;
+		errno = 0;
+		e = workbook_close(b.wb);
+		note_err(&b, e);
+		if (e != LXW_NO_ERROR && io_err == 0)
+			io_err = errno;
+	}
+	stderr = saved;
+	if (lib_err != NULL)
+		fclose(lib_err);
+	for (int i = 0; i < MAX_COLS; i++)
+		buf_free(&b.sh.header[i]);
+	buf_free(&b.text);
+	free(dir);
+	if (b.err == LXW_NO_ERROR && io_err == 0)
+		return 0;
+	if (io_err != 0)
+		diag_set(d, where, 0, "cannot write skuscan.xlsx: %s", strerror(io_err));
+	else
+		diag_set(d, where, 0, "cannot write skuscan.xlsx: %s", lxw_strerror(b.err));
+	return -1;
+}
