@@ -7,16 +7,17 @@ DESTDIR  ?=
 
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
-DEPS_PKGS = libcsv-dev libpcre2-dev zlib1g-dev libisal-dev libxlsxwriter-dev pkg-config
+DEPS_PKGS = libcsv-dev libpcre2-dev zlib1g-dev libisal-dev libxlsxwriter-dev libminizip-dev pkg-config
 # What `make check` uses besides: the man page linter, the terminal for the
 # progress bar test, valgrind, the browser for summary.html, strace and GNU
-# time for the fault tests.
-TEST_PKGS = mandoc tmux valgrind chromium fonts-nanum strace time
+# time for the fault tests, openpyxl and LibreOffice to read skuscan.xlsx.
+TEST_PKGS = mandoc tmux valgrind chromium fonts-nanum strace time python3-openpyxl \
+	libreoffice-calc-nogui
 PROJECT_CFLAGS = -std=c11 -Wall -Wextra -Werror -O2 -g -D_FILE_OFFSET_BITS=64 \
 	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DSKUSCAN_VERSION='"$(VERSION)"'
 LIB_CFLAGS = $(shell $(PKG_CONFIG) --cflags libpcre2-8 zlib libisal xlsxwriter 2>/dev/null)
 LIB_LIBS   = -pthread -lcsv $(shell $(PKG_CONFIG) --libs libpcre2-8 zlib libisal xlsxwriter \
-	2>/dev/null || echo -lpcre2-8 -lz -lisal -lxlsxwriter)
+	minizip 2>/dev/null || echo -lpcre2-8 -lz -lisal -lxlsxwriter -lminizip)
 ALL_CFLAGS = $(PROJECT_CFLAGS) $(LIB_CFLAGS) $(CFLAGS)
 SAN_FLAGS  = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 TSAN_FLAGS = -fsanitize=thread -fno-omit-frame-pointer
@@ -94,8 +95,9 @@ demo: deps
 	./skuscan -s samples/subscriptions.csv -l samples/licenses.csv --as-of 2019-01-01 -o skuscan-out; \
 	st=$$?; if [ $$st -ne 0 ] && [ $$st -ne 3 ]; then exit $$st; fi
 	@echo "The reports are in skuscan-out/: affected_customers.csv replacements.csv"
-	@echo "license_counts.csv migration_audit.csv rejects.csv manifest.csv, and the"
-	@echo "page summary.html: open it in a browser."
+	@echo "license_counts.csv migration_audit.csv rejects.csv manifest.csv, the"
+	@echo "page summary.html (open it in a browser) and the workbook skuscan.xlsx"
+	@echo "(open it in Excel or LibreOffice)."
 
 # Every test: unit tests and golden cases, then both again under
 # AddressSanitizer and UndefinedBehaviorSanitizer, the threaded cases under

@@ -20,6 +20,7 @@
 #include "palette.h"
 #include "values.h"
 #include "workbook.h"
+#include "xlsxcheck.h"
 
 #define MAX_COLS	16	/* the widest report has 15 columns */
 #define WIDTH_MIN	8.0	/* a column's width, in characters */
@@ -50,6 +51,7 @@ struct sheet {
 	lxw_row_t row;		/* the row being filled in the sheet */
 	lxw_col_t col;		/* the next column */
 	lxw_col_t ncols;	/* the header's */
+	size_t at;		/* the sheet's place in the workbook */
 	double width[MAX_COLS];
 	struct buf header[MAX_COLS];	/* the header's names, for each sheet */
 };
@@ -65,6 +67,8 @@ struct book {
 	int io_err;		/* the first errno of a temporary file */
 	int parts[16];		/* sheets per report, for the Summary */
 	uint64_t report_rows[16];
+	uint64_t *data_bytes;	/* each sheet's rows as XML, in workbook order */
+	size_t nsheets;
 };
 
 double
@@ -318,11 +322,45 @@ sheet_name(const struct sheet *sh, char *out, size_t size)
 		snprintf(out, size, "%s (%d)", sh->rep->title, sh->part);
 }
 
+/* A new sheet named name, its place kept for its size (NULL: it could not be made). */
+static lxw_worksheet *
+sheet_add(struct book *b, const char *name, size_t *at)
+{
+	lxw_worksheet *ws = workbook_add_worksheet(b->wb, name);
+
+	if (ws == NULL) {
+		note_err(b, LXW_ERROR_CREATING_TMPFILE);
+		return NULL;
+	}
+	b->data_bytes = mem_realloc(b->data_bytes, (b->nsheets + 1) * sizeof(*b->data_bytes));
+	b->data_bytes[b->nsheets] = 0;
+	*at = b->nsheets++;
+	return ws;
+}
+
 /*
- * Ends the sheet being filled: its column widths, the header's filter
- * and frozen row, and its last row written out to its temporary file,
- * whose write errors libxlsxwriter would not see.
+ * The sheet's last row out to its temporary file, whose write errors
+ * libxlsxwriter would not see, and its rows' size in XML, which
+ * xlsxcheck finds again in the workbook.
  */
+static void
+sheet_rows_done(struct book *b, lxw_worksheet *ws, size_t at)
+{
+	FILE *f = ws->optimize_tmpfile;
+	off_t size;
+
+	lxw_worksheet_write_single_row(ws);
+	if (f == NULL)
+		return;
+	if (fflush(f) != 0 || ferror(f) || (size = ftello(f)) < 0) {
+		if (b->io_err == 0)
+			b->io_err = errno != 0 ? errno : EIO;
+		return;
+	}
+	b->data_bytes[at] = (uint64_t)size;
+}
+
+/* Ends the sheet being filled: its column widths, the header's filter and frozen row. */
 static void
 sheet_end(struct book *b)
 {
@@ -340,10 +378,7 @@ sheet_end(struct book *b)
 	if (sh->ncols > 0)
 		note_err(b, worksheet_autofilter(sh->ws, 0, 0, sh->row - 1, sh->ncols - 1));
 	worksheet_freeze_panes(sh->ws, 1, 0);
-	lxw_worksheet_write_single_row(sh->ws);
-	if (sh->ws->optimize_tmpfile != NULL && (fflush(sh->ws->optimize_tmpfile) != 0 ||
-	    ferror(sh->ws->optimize_tmpfile)) && b->io_err == 0)
-		b->io_err = errno != 0 ? errno : EIO;
+	sheet_rows_done(b, sh->ws, sh->at);
 	sh->ws = NULL;
 }
 
@@ -355,11 +390,9 @@ sheet_start(struct book *b)
 	char name[LXW_SHEETNAME_MAX + 16];
 
 	sheet_name(sh, name, sizeof(name));
-	sh->ws = workbook_add_worksheet(b->wb, name);
-	if (sh->ws == NULL) {
-		note_err(b, LXW_ERROR_CREATING_TMPFILE);
+	sh->ws = sheet_add(b, name, &sh->at);
+	if (sh->ws == NULL)
 		return;
-	}
 	memset(sh->width, 0, sizeof(sh->width));
 	for (lxw_col_t c = 0; c < sh->ncols; c++) {
 		sh->width[c] = text_width(sh->header[c].data, sh->header[c].len);
@@ -609,8 +642,8 @@ summary_sheets(struct summary *m, const struct workbook_report *r, size_t n)
 
 /* The Summary sheet, written last (it comes first in the workbook). */
 static void
-summary_write(struct book *b, lxw_worksheet *ws, const struct workbook_report *r, size_t n,
-    const struct headline *h, const struct report_ctx *ctx)
+summary_write(struct book *b, lxw_worksheet *ws, size_t at, const struct workbook_report *r,
+    size_t n, const struct headline *h, const struct report_ctx *ctx)
 {
 	struct summary m = { .b = b, .ws = ws };
 	char line[96];
@@ -632,7 +665,7 @@ summary_write(struct book *b, lxw_worksheet *ws, const struct workbook_report *r
 	note_err(b, worksheet_set_column(ws, 0, 0, 36, NULL));
 	note_err(b, worksheet_set_column(ws, 1, 1, 40, NULL));
 	note_err(b, worksheet_set_column(ws, 2, 4, 14, NULL));
-	lxw_worksheet_write_single_row(ws);
+	sheet_rows_done(b, ws, at);
 	buf_free(&m.tmp);
 }
 
@@ -674,6 +707,9 @@ workbook_write(const char *path, const char *where, const struct workbook_report
 	/* libxlsxwriter prints its errors on stderr: they are said here once, ours. */
 	FILE *lib_err = fopen("/dev/null", "w"), *saved = stderr;
 	lxw_worksheet *summary;
+	size_t summary_at = 0;
+	char why[160];
+	bool incomplete = false;
 	int io_err = 0;
 	lxw_error e;
 
@@ -689,16 +725,14 @@ workbook_write(const char *path, const char *where, const struct workbook_report
 	} else {
 		workbook_set_properties(b.wb, &props);
 		formats_make(&b.f, b.wb);
-		summary = workbook_add_worksheet(b.wb, "Summary");
+		summary = sheet_add(&b, "Summary", &summary_at);
 		for (size_t i = 0; i < n && io_err == 0; i++) {
 			io_err = copy_report(&b, &r[i]);
 			b.parts[i] = b.sh.part;
 			b.report_rows[i] = b.sh.rows;
 		}
 		if (summary != NULL)
-			summary_write(&b, summary, r, n, h, ctx);
-		else
-			note_err(&b, LXW_ERROR_CREATING_TMPFILE);
+			summary_write(&b, summary, summary_at, r, n, h, ctx);
 		if (io_err == 0)
 			io_err = b.io_err;
 		errno = 0;
@@ -706,6 +740,9 @@ workbook_write(const char *path, const char *where, const struct workbook_report
 		note_err(&b, e);
 		if (e != LXW_NO_ERROR && io_err == 0)
 			io_err = errno;
+		if (b.err == LXW_NO_ERROR && io_err == 0 &&
+		    xlsxcheck_whole(path, b.data_bytes, b.nsheets, why, sizeof(why)) != 0)
+			incomplete = true;
 	}
 	stderr = saved;
 	if (lib_err != NULL)
@@ -713,10 +750,14 @@ workbook_write(const char *path, const char *where, const struct workbook_report
 	for (int i = 0; i < MAX_COLS; i++)
 		buf_free(&b.sh.header[i]);
 	buf_free(&b.text);
+	free(b.data_bytes);
 	free(dir);
-	if (b.err == LXW_NO_ERROR && io_err == 0)
+	if (b.err == LXW_NO_ERROR && io_err == 0 && !incomplete)
 		return 0;
-	if (io_err != 0)
+	if (incomplete)
+		diag_set(d, where, 0, "cannot write skuscan.xlsx: it reads back incomplete (%s), "
+		    "as when the disk fills up", why);
+	else if (io_err != 0)
 		diag_set(d, where, 0, "cannot write skuscan.xlsx: %s", strerror(io_err));
 	else
 		diag_set(d, where, 0, "cannot write skuscan.xlsx: %s", lxw_strerror(b.err));

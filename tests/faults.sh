@@ -44,8 +44,8 @@ running_gen() {
 	cur=$(readlink "$1/.skuscan/current" 2>/dev/null)
 	ls -A "$1/.skuscan" 2>/dev/null | grep -v -x -e lock -e current -e "${cur:-current}" | grep -q '^run\.'
 }
-# The bytes of the set a reader sees: every report, summary.html included.
-set_sum() { cat "$1/"*.csv "$1/summary.html" 2>/dev/null | md5sum; }
+# The bytes of the set a reader sees: every report, summary.html and skuscan.xlsx included.
+set_sum() { cat "$1/"*.csv "$1/summary.html" "$1/skuscan.xlsx" 2>/dev/null | md5sum; }
 good_run() { "$bin" -s "$top/samples/subscriptions.csv" --as-of 2019-01-01 -q -o "$1"; }
 
 # full_disk LABEL INPUT OUT: a run on INPUT fills the disk under OUT; it must
@@ -72,7 +72,7 @@ full_disk() {
 
 # 1. A full disk while the reports are written.
 mkdir -p "$tmp/full"
-if mount -t tmpfs -o size=96k tmpfs "$tmp/full" 2>/dev/null; then
+if mount -t tmpfs -o size=256k tmpfs "$tmp/full" 2>/dev/null; then
 	full_disk "full disk" "$tmp/big.csv" "$tmp/full/out"
 	umount "$tmp/full"
 else
@@ -103,6 +103,44 @@ if mount -t tmpfs -o size=64m tmpfs "$tmp/big-fs" 2>/dev/null; then
 else
 	skip=$((skip + 1))
 	echo "faults: cannot mount a tmpfs (not root?): large-report checks on tmpfs skipped"
+fi
+
+# 1c. A disk that fills up while skuscan.xlsx is written. libxlsxwriter
+# does not check its writes to its temporary files, and packing the
+# workbook frees some as it goes: without the read-back (xlsxcheck), a run
+# on these sizes published a workbook cut short with exit status 0. On
+# disks from the size of the whole set to six times it, each run either
+# fails cleanly or publishes a workbook whose every cell is its CSV's.
+mkdir -p "$tmp/xfs"
+if mount -t tmpfs -o size=64m tmpfs "$tmp/xfs" 2>/dev/null; then
+	"$bin" -s "$tmp/big.csv" --as-of 2019-01-01 -q -o "$tmp/xfs/out"
+	whole=$(du -sk "$tmp/xfs/out/.skuscan" | cut -f1)
+	umount "$tmp/xfs"
+	failed_xlsx=0 published=0
+	for k in $(seq 4 24); do
+		label="workbook on a disk of $((whole * k / 4)) KiB"
+		mount -t tmpfs -o size=$((whole * k / 4))k tmpfs "$tmp/xfs"
+		good_run "$tmp/xfs/out" && ok || bad "$label: the good run before it failed"
+		sum1=$(set_sum "$tmp/xfs/out")
+		"$bin" -s "$tmp/big.csv" --as-of 2019-01-01 -q -o "$tmp/xfs/out" 2>"$tmp/err"
+		st=$?
+		if [ $st -eq 0 ]; then
+			published=$((published + 1))
+			if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
+				/usr/bin/python3 "$top/tests/xlsx/check.py" "$tmp/xfs/out" >"$tmp/xcheck" 2>&1 &&
+					ok || bad "$label: exit 0, but: $(grep -v passed "$tmp/xcheck" | tail -n 2)"
+			fi
+		else
+			grep -q 'skuscan.xlsx' "$tmp/err" && failed_xlsx=$((failed_xlsx + 1))
+			failed_cleanly "$label" $st "No space left on device\|reads back incomplete" "$tmp/xfs/out"
+		fi
+		umount "$tmp/xfs"
+	done
+	[ $failed_xlsx -gt 0 ] && ok || bad "workbook on a full disk: no run failed while writing it"
+	[ $published -gt 0 ] && ok || bad "workbook on a full disk: no run had room enough"
+else
+	skip=$((skip + 1))
+	echo "faults: cannot mount a tmpfs (not root?): the workbook's full-disk check skipped"
 fi
 
 # 2. SIGINT and SIGTERM while an input is being read (stdin held open).
