@@ -236,16 +236,39 @@ widen(struct sheet *sh, double w)
 		sh->width[sh->col] = w;
 }
 
-/* A text cell, its guard undone and made safe for XML. */
-static void
-cell_text(struct book *b, const char *s, size_t n, lxw_format *f)
+/*
+ * Whether a cell can take s[0..n) as it is: no byte that escape_text
+ * would change (a control character, an underscore, the first byte of
+ * U+FFFE or U+FFFF) and short enough. Most texts are, and are not copied.
+ */
+static bool
+cell_plain(const char *s, size_t n)
 {
-	struct sheet *sh = &b->sh;
+	if (n > WORKBOOK_CELL_CHARS)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
 
-	if (workbook_cell_text(&b->text, s, n))
+		if (c < 0x20 || c == '_' || c == 0xef)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A report's text made a cell's (workbook_cell_text), NUL-terminated:
+ * s itself (libcsv ends each field with a NUL) when it needs no change.
+ */
+static const char *
+cell_text_of(struct book *b, const char *s, size_t n)
+{
+	size_t guard = csvout_unguard(s, n);
+
+	if (cell_plain(s + guard, n - guard))
+		return s + guard;
+	if (escape_text(&b->text, s + guard, n - guard))
 		b->cut++;
-	widen(sh, text_width(b->text.data, b->text.len));
-	note_err(b, worksheet_write_string(sh->ws, sh->row, sh->col, b->text.data, f));
+	return b->text.data;
 }
 
 /* A whole number cell; false when s is not one a spreadsheet shows exactly. */
@@ -295,6 +318,7 @@ cell_put(struct book *b, const char *s, size_t n)
 {
 	struct sheet *sh = &b->sh;
 	char kind = sh->col < strlen(sh->rep->kinds) ? sh->rep->kinds[sh->col] : 't';
+	const char *text;
 
 	if (n == 0)
 		return;	/* an empty field: a blank cell */
@@ -302,14 +326,10 @@ cell_put(struct book *b, const char *s, size_t n)
 		return;
 	if (kind == 'd' && cell_date(b, s, n))
 		return;
-	cell_text(b, s, n, NULL);
-	if (kind == 'u' || kind == 's') {
-		lxw_format *f = word_format(b, kind, b->text.data);
-
-		if (f != NULL)
-			note_err(b, worksheet_write_string(sh->ws, sh->row, sh->col,
-			    b->text.data, f));
-	}
+	text = cell_text_of(b, s, n);
+	widen(sh, text_width(text, strlen(text)));
+	note_err(b, worksheet_write_string(sh->ws, sh->row, sh->col, text,
+	    kind == 'u' || kind == 's' ? word_format(b, kind, text) : NULL));
 }
 
 /* The sheet's name: the report's title, then "Title (2)" and on. */
