@@ -117,6 +117,8 @@ if [ -z "${BENCH_NO_DUCKDB:-}" ] && command -v npm >/dev/null 2>&1 && command -v
 	[ -d "$NODE_DIR/node_modules/@duckdb/node-api" ] && DUCK=1
 fi
 "$SKUSCAN" --print-rules >"$BENCH_DIR/rules.csv"
+# Every skuscan run below but the workbook's rows is given --no-xlsx: it does
+# the job DuckDB does, the CSV reports; skuscan.xlsx's cost is measured apart.
 
 # measure RUNS CMD...: runs CMD RUNS times under /usr/bin/time -v; sets
 # BEST (best wall seconds), RSS (largest peak RSS, KiB) and leaves the best
@@ -193,7 +195,7 @@ if [ -n "$DUCK" ]; then
 	duck_plain=(-- node "$here/duckdb.mjs" "$NODE_DIR" "$PLAIN" "$BENCH_DIR/rules.csv" 2)
 	duck_gz=(-- node "$here/duckdb.mjs" "$NODE_DIR" "$GZ" "$BENCH_DIR/rules.csv" 2)
 fi
-interleave "$RUNS" "$SKUSCAN" -s "$PLAIN" -o "$out-plain" -q --as-of "$ASOF" "${duck_plain[@]}"
+interleave "$RUNS" "$SKUSCAN" --no-xlsx -s "$PLAIN" -o "$out-plain" -q --as-of "$ASOF" "${duck_plain[@]}"
 SK_PLAIN=$A_BEST
 SK_PLAIN_RSS=$A_RSS
 row 'skuscan (runs taken by turns with DuckDB)' plain "$RUNS" "$A_BEST" "$A_RSS" plain
@@ -205,6 +207,13 @@ if [ -n "$DUCK" ]; then
 	row "DuckDB $DUCK_VER, 2 threads, query only" plain "$RUNS" "$q" "$B_RSS" plain
 	row "DuckDB $DUCK_VER, 2 threads, whole node process" plain "$RUNS" "$B_BEST" "$B_RSS" plain
 fi
+# skuscan.xlsx's cost: the default run (with the workbook) and --no-xlsx by turns.
+interleave "$RUNS" "$SKUSCAN" -s "$PLAIN" -o "$out-xlsx" -q --as-of "$ASOF" \
+    -- "$SKUSCAN" --no-xlsx -s "$PLAIN" -o "$out-plain" -q --as-of "$ASOF"
+SK_XLSX=$A_BEST SK_XLSX_RSS=$A_RSS SK_NOXLSX=$B_BEST SK_NOXLSX_RSS=$B_RSS
+XLSX_BYTES=$(stat -L -c %s "$out-xlsx/skuscan.xlsx")
+row 'skuscan, default: with skuscan.xlsx (by turns with the next row)' plain "$RUNS" "$A_BEST" "$A_RSS" info
+row 'skuscan --no-xlsx (by turns with the row above)' plain "$RUNS" "$B_BEST" "$B_RSS" info
 measure "$RUNS" sh -c 'exec zcat "$1" >/dev/null' zcat "$GZ"
 row 'zcat > /dev/null' gzip "$RUNS" "$BEST" "$RSS" gzip
 measure "$RUNS" "$BENCH_DIR/bin/inflate" "$GZ"
@@ -217,7 +226,7 @@ measure "$RUNS" "$BENCH_DIR/bin/inflate" -i "$GZ"
 INFL_ISAL=$BEST
 [ "$(cat "$BENCH_DIR/last.out")" = "$PLAIN_BYTES" ] || die "igzip floor read $(cat "$BENCH_DIR/last.out") bytes, not $PLAIN_BYTES"
 row 'ISA-L igzip isal_inflate(), 256 KiB blocks, no parsing' gzip "$RUNS" "$BEST" "$RSS" gzip
-interleave "$RUNS" "$SKUSCAN" -s "$GZ" -o "$out-gz" -q --as-of "$ASOF" "${duck_gz[@]}"
+interleave "$RUNS" "$SKUSCAN" --no-xlsx -s "$GZ" -o "$out-gz" -q --as-of "$ASOF" "${duck_gz[@]}"
 SK_GZ=$A_BEST
 SK_GZ_RSS=$A_RSS
 row 'skuscan (runs taken by turns with DuckDB)' gzip "$RUNS" "$A_BEST" "$A_RSS" gzip
@@ -227,21 +236,21 @@ if [ -n "$DUCK" ]; then
 	row "DuckDB $DUCK_VER, 2 threads, query only" gzip "$RUNS" "$q" "$B_RSS" gzip
 	row "DuckDB $DUCK_VER, 2 threads, whole node process" gzip "$RUNS" "$B_BEST" "$B_RSS" gzip
 fi
-measure "$RUNS" env SKUSCAN_INFLATE=zlib "$SKUSCAN" -s "$GZ" -o "$out-gz-zlib" -q --as-of "$ASOF"
+measure "$RUNS" env SKUSCAN_INFLATE=zlib "$SKUSCAN" --no-xlsx -s "$GZ" -o "$out-gz-zlib" -q --as-of "$ASOF"
 row 'skuscan, SKUSCAN_INFLATE=zlib' gzip "$RUNS" "$BEST" "$RSS" gzip
 # With the license export too: memory then grows with the users kept.
-measure 1 "$SKUSCAN" -s "$PLAIN" -l "$BENCH_DIR/$main.lic.csv" -o "$out-lic" -q --as-of "$ASOF"
+measure 1 "$SKUSCAN" --no-xlsx -s "$PLAIN" -l "$BENCH_DIR/$main.lic.csv" -o "$out-lic" -q --as-of "$ASOF"
 row "skuscan with -l ($(truth "$main" license_users) license rows)" plain 1 "$BEST" "$RSS" info
 
 # Memory flatness: the same matching subscriptions in ROWS and 2*ROWS rows.
 f1=flat-$ROWS-m$MATCHED
 f2=flat-$ROWS2-m$MATCHED
 cat "$BENCH_DIR/$f1.csv" >/dev/null	# each file warm in the page cache, as the others
-measure 1 "$SKUSCAN" -s "$BENCH_DIR/$f1.csv" -o "$out-f1" -q --as-of "$ASOF"
+measure 1 "$SKUSCAN" --no-xlsx -s "$BENCH_DIR/$f1.csv" -o "$out-f1" -q --as-of "$ASOF"
 RSS_F1=$RSS
 T_F1=$BEST
 cat "$BENCH_DIR/$f2.csv" >/dev/null
-measure 1 "$SKUSCAN" -s "$BENCH_DIR/$f2.csv" -o "$out-f2" -q --as-of "$ASOF"
+measure 1 "$SKUSCAN" --no-xlsx -s "$BENCH_DIR/$f2.csv" -o "$out-f2" -q --as-of "$ASOF"
 RSS_F2=$RSS
 T_F2=$BEST
 
@@ -253,7 +262,7 @@ vs_duck() {
 	shift 2
 	[ -n "$DUCK" ] && duck=(-- node "$here/duckdb.mjs" "$NODE_DIR" "$file" "$BENCH_DIR/rules.csv" 2 "$@")
 	cat "$file" >/dev/null
-	interleave "$RUNS" "$SKUSCAN" -s "$file" -o "$out-$name" -q --as-of "$ASOF" "${duck[@]}"
+	interleave "$RUNS" "$SKUSCAN" --no-xlsx -s "$file" -o "$out-$name" -q --as-of "$ASOF" "${duck[@]}"
 	SK_BEST=$A_BEST SK_RSS=$A_RSS DQ_LINE= DQ= DQ_RSS=
 	if [ -n "$DUCK" ]; then
 		DQ_LINE=$(cat "$BENCH_DIR/b.out")
@@ -283,9 +292,10 @@ loop100() {
 	t1=$(date +%s%N)
 	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e6 / 100 }'
 }
-loop100 "$SKUSCAN" -s "$BENCH_DIR/tiny-10.csv" -o "$out-tiny" -q --as-of "$ASOF" >/dev/null
-TINY_MS=$(loop100 "$SKUSCAN" -s "$BENCH_DIR/tiny-10.csv" -o "$out-tiny" -q --as-of "$ASOF")
+loop100 "$SKUSCAN" --no-xlsx -s "$BENCH_DIR/tiny-10.csv" -o "$out-tiny" -q --as-of "$ASOF" >/dev/null
+TINY_MS=$(loop100 "$SKUSCAN" --no-xlsx -s "$BENCH_DIR/tiny-10.csv" -o "$out-tiny" -q --as-of "$ASOF")
 TRUE_MS=$(loop100 /bin/true)
+TINY_XLSX_MS=$(loop100 "$SKUSCAN" -s "$BENCH_DIR/tiny-10.csv" -o "$out-tiny-xlsx" -q --as-of "$ASOF")
 
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -324,7 +334,12 @@ echo "| skuscan, Excel re-save (';', CRLF, Windows-1252; runs by turns with Duck
 if [ -n "$DUCK" ]; then
 	echo "| DuckDB $DUCK_VER, 2 threads, query only (latin-1) | excel | $RUNS | $DQ_EXCEL | $(embps "$DQ_EXCEL") | $(ratio "$SK_EXCEL" "$DQ_EXCEL") | $(mib "$DUCK_EXCEL_RSS") |"
 fi
-echo "| skuscan, 10-row input (mean of 100 runs; /bin/true: $TRUE_MS ms) | plain | 100 | $(awk -v m="$TINY_MS" 'BEGIN { printf "%.4f", m / 1000 }') | | | |"
+echo "| skuscan --no-xlsx, 10-row input (mean of 100 runs; /bin/true: $TRUE_MS ms) | plain | 100 | $(awk -v m="$TINY_MS" 'BEGIN { printf "%.4f", m / 1000 }') | | | |"
+echo "| skuscan, default (with skuscan.xlsx), 10-row input (mean of 100 runs) | plain | 100 | $(awk -v m="$TINY_XLSX_MS" 'BEGIN { printf "%.4f", m / 1000 }') | | | |"
+echo
+echo "skuscan.xlsx costs $(awk -v a="$SK_XLSX" -v b="$SK_NOXLSX" 'BEGIN { printf "%.2f s, %.1f times the run without it", a - b, a / b }')" \
+    "(peak RSS $(mib "$SK_XLSX_RSS") MiB with it, $(mib "$SK_NOXLSX_RSS") MiB without; the workbook is" \
+    "$(awk -v b="$XLSX_BYTES" 'BEGIN { printf "%.1f", b / 1e6 }') MB), and $(awk -v a="$TINY_XLSX_MS" -v b="$TINY_MS" 'BEGIN { printf "%.2f", a - b }') ms on a 10-row run"
 echo
 
 # ---- correctness: skuscan's reports against the generator's truth ----
@@ -347,6 +362,17 @@ check_out() {	# check_out LABEL OUTDIR TRUTHNAME
 	fi
 }
 check_out "skuscan plain" "$out-plain" "$main"
+check_out "skuscan with skuscan.xlsx" "$out-xlsx" "$main"
+# The workbook's Replacements sheet ends on the row after the last subscription.
+last_row=$(( $(truth "$main" retired_subscriptions) + 1 ))
+if ! command -v unzip >/dev/null; then
+	echo "correctness skuscan.xlsx: not checked (no unzip)"
+elif unzip -p "$out-xlsx/skuscan.xlsx" xl/worksheets/sheet3.xml | tail -c 4096 | grep -q "<row r=\"$last_row\""; then
+	echo "correctness skuscan.xlsx: OK (Replacements ends on row $last_row)"
+else
+	echo "correctness skuscan.xlsx: MISMATCH (Replacements does not end on row $last_row)"
+	STATUS=1
+fi
 check_out "skuscan gzip" "$out-gz" "$main"
 check_out "skuscan gzip, zlib" "$out-gz-zlib" "$main"
 check_out "skuscan with -l" "$out-lic" "$main"
@@ -405,7 +431,7 @@ target "10-row input under 5 ms: $TINY_MS ms per run" "$TINY_MS < 5"
 if [ -n "${BENCH_PERF:-}" ] && command -v perf >/dev/null 2>&1; then
 	echo
 	echo "perf report --stdio --sort symbol, skuscan on the plain file (top 15):"
-	perf record -q -o "$BENCH_DIR/perf.data" "$SKUSCAN" -s "$PLAIN" -o "$out-perf" -q --as-of "$ASOF" >/dev/null 2>&1 || true
+	perf record -q -o "$BENCH_DIR/perf.data" "$SKUSCAN" --no-xlsx -s "$PLAIN" -o "$out-perf" -q --as-of "$ASOF" >/dev/null 2>&1 || true
 	perf report -i "$BENCH_DIR/perf.data" --stdio --sort symbol 2>/dev/null | grep -v '^#' | grep -v '^$' | head -15
 fi
 exit $STATUS
