@@ -11,10 +11,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <csv.h>
 #include <xlsxwriter.h>
 
 #include "csvout.h"
+#include "csvread.h"
 #include "mem.h"
 #include "notice.h"
 #include "palette.h"
@@ -25,7 +25,6 @@
 #define MAX_COLS	16	/* the widest report has 15 columns */
 #define WIDTH_MIN	8.0	/* a column's width, in characters */
 #define WIDTH_MAX	60.0
-#define READ_BYTES	(1u << 20)
 /*
  * Whole numbers a spreadsheet shows exactly: Excel and LibreOffice show 15
  * significant digits, so larger ones are written as text.
@@ -423,96 +422,49 @@ sheet_start(struct book *b)
 }
 
 /*
- * A field of the report: the header's names are kept for each of its
+ * A record of the report: the header's names are kept for each of its
  * sheets; a data row that finds its sheet full begins the next one.
  */
-static void
-on_field(void *s, size_t n, void *arg)
+static int
+on_row(void *arg, const struct csvread_row *row)
 {
 	struct book *b = arg;
 	struct sheet *sh = &b->sh;
 
 	if (sh->part == 0) {
-		if (sh->ncols < MAX_COLS) {
-			sh->header[sh->ncols].len = 0;
-			buf_add(&sh->header[sh->ncols], s, n);
-			sh->ncols++;
+		for (size_t i = 0; i < row->n && i < MAX_COLS; i++) {
+			sh->header[i].len = 0;
+			buf_add(&sh->header[i], row->f[i], row->len[i]);
 		}
-		return;
+		sh->ncols = (lxw_col_t)(row->n < MAX_COLS ? row->n : MAX_COLS);
+		sh->part = 1;
+		sheet_start(b);
+		return 0;
 	}
-	if (sh->col == 0 && sh->row > b->sheet_rows) {
+	if (sh->row > b->sheet_rows) {
 		sheet_end(b);
 		sh->part++;
 		sheet_start(b);
 	}
-	if (sh->ws != NULL && sh->col < LXW_COL_MAX)
-		cell_put(b, s, n);
-	sh->col++;
-}
-
-static void
-on_row(int c, void *arg)
-{
-	struct book *b = arg;
-	struct sheet *sh = &b->sh;
-
-	(void)c;
-	if (sh->part == 0) {
-		sh->part = 1;
-		sheet_start(b);
-	} else {
-		sh->rows++;
-		sh->row++;
-	}
-	sh->col = 0;
-}
-
-/* Keeps every byte as data: the reports' fields are not padded. */
-static int
-no_space(unsigned char c)
-{
-	(void)c;
+	for (sh->col = 0; sh->ws != NULL && sh->col < row->n; sh->col++)
+		cell_put(b, row->f[sh->col], row->len[sh->col]);
+	sh->rows++;
+	sh->row++;
 	return 0;
 }
 
-/* Copies one CSV report into its sheets. Returns 0, or an errno. */
+/* Copies one CSV report into its sheets. Returns 0, or -1 with d set. */
 static int
-copy_report(struct book *b, const struct workbook_report *rep)
+copy_report(struct book *b, const struct workbook_report *rep, struct diag *d)
 {
-	struct csv_parser p;
-	char *buf = mem_alloc(READ_BYTES);
-	int fd = open(rep->path, O_RDONLY | O_CLOEXEC), err = 0;
-	bool first = true;
-	ssize_t got;
+	int k;
 
-	if (fd < 0) {
-		free(buf);
-		return errno;
-	}
 	for (int i = 0; i < MAX_COLS; i++)
 		buf_free(&b->sh.header[i]);
 	b->sh = (struct sheet){ .rep = rep };
-	if (csv_init(&p, CSV_APPEND_NULL) != 0)
-		mem_fail();
-	csv_set_realloc_func(&p, mem_realloc);
-	csv_set_space_func(&p, no_space);
-	while ((got = read(fd, buf, READ_BYTES)) > 0) {
-		size_t skip = 0;
-
-		/* --excel's byte order mark. */
-		if (first && got >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
-			skip = 3;
-		first = false;
-		csv_parse(&p, buf + skip, (size_t)got - skip, on_field, on_row, b);
-	}
-	if (got < 0)
-		err = errno;
-	csv_fini(&p, on_field, on_row, b);
+	k = csvread_file(rep->path, rep->file, on_row, b, d);
 	sheet_end(b);
-	csv_free(&p);
-	close(fd);
-	free(buf);
-	return err;
+	return k;
 }
 
 /* Summary rows are written top down: the row being written. */
@@ -729,7 +681,7 @@ workbook_write(const char *path, const char *where, const struct workbook_report
 	lxw_worksheet *summary;
 	size_t summary_at = 0;
 	char why[160];
-	bool incomplete = false;
+	bool incomplete = false, read_err = false;
 	int io_err = 0;
 	lxw_error e;
 
@@ -746,8 +698,8 @@ workbook_write(const char *path, const char *where, const struct workbook_report
 		workbook_set_properties(b.wb, &props);
 		formats_make(&b.f, b.wb);
 		summary = sheet_add(&b, "Summary", &summary_at);
-		for (size_t i = 0; i < n && io_err == 0; i++) {
-			io_err = copy_report(&b, &r[i]);
+		for (size_t i = 0; i < n && !read_err; i++) {
+			read_err = copy_report(&b, &r[i], d) != 0;
 			b.parts[i] = b.sh.part;
 			b.report_rows[i] = b.sh.rows;
 		}
@@ -760,7 +712,7 @@ workbook_write(const char *path, const char *where, const struct workbook_report
 		note_err(&b, e);
 		if (e != LXW_NO_ERROR && io_err == 0)
 			io_err = errno;
-		if (b.err == LXW_NO_ERROR && io_err == 0 &&
+		if (b.err == LXW_NO_ERROR && io_err == 0 && !read_err &&
 		    xlsxcheck_whole(path, b.data_bytes, b.nsheets, why, sizeof(why)) != 0)
 			incomplete = true;
 	}
@@ -772,8 +724,10 @@ workbook_write(const char *path, const char *where, const struct workbook_report
 	buf_free(&b.text);
 	free(b.data_bytes);
 	free(dir);
-	if (b.err == LXW_NO_ERROR && io_err == 0 && !incomplete)
+	if (b.err == LXW_NO_ERROR && io_err == 0 && !incomplete && !read_err)
 		return 0;
+	if (read_err)
+		return -1;	/* d says which report and line */
 	if (incomplete)
 		diag_set(d, where, 0, "cannot write skuscan.xlsx: it reads back incomplete (%s), "
 		    "as when the disk fills up", why);
