@@ -1,8 +1,10 @@
 /*
  * context: what every report of a run is written with, beside the ledger's
  * summary: the day days left count from, the horizon, the version, the
- * rules, and the input files with their sums. The run fills it once;
- * report.c and html.c only read it.
+ * rules, the input files with their sums, and what the run adds up once
+ * its summary is whole (the headline numbers, the changes since an earlier
+ * run, the history). The run fills it; report.c, html.c and workbook.c
+ * only read it.
  */
 #ifndef SKUSCAN_CONTEXT_H
 #define SKUSCAN_CONTEXT_H
@@ -13,6 +15,11 @@
 
 #include "filestats.h"
 #include "rules.h"
+
+struct headline;
+struct changes;
+struct previous;
+struct history;
 
 struct report_ctx {
 	int32_t as_of;
@@ -25,6 +32,12 @@ struct report_ctx {
 	bool html;			/* write summary.html (else remove it) */
 	bool xlsx;			/* write skuscan.xlsx (else remove it) */
 	uint32_t sheet_rows;		/* the workbook's rows per sheet; 0: Excel's */
+	int64_t run_time;		/* when the run was made: seconds since 1970, UTC */
+	/* Counted by the run once its summary is whole, for every place that shows them. */
+	const struct headline *headline;
+	const struct previous *previous;	/* --previous DIR's run, or NULL */
+	const struct changes *changes;		/* since previous (NULL without it) */
+	const struct history *history;		/* OUTDIR's, with this run's row */
 };
 
 #endif

@@ -681,10 +681,9 @@ put_foot(struct page *p)
 }
 
 int
-html_write(FILE *fp, const struct ledger_summary *s, const struct report_ctx *ctx,
-    const struct headline *h)
+html_write(FILE *fp, const struct ledger_summary *s, const struct report_ctx *ctx)
 {
-	struct page p = { .fp = fp, .s = s, .ctx = ctx, .t = *h };
+	struct page p = { .fp = fp, .s = s, .ctx = ctx, .t = *ctx->headline };
 
 	put_head(&p);
 	put_tiles(&p);

@@ -15,14 +15,12 @@
 #include <stdio.h>
 
 #include "context.h"
-#include "headline.h"
 #include "ledger.h"
 
 /*
- * Writes the page of s, whose headline numbers are h, to fp. Returns 0, or -1 when fp shows a write
+ * Writes the page of s (its headline numbers, changes and history in ctx) to fp. Returns 0, or -1 when fp shows a write
  * error (ferror); the caller still flushes and closes fp, and checks that.
  */
-int html_write(FILE *fp, const struct ledger_summary *s, const struct report_ctx *ctx,
-    const struct headline *h);
+int html_write(FILE *fp, const struct ledger_summary *s, const struct report_ctx *ctx);
 
 #endif

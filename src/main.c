@@ -66,6 +66,7 @@ help(void)
 	    "  -o, --out-dir DIR         where the reports go (default skuscan-out)\n"
 	    "      --as-of DATE          count days left from DATE (default today, UTC)\n"
 	    "      --horizon DAYS        days that count as 'soon' (default 90)\n"
+	    "      --previous DIR        changes.csv: what changed since the reports in DIR\n"
 	    "  -d, --delimiter C         , ; \\t | or auto (default auto)\n"
 	    "      --day-first           read N/N/YYYY dates as day/month\n"
 	    "      --encoding NAME       read every input in this encoding\n"
@@ -79,7 +80,8 @@ help(void)
 	    "      --version             the version\n"
 	    "\n"
 	    "Reports: affected_customers.csv replacements.csv license_counts.csv\n"
-	    "migration_audit.csv rejects.csv manifest.csv, the page summary.html and\n"
+	    "migration_audit.csv changes.csv (with --previous) history.csv (one row per\n"
+	    "run, carried forward) rejects.csv manifest.csv, the page summary.html and\n"
 	    "the workbook skuscan.xlsx (a Summary sheet, then one sheet per report),\n"
 	    "published together.\n"
 	    "Exit: 0 done, 1 fatal (nothing published), 2 usage, 3 done with rejects.\n"
@@ -151,7 +153,7 @@ add_file(struct options *o, const char *path, enum file_kind kind)
 }
 
 enum {
-	OPT_PRINT_RULES = 256, OPT_AS_OF, OPT_HORIZON, OPT_DAY_FIRST, OPT_ENCODING,
+	OPT_PRINT_RULES = 256, OPT_AS_OF, OPT_HORIZON, OPT_PREVIOUS, OPT_DAY_FIRST, OPT_ENCODING,
 	OPT_MAX_FIELD, OPT_EXCEL, OPT_NO_HTML, OPT_NO_XLSX, OPT_PROGRESS, OPT_VERSION
 };
 
@@ -167,6 +169,11 @@ options_default(struct options *o)
 
 	o->run.outdir = "skuscan-out";
 	o->run.version = SKUSCAN_VERSION;
+	o->run.run_time = (int64_t)time(NULL);
+	/* The reproducible-builds convention: a fixed "now" for history.csv. */
+	if (getenv("SOURCE_DATE_EPOCH") != NULL &&
+	    number(getenv("SOURCE_DATE_EPOCH"), 0, LLONG_MAX / 2, &v))
+		o->run.run_time = v;
 	o->run.as_of = (int32_t)(time(NULL) / 86400);
 	o->run.horizon = 90;
 	o->run.in.max_field_bytes = 1048576;
@@ -201,6 +208,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "out-dir", required_argument, NULL, 'o' },
 		{ "as-of", required_argument, NULL, OPT_AS_OF },
 		{ "horizon", required_argument, NULL, OPT_HORIZON },
+		{ "previous", required_argument, NULL, OPT_PREVIOUS },
 		{ "delimiter", required_argument, NULL, 'd' },
 		{ "day-first", no_argument, NULL, OPT_DAY_FIRST },
 		{ "encoding", required_argument, NULL, OPT_ENCODING },
@@ -247,6 +255,11 @@ parse_options(int argc, char **argv, struct options *o)
 				return usage_error("--horizon: '%s' is not a number of days (0-36500)",
 				    optarg);
 			o->run.horizon = (int)v;
+			break;
+		case OPT_PREVIOUS:
+			if (optarg[0] == '\0')
+				return usage_error("--previous needs a directory%s", "");
+			o->run.previous = optarg;
 			break;
 		case 'd':
 			if (!delimiter(optarg, &o->run.in.delimiter))

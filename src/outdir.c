@@ -19,7 +19,7 @@
 #include "text.h"
 
 #define STATE ".skuscan"	/* OUTDIR's own directory */
-#define MAX_FILES 8
+#define MAX_FILES 12
 
 struct outdir {
 	char *path;		/* OUTDIR as given */
@@ -605,4 +605,45 @@ outdir_close(struct outdir *o)
 	free(o->state);
 	free(o->path);
 	free(o);
+}
+
+void
+outdir_open_published(const char *dir, const char *const *names, int *fd, int *err, size_t n)
+{
+	char *link = mem_alloc(PATH_MAX), *target = mem_alloc(NAME_MAX + 1);
+	char *path = mem_alloc(PATH_MAX);
+	ssize_t len = -1;
+
+	snprintf(link, PATH_MAX, "%s/.skuscan/current", dir);
+	for (int attempt = 0; attempt < 5; attempt++) {
+		bool retry = false;
+
+		len = readlink(link, target, NAME_MAX);
+		if (len >= 0)
+			target[len] = '\0';
+		for (size_t i = 0; i < n; i++) {
+			if (len >= 0)
+				snprintf(path, PATH_MAX, "%s/.skuscan/%s/%s", dir, target, names[i]);
+			else
+				snprintf(path, PATH_MAX, "%s/%s", dir, names[i]);
+			fd[i] = open(path, O_RDONLY | O_CLOEXEC);
+			err[i] = fd[i] < 0 ? errno : 0;
+			if (fd[i] < 0 && errno == ENOENT && len >= 0 && access(path, F_OK) != 0) {
+				/* The set may have been replaced since the link was read. */
+				char again[NAME_MAX + 1];
+				ssize_t k = readlink(link, again, NAME_MAX);
+
+				retry = k >= 0 && ((size_t)k != (size_t)len || memcmp(again, target,
+				    (size_t)len) != 0);
+			}
+		}
+		if (!retry)
+			break;
+		for (size_t i = 0; i < n; i++)
+			if (fd[i] >= 0)
+				close(fd[i]);
+	}
+	free(link);
+	free(target);
+	free(path);
 }

@@ -36,6 +36,18 @@ const char *outdir_file(struct outdir *o, int i, const char *name);
  */
 int outdir_publish(struct outdir *o, const char *const *names, const bool *have, int n,
     struct diag *d);
+/*
+ * Opens the reports names[0..n) of the set published in dir, for
+ * reading, all from that one set even while a run publishes another:
+ * the link .skuscan/current is read once and each report opened in the
+ * directory it names (which a publishing run removes only after the
+ * link has moved, and an open file stays readable), again if it was just
+ * removed; without the link (reports copied with cp -L, or written by a
+ * version before the generations), dir's own files. fd[i] is -1 and
+ * err[i] the errno when report i cannot be opened.
+ */
+void outdir_open_published(const char *dir, const char *const *names, int *fd, int *err,
+    size_t n);
 /* Unpublished files are removed; the lock is released. */
 void outdir_close(struct outdir *o);
 

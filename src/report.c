@@ -14,7 +14,8 @@
 #include <unistd.h>
 
 #include "csvout.h"
-#include "headline.h"
+#include "changes.h"
+#include "history.h"
 #include "html.h"
 #include "mem.h"
 #include "notice.h"
@@ -26,13 +27,14 @@
 #include "workbook.h"
 
 enum {
-	R_AFFECTED, R_REPLACEMENTS, R_LICENSES, R_AUDIT, R_REJECTS, R_MANIFEST, R_HTML,
-	R_XLSX, R_COUNT
+	R_AFFECTED, R_REPLACEMENTS, R_LICENSES, R_AUDIT, R_CHANGES, R_HISTORY, R_REJECTS,
+	R_MANIFEST, R_HTML, R_XLSX, R_COUNT
 };
 
 static const char *const report_name[R_COUNT] = {
 	"affected_customers.csv", "replacements.csv", "license_counts.csv",
-	"migration_audit.csv", "rejects.csv", "manifest.csv", "summary.html", "skuscan.xlsx",
+	"migration_audit.csv", "changes.csv", "history.csv", "rejects.csv", "manifest.csv",
+	"summary.html", "skuscan.xlsx",
 };
 
 static const char *const report_header[R_COUNT] = {
@@ -43,6 +45,10 @@ static const char *const report_header[R_COUNT] = {
 	"customer_key,family,kind,purchased_seats,assigned_users,unassigned_seats",
 	"customer_key,customer_name,replacement_purchased,licenses_reassigned,old_suspended,"
 	"status,next_action,deprovision_date",
+	"customer_key,customer_name,changes,status_before,status_after,next_action_before,"
+	"next_action_after,retired_seats_before,retired_seats_after,users_on_retired_before,"
+	"users_on_retired_after,earliest_end_date_before,earliest_end_date_after",
+	HISTORY_HEADER,
 	"file,line,reason,record",
 	"kind,file,bytes,crc32,records,rejected,as_of,horizon,version",
 	NULL,	/* summary.html: not a CSV */
@@ -51,12 +57,13 @@ static const char *const report_header[R_COUNT] = {
 
 /* The CSV reports' sheets in the workbook, and what each column holds (workbook.h). */
 static const char *const report_sheet[R_COUNT] = {
-	"Affected customers", "Replacements", "License counts", "Migration audit", "Rejects",
-	"Manifest", NULL, NULL,
+	"Affected customers", "Replacements", "License counts", "Migration audit", "Changes",
+	"History", "Rejects", "Manifest", NULL, NULL,
 };
 
 static const char *const report_kinds[R_COUNT] = {
-	"ttnnnndnu", "tttttttttndnutt", "tttnnn", "tttttstd", "tntt", "ttntnndnt", NULL, NULL,
+	"ttnnnndnu", "tttttttttndnutt", "tttnnn", "tttttstd", "tttssttnnnndd", "dttnnnnnn",
+	"tntt", "ttntnndnt", NULL, NULL,
 };
 
 #define DEADLINE_TEXT 40	/* room for deadline_text */
@@ -451,6 +458,88 @@ write_audit(struct report *rep, const struct ledger_summary *s)
 	buf_free(&action);
 }
 
+/* A customer's state before (b) and after (a) in changes.csv's order; NULL: none. */
+static void
+changes_state(struct csvout *w, const struct prev_customer *b, const struct customer_row *a,
+    struct buf *action)
+{
+	csvout_str(w, b != NULL ? notice_audit_word(b->status) : "");
+	csvout_str(w, a != NULL ? notice_audit_word(a->status) : "");
+	csvout_str(w, b != NULL ? b->next_action : "");
+	action->len = 0;
+	buf_terminate(action);
+	if (a != NULL)
+		notice_next_action(action, &a->action);
+	csvout_text(w, action->data, action->len);
+	if (b != NULL)
+		csvout_int(w, b->seats);
+	else
+		csvout_empty(w);
+	if (a != NULL)
+		csvout_int(w, a->retired_seats);
+	else
+		csvout_empty(w);
+	if (b != NULL)
+		csvout_int(w, (int64_t)b->users);
+	else
+		csvout_empty(w);
+	if (a != NULL)
+		csvout_int(w, (int64_t)a->users_on_retired);
+	else
+		csvout_empty(w);
+	csvout_date(w, b != NULL ? b->earliest_end : DATE_NONE);
+	csvout_date(w, a != NULL && a->any_active ? a->earliest_end : DATE_NONE);
+}
+
+static void
+write_changes(struct report *rep, const struct report_ctx *ctx)
+{
+	struct csvout *w = rep->w[R_CHANGES];
+	struct buf kinds = { 0 }, action = { 0 };
+
+	for (size_t i = 0; i < ctx->changes->n; i++) {
+		const struct change_row *c = &ctx->changes->rows[i];
+
+		kinds.len = 0;
+		for (int k = 0; k < CHANGE_COUNT; k++) {
+			if (!(c->kinds & (1u << k)))
+				continue;
+			if (kinds.len > 0)
+				buf_addc(&kinds, ';');
+			buf_adds(&kinds, changes_word((enum change)k));
+		}
+		buf_terminate(&kinds);
+		csvout_str(w, c->key);
+		csvout_str(w, c->name);
+		csvout_text(w, kinds.data, kinds.len);
+		changes_state(w, c->before, c->after, &action);
+		csvout_end_row(w);
+	}
+	buf_free(&kinds);
+	buf_free(&action);
+}
+
+static void
+write_history(struct report *rep, const struct report_ctx *ctx)
+{
+	struct csvout *w = rep->w[R_HISTORY];
+
+	for (size_t i = 0; i < ctx->history->n; i++) {
+		const struct history_row *h = &ctx->history->rows[i];
+
+		csvout_date(w, h->as_of);
+		csvout_str(w, h->run_time);
+		csvout_str(w, h->inputs);
+		csvout_int(w, (int64_t)h->customers);
+		csvout_int(w, h->seats);
+		csvout_int(w, (int64_t)h->users);
+		csvout_int(w, (int64_t)h->complete);
+		csvout_int(w, (int64_t)h->in_progress);
+		csvout_int(w, (int64_t)h->not_started);
+		csvout_end_row(w);
+	}
+}
+
 static void
 manifest_row(struct report *rep, const struct report_ctx *ctx, const char *kind,
     const char *file, uint64_t bytes, uint32_t crc, uint64_t records, uint64_t rejected)
@@ -552,7 +641,7 @@ report_begin(struct report *rep, const struct ledger_summary *s, const struct re
 {
 	for (int i = 0; i < R_COUNT; i++)
 		if (i != R_REJECTS && i != R_XLSX && (i != R_HTML || ctx->html) &&
-		    temp_open(rep, i, d) != 0)
+		    (i != R_CHANGES || ctx->previous != NULL) && temp_open(rep, i, d) != 0)
 			return -1;
 	/* replacements.csv, the largest, on a thread of its own. */
 	rep->job = (struct replacements_job){ rep, s, ctx };
@@ -579,14 +668,13 @@ replacements_wait(struct report *rep)
  * made of a report that failed). Returns 0 or -1.
  */
 static int
-write_workbook(struct report *rep, const struct headline *h, const struct report_ctx *ctx,
-    struct diag *d)
+write_workbook(struct report *rep, const struct report_ctx *ctx, struct diag *d)
 {
 	struct workbook_report wr[R_COUNT];
 	size_t n = 0;
 
 	for (int i = 0; i < R_COUNT; i++) {
-		if (report_header[i] == NULL)
+		if (report_header[i] == NULL || !rep->have[i])
 			continue;
 		if (csvout_flush(rep->w[i]) != 0)
 			return 0;
@@ -595,22 +683,23 @@ write_workbook(struct report *rep, const struct headline *h, const struct report
 	}
 	rep->have[R_XLSX] = true;
 	return workbook_write(outdir_file(rep->dir, R_XLSX, report_name[R_XLSX]), rep->outdir,
-	    wr, n, h, ctx, d);
+	    wr, n, ctx, d);
 }
 
 int
 report_finish(struct report *rep, const struct ledger_summary *s, const struct report_ctx *ctx,
     struct diag *d)
 {
-	struct headline h;
 	int html_err = 0;
 
-	headline_compute(&h, s, ctx);
 	write_affected(rep, s, ctx);
 	write_licenses(rep, s, ctx);
 	write_audit(rep, s);
+	if (ctx->changes != NULL)
+		write_changes(rep, ctx);
+	write_history(rep, ctx);
 	write_manifest(rep, ctx);
-	if (ctx->html && html_write(rep->html, s, ctx, &h) != 0)
+	if (ctx->html && html_write(rep->html, s, ctx) != 0)
 		html_err = errno ? errno : EIO;
 	replacements_wait(rep);
 	if (html_err != 0) {
@@ -618,7 +707,7 @@ report_finish(struct report *rep, const struct ledger_summary *s, const struct r
 		    strerror(html_err));
 		return -1;
 	}
-	if (ctx->xlsx && write_workbook(rep, &h, ctx, d) != 0)
+	if (ctx->xlsx && write_workbook(rep, ctx, d) != 0)
 		return -1;
 	return temp_close_all(rep, d);
 }

@@ -5,10 +5,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "changes.h"
 #include "diag.h"
+#include "headline.h"
+#include "history.h"
 #include "ledger.h"
 #include "mem.h"
 #include "outdir.h"
+#include "previous.h"
 #include "report.h"
 #include "rules.h"
 #include "run.h"
@@ -47,6 +51,10 @@ struct run {
 	struct report *rep;
 	struct ledger_summary s;
 	struct report_ctx ctx;
+	struct headline headline;
+	struct previous *previous;	/* --previous DIR's reports, or NULL */
+	struct changes changes;
+	struct history history;		/* OUTDIR's, read under its lock */
 	struct progress prog;
 	struct diag d;
 	double start;
@@ -121,6 +129,30 @@ print_lines(const char *lead1, const char *lead2, const char *text)
 	}
 }
 
+/* "since the run as of DATE in DIR: 2 new, 1 completed" (the kinds that occur). */
+static void
+summary_changes(const struct run *r)
+{
+	struct buf line = { 0 };
+	char d[11];
+
+	values_date_format(r->previous->as_of, d);
+	for (int k = 0; k < CHANGE_COUNT; k++) {
+		char n[32];
+
+		if (r->changes.count[k] == 0)
+			continue;
+		snprintf(n, sizeof(n), "%s%llu ", line.len > 0 ? ", " : "",
+		    (unsigned long long)r->changes.count[k]);
+		buf_adds(&line, n);
+		buf_adds(&line, changes_word((enum change)k));
+	}
+	buf_terminate(&line);
+	diag_say("  since the run as of %s in %s: %s", d, r->previous->dir,
+	    line.len > 0 ? line.data : "no customer changed");
+	buf_free(&line);
+}
+
 /* The summary on stderr: each file, then the run's totals (ctx.sum, s). */
 static void
 summary(const struct run *r, double elapsed)
@@ -152,6 +184,8 @@ summary(const struct run *r, double elapsed)
 	diag_say("  %zu customers affected, %lld retired seats, "
 	    "%llu users on retired licenses", r->s.ncustomers, (long long)r->s.retired_seats,
 	    (unsigned long long)r->s.users_on_retired);
+	if (r->previous != NULL)
+		summary_changes(r);
 	if (t->unmatched > 0)
 		diag_say("  %llu license rows joined no customer: counted under "
 		    "\"(unmatched) TENANT\" in license_counts.csv",
@@ -207,6 +241,53 @@ run_read(struct run *r)
 	return 0;
 }
 
+/* This run's row of history.csv: its inputs are each file's kind and CRC-32, then the rules'. */
+static void
+history_row_add(struct run *r)
+{
+	struct history_row row = { .as_of = r->o->as_of, .customers = r->headline.customers,
+		.seats = r->headline.seats, .users = r->headline.users,
+		.complete = r->headline.status[AUDIT_COMPLETE],
+		.in_progress = r->headline.status[AUDIT_IN_PROGRESS],
+		.not_started = r->headline.status[AUDIT_NOT_STARTED] };
+	struct buf inputs = { 0 };
+	char when[32], piece[64];
+	time_t t = (time_t)r->ctx.run_time;
+	struct tm tm;
+
+	for (size_t i = 0; i < r->o->nfiles; i++) {
+		snprintf(piece, sizeof(piece), "%s:%08x;", filestats_kind_word(r->o->files[i].kind),
+		    r->o->files[i].crc);
+		buf_adds(&inputs, piece);
+	}
+	snprintf(piece, sizeof(piece), "rules:%08x", rules_crc(r->rules));
+	buf_adds(&inputs, piece);
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	row.run_time = when;
+	row.inputs = inputs.data;
+	history_add(&r->history, &row);
+	buf_free(&inputs);
+}
+
+/*
+ * What the reports show beyond rows, counted once the summary is whole:
+ * the headline numbers, the changes since --previous, and this run's
+ * row of the history.
+ */
+static void
+run_count(struct run *r)
+{
+	headline_compute(&r->headline, &r->s, &r->ctx);
+	r->ctx.headline = &r->headline;
+	if (r->previous != NULL) {
+		changes_compute(&r->changes, r->previous, &r->s, &r->ctx);
+		r->ctx.changes = &r->changes;
+	}
+	history_row_add(r);
+	r->ctx.history = &r->history;
+}
+
 /*
  * The ledger's summary and the reports made of it: replacements.csv is
  * written on a thread of its own while the customers are summed up.
@@ -221,6 +302,7 @@ run_write(struct run *r)
 		return -1;
 	ledger_summarize_customers(r->ledger, &r->s);
 	phase_enter(r, PHASE_SUMMARIZED);
+	run_count(r);
 	if (report_finish(r->rep, &r->s, &r->ctx, &r->d) != 0)
 		return -1;
 	phase_enter(r, PHASE_WRITTEN);
@@ -243,13 +325,17 @@ run_exec(struct run_opts *o)
 	struct run r = { .o = o, .phase = PHASE_START, .start = now() };
 	int status = EXIT_FATAL;
 
+	/* OUTDIR's history and the earlier reports are read under OUTDIR's lock. */
 	if (rules_load(&r.rules, o->rules, &r.d) == 0 &&
-	    report_open(&r.rep, o->outdir, o->excel, &r.d) == 0) {
+	    report_open(&r.rep, o->outdir, o->excel, &r.d) == 0 &&
+	    history_read(&r.history, o->outdir, &r.d) == 0 &&
+	    (o->previous == NULL || previous_read(&r.previous, o->previous, &r.d) == 0)) {
 		/* What every report is written with; its sums once the files are read. */
 		r.ctx = (struct report_ctx){ .as_of = o->as_of, .horizon = o->horizon,
 			.version = o->version, .rules = r.rules, .files = o->files,
 			.nfiles = o->nfiles, .html = !o->no_html, .xlsx = !o->no_xlsx,
-			.sheet_rows = o->sheet_rows };
+			.sheet_rows = o->sheet_rows, .run_time = o->run_time,
+			.previous = r.previous };
 		r.ledger = ledger_new(r.rules);
 		if (run_read(&r) == 0 && run_write(&r) == 0)
 			status = r.ctx.sum.rejected > 0 ? EXIT_REJECTS : EXIT_OK;
@@ -259,6 +345,9 @@ run_exec(struct run_opts *o)
 	else if (!o->quiet)
 		summary(&r, now() - r.start);
 	report_close(r.rep);
+	changes_free(&r.changes);
+	previous_free(r.previous);
+	history_free(&r.history);
 	ledger_summary_free(&r.s);
 	ledger_free(r.ledger);
 	rules_free(r.rules);

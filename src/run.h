@@ -26,6 +26,8 @@ struct run_opts {
 	int32_t as_of;
 	int horizon;
 	struct ingest_opts in;
+	const char *previous;		/* --previous DIR, or NULL */
+	int64_t run_time;		/* now, or SOURCE_DATE_EPOCH: for history.csv */
 	bool excel, no_html, no_xlsx, quiet, progress;
 	uint32_t sheet_rows;		/* the workbook's rows per sheet; 0: Excel's */
 	const char *version;		/* for the manifest */

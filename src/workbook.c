@@ -667,8 +667,9 @@ reports_large(const struct workbook_report *r, size_t n)
 
 int
 workbook_write(const char *path, const char *where, const struct workbook_report *r,
-    size_t n, const struct headline *h, const struct report_ctx *ctx, struct diag *d)
+    size_t n, const struct report_ctx *ctx, struct diag *d)
 {
+	const struct headline *h = ctx->headline;
 	char *dir = dir_of(path);
 	lxw_workbook_options opt = { .constant_memory = LXW_TRUE, .tmpdir = dir,
 		.use_zip64 = reports_large(r, n) };

@@ -43,12 +43,12 @@ struct workbook_report {
 };
 
 /*
- * Writes the workbook to path from the n reports, in their order, and h
- * and ctx for the Summary sheet (ctx->sheet_rows, when not 0, is the rows
+ * Writes the workbook to path from the n reports, in their order, and
+ * ctx (its headline numbers) for the Summary sheet (ctx->sheet_rows, when not 0, is the rows
  * a sheet holds). Returns 0, or -1 with d set, naming where (OUTDIR).
  */
 int workbook_write(const char *path, const char *where, const struct workbook_report *r,
-    size_t n, const struct headline *h, const struct report_ctx *ctx, struct diag *d);
+    size_t n, const struct report_ctx *ctx, struct diag *d);
 
 /*
  * A report's text as a cell holds it, into out: the formula guard
