@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "changes.h"
 #include "headline.h"
+#include "history.h"
 #include "html.h"
 #include "mem.h"
 #include "notice.h"
@@ -307,7 +309,10 @@ put_colour_classes(struct page *p)
 	for (int i = 0; i < S_COUNT; i++)
 		fprintf(p->fp, ".s-%s{fill:#%06x}", notice_audit_word((enum audit_status)i),
 		    (unsigned)palette_status((enum audit_status)i));
-	fputs(".s-month{fill:#2f6fdb}\n", p->fp);
+	fprintf(p->fp, ".s-month{fill:#2f6fdb}.line{stroke:#%06x;stroke-width:2}.dot{fill:#%06x}"
+	    ".k-line{display:inline-block;width:10px;height:10px;background:#%06x}\n",
+	    (unsigned)palette_status(AUDIT_NOT_STARTED), (unsigned)palette_status(AUDIT_NOT_STARTED),
+	    (unsigned)palette_status(AUDIT_NOT_STARTED));
 }
 
 static void
@@ -602,6 +607,130 @@ chart_top(struct page *p)
 	buf_free(&action);
 }
 
+/*
+ * "Since last run": the earlier run --previous named (its as-of, its
+ * inputs) and how many customers changed in each way; changes.csv has
+ * them one by one.
+ */
+static void
+put_since(struct page *p)
+{
+	static const char *const what[CHANGE_COUNT] = {
+		"new: affected now, not then", "gone: affected then, not now",
+		"completed: all three steps now done", "progressed: a step further, or fewer users "
+		"on retired seats", "regressed: a step back, or more users on retired seats",
+		"retired seats changed", "became critical: ends within 30 days",
+		"expired: ended before as-of",
+	};
+	const struct previous *prev = p->ctx->previous;
+	const struct changes *ch = p->ctx->changes;
+	char d[11];
+
+	if (prev == NULL || ch == NULL)
+		return;
+	values_date_format(prev->as_of, d);
+	fputs("<section class=\"card\" id=\"since\">\n<h2>Since last run</h2>\n"
+	    "<p class=\"note\">Compared with the reports in ", p->fp);
+	put_esc(p, prev->dir);
+	fprintf(p->fp, ", as of <b id=\"previous-as-of\">%s</b>, made from:", d);
+	for (size_t i = 0; i < prev->ninputs; i++) {
+		fprintf(p->fp, "%s %s ", i > 0 ? ";" : "", prev->inputs[i].kind);
+		put_esc(p, prev->inputs[i].file);
+		fprintf(p->fp, " (CRC-32 %08x)", (unsigned)prev->inputs[i].crc);
+	}
+	fprintf(p->fp, ". <b id=\"customers-changed\">%zu</b> customer%s changed: changes.csv "
+	    "lists them.</p>\n<table>\n<thead><tr><th>change</th><th class=\"r\">customers</th>"
+	    "</tr></thead>\n<tbody>\n", ch->n, ch->n == 1 ? "" : "s");
+	for (int k = 0; k < CHANGE_COUNT; k++)
+		fprintf(p->fp, "<tr><td>%s</td><td class=\"r\" id=\"changes-%s\">%llu</td></tr>\n",
+		    what[k], changes_word((enum change)k), (unsigned long long)ch->count[k]);
+	fputs("</tbody>\n</table>\n</section>\n", p->fp);
+}
+
+/* History rows by as-of date, earlier rows first among equals. */
+static int
+cmp_as_of(const void *a, const void *b)
+{
+	const struct history_row *x = *(const struct history_row *const *)a;
+	const struct history_row *y = *(const struct history_row *const *)b;
+
+	if (x->as_of != y->as_of)
+		return x->as_of < y->as_of ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+#define BURNDOWN_RUNS 24	/* the runs the chart shows at most: the latest */
+
+/* The height of n customers not complete on the line's own scale, up to most. */
+static double
+line_y(uint64_t n, uint64_t most, double top, double bottom)
+{
+	return bottom - (most > 0 ? (double)n / (double)most : 0) * (bottom - top);
+}
+
+/*
+ * The burndown of history.csv: active retired seats (columns, on the
+ * axis) and customers whose migration is not complete (a line, each
+ * point labelled, on a scale of its own) for the latest runs by as-of.
+ */
+static void
+chart_burndown(struct page *p)
+{
+	const double x0 = 64, x1 = 1090, top = 24, bottom = 200;
+	const struct history *h = p->ctx->history;
+	const struct history_row **v = mem_calloc(h->n + 1, sizeof(*v));
+	size_t n = h->n, from;
+	uint64_t most = 0;
+	int64_t max = 0;
+	struct axis a;
+	double slot, bw;
+
+	for (size_t i = 0; i < n; i++)
+		v[i] = &h->rows[i];
+	qsort(v, n, sizeof(*v), cmp_as_of);
+	from = n > BURNDOWN_RUNS ? n - BURNDOWN_RUNS : 0;
+	for (size_t i = from; i < n; i++) {
+		if (v[i]->seats > max)
+			max = v[i]->seats;
+		if (v[i]->in_progress + v[i]->not_started > most)
+			most = v[i]->in_progress + v[i]->not_started;
+	}
+	axis_fit(&a, max);
+	slot = (x1 - x0) / (double)(n > from ? n - from : 1);
+	bw = slot * 0.5 < 60 ? slot * 0.5 : 60;
+	fprintf(p->fp, "<section class=\"card\" id=\"burndown\">\n<h2>Burndown, run by run</h2>\n"
+	    "<p class=\"note\">From history.csv: <b id=\"history-runs\">%zu</b> run%s into this "
+	    "folder%s. Columns: active retired seats; the line "
+	    "<i class=\"k-line\"></i>: customers whose migration is not complete.</p>\n", n,
+	    n == 1 ? "" : "s", from > 0 ? ", the latest 24 by as-of date shown" : "");
+	svg_open(p, 1100, bottom + 62, "Retired seats and customers not complete, run by run");
+	axis_y(p, &a, x0, x1, top, bottom, "retired seats");
+	for (size_t i = from; i < n; i++) {
+		double cx = x0 + slot * (double)(i - from) + slot / 2;
+		double hgt = axis_scale(&a, v[i]->seats, bottom - top);
+		uint64_t open = v[i]->in_progress + v[i]->not_started;
+		double y = line_y(open, most, top, bottom);
+		char d[11];
+
+		values_date_format(v[i]->as_of, d);
+		fprintf(p->fp, "<rect class=\"s-month\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+		    "height=\"%.1f\" rx=\"2\"/><text class=\"v s\" x=\"%.1f\" y=\"%.1f\" "
+		    "text-anchor=\"middle\">%lld</text>\n", cx - bw / 2, bottom - hgt, bw, hgt, cx,
+		    bottom - hgt - 4, (long long)v[i]->seats);
+		if (i > from)
+			fprintf(p->fp, "<line class=\"line\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+			    "y2=\"%.1f\"/>\n", cx - slot, line_y(v[i - 1]->in_progress +
+			    v[i - 1]->not_started, most, top, bottom), cx, y);
+		fprintf(p->fp, "<circle class=\"dot\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\"/>"
+		    "<text class=\"v s\" x=\"%.1f\" y=\"%.1f\">%llu</text>\n"
+		    "<text class=\"s\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
+		    cx, y, cx + 7, y + 14, (unsigned long long)open, cx, bottom + 16, d);
+	}
+	fprintf(p->fp, "<text class=\"m\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
+	    "as-of date of the run</text>\n</svg>\n</section>\n", (x0 + x1) / 2, bottom + 54);
+	free(v);
+}
+
 static void
 input_row(struct page *p, const char *kind, const char *file, uint64_t bytes,
     uint64_t records, uint64_t rejected)
@@ -687,11 +816,13 @@ html_write(FILE *fp, const struct ledger_summary *s, const struct report_ctx *ct
 
 	put_head(&p);
 	put_tiles(&p);
+	put_since(&p);
 	fputs("<div class=\"grid\">\n", fp);
 	chart_urgency(&p);
 	chart_status(&p);
 	fputs("</div>\n", fp);
 	chart_months(&p);
+	chart_burndown(&p);
 	chart_top(&p);
 	put_inputs(&p);
 	put_foot(&p);

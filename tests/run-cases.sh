@@ -4,9 +4,10 @@
 # Each tests/cases/NAME/ holds the inputs, `args` (run from inside a copy of
 # the folder, with `-o OUTDIR -q` added), optionally `stdin`, `setup.sh`
 # (run first, with OUTDIR set) and `check.sh` (run after, with OUTDIR and
-# the exit status in STATUS), `env` (lines NAME=VALUE exported for the
-# run: the test settings of main.c), and `expected/`: `exit`, and any of the six
-# reports, `stdout` and `stderr` (OUTDIR's path reads as OUTDIR). With
+# the exit status in STATUS; both get SKUSCAN, the binary), `env` (lines
+# NAME=VALUE exported for the run: the test settings of main.c;
+# SOURCE_DATE_EPOCH is 2019-01-01 unless it says otherwise), and
+# `expected/`: `exit`, and any of the CSV reports, `stdout` and `stderr` (OUTDIR's path reads as OUTDIR). With
 # --update the expected files that exist are rewritten from this run (the
 # exit status always); a new case, with no expected file but exit, gets
 # them all. Review the diff before committing it. A case that checks
@@ -33,6 +34,9 @@ for name in "${cases[@]}"; do
 	(
 		cd "$tmp/case" || exit 99
 		export OUTDIR="$out"
+		# history.csv's run time, fixed (a case's env may set its own), and
+		# the binary for a setup.sh that makes the runs before the case's.
+		export SOURCE_DATE_EPOCH=1546300800 SKUSCAN="$bin"
 		if [ -f setup.sh ]; then bash setup.sh || exit 98; fi
 		if [ -f env ]; then set -a; . ./env; set +a; fi
 		eval "set -- $(cat args)"
@@ -89,7 +93,7 @@ for name in "${cases[@]}"; do
 		why="$why; temporary files left in OUTDIR"
 	fi
 	if [ -f "$src/check.sh" ]; then
-		(cd "$tmp/case" && OUTDIR="$out" STATUS=$status bash "$src/check.sh") >"$tmp/check" 2>&1 ||
+		(cd "$tmp/case" && OUTDIR="$out" STATUS=$status SKUSCAN="$bin" bash "$src/check.sh") >"$tmp/check" 2>&1 ||
 			{ ok=0; why="$why; check.sh: $(tail -1 "$tmp/check")"; }
 	fi
 	if [ $ok -eq 1 ]; then

@@ -40,6 +40,8 @@ REPORTS = [
     ("replacements.csv", "Replacements", "tttttttttndnutt"),
     ("license_counts.csv", "License counts", "tttnnn"),
     ("migration_audit.csv", "Migration audit", "tttttstd"),
+    ("changes.csv", "Changes", "tttssttnnnndd"),
+    ("history.csv", "History", "dttnnnnnn"),
     ("rejects.csv", "Rejects", "tntt"),
     ("manifest.csv", "Manifest", "ttntnndnt"),
 ]
@@ -230,6 +232,8 @@ def check_soffice(outdir):
     with tempfile.TemporaryDirectory() as tmp:
         got = soffice_sheets(os.path.join(outdir, "skuscan.xlsx"), tmp)
         for name, title, kinds in REPORTS:
+            if not os.path.exists(os.path.join(outdir, name)):
+                continue
             rows = read_csv(os.path.join(outdir, name))
             shown = []
             for k in range(1, 1000):
@@ -261,6 +265,9 @@ def main(argv):
         wb = openpyxl.load_workbook(path)
         state = {"split": [], "cut": False}
         for name, title, kinds in REPORTS:
+            if name == "changes.csv" and not os.path.exists(os.path.join(outdir, name)):
+                check("Changes" not in wb.sheetnames, "%s: a Changes sheet without changes.csv" % outdir)
+                continue
             check_report(outdir, wb, name, title, kinds, state)
         check_summary(outdir, wb, state)
         if os.path.basename(os.path.normpath(outdir)) in soffice:

@@ -6,7 +6,7 @@ import sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 want = ["Summary", "Affected customers", "Affected customers (2)", "Replacements",
         "Replacements (2)", "Replacements (3)", "License counts", "License counts (2)",
-        "Migration audit", "Migration audit (2)", "Rejects", "Rejects (2)", "Manifest"]
+        "Migration audit", "Migration audit (2)", "History", "Rejects", "Rejects (2)", "Manifest"]
 assert wb.sheetnames == want, wb.sheetnames
 rows = [wb[t].max_row - 1 for t in ["Replacements", "Replacements (2)", "Replacements (3)"]]
 assert rows == [3, 3, 2], rows
