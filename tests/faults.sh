@@ -8,6 +8,8 @@ bin=$(realpath "$1")
 top=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 pass=0 fail=0 skip=0
+# history.csv records each run's time: fixed, so that a run's set is the same bytes each time.
+export SOURCE_DATE_EPOCH=1546300800
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 # A run into $1 reading the fifo $2 as stdin, fed the first $3 lines of
@@ -256,7 +258,8 @@ run_b() {
 	    --as-of 2019-03-01 -q -o "$1"
 }
 if strace -f -o /dev/null -e inject=rename:error=EACCES:when=1 true 2>/dev/null; then
-	run_b "$tmp/set-b" && sum_b=$(set_sum "$tmp/set-b")
+	# B's set after A's (history.csv holds both runs).
+	run_a "$tmp/set-b" && run_b "$tmp/set-b" && sum_b=$(set_sum "$tmp/set-b")
 	for start in plain links; do
 		for call in rename symlink unlink; do
 			for n in 1 2 3 4 5 6 7 8 9 10; do
@@ -301,18 +304,21 @@ fi
 # 10. Two runs into one OUTDIR: the second waits for the first's lock; each
 # pair ends with one whole set. A run that cannot get the lock in
 # SKUSCAN_LOCK_WAIT seconds exits 1 naming the process that holds it.
-out="$tmp/pairs"
-run_a "$tmp/set-a" && sum_a=$(set_sum "$tmp/set-a")
+# Each pair into an OUTDIR of its own: the set is then the later run's, its
+# history.csv holding both runs (A's then B's, or B's then A's).
+run_a "$tmp/set-ab" && run_b "$tmp/set-ab" && sum_ab=$(set_sum "$tmp/set-ab")
+run_b "$tmp/set-ba" && run_a "$tmp/set-ba" && sum_ba=$(set_sum "$tmp/set-ba")
 for i in 1 2 3 4 5 6 7 8 9 10; do
+	out="$tmp/pairs-$i"
 	run_a "$out" & a=$!
 	run_b "$out" & b=$!
 	wait $a; sa=$?
 	wait $b; sb=$?
 	[ $sa -eq 0 ] && [ $sb -eq 0 ] && ok || bad "pair $i: exits $sa and $sb"
 	got=$(set_sum "$out")
-	[ "$got" = "$sum_a" ] || [ "$got" = "$sum_b" ] && ok || bad "pair $i: a mixed set"
+	[ "$got" = "$sum_ab" ] || [ "$got" = "$sum_ba" ] && ok || bad "pair $i: a mixed set"
+	no_temps "$out" && ok || bad "pair $i: temporaries left"
 done
-no_temps "$out" && ok || bad "pairs: temporaries left"
 held_run "$out" "$tmp/fifo-lock" 5 /dev/null
 holder=$pid
 SKUSCAN_LOCK_WAIT=1 "$bin" -s "$top/samples/subscriptions.csv" -q -o "$out" 2>"$tmp/err"
@@ -494,6 +500,40 @@ else
 	skip=$((skip + 1))
 	echo "faults: strace cannot trace here: fsync check skipped"
 fi
+
+# 18. history.csv only ever grows by whole rows: runs into one OUTDIR,
+# each a day later than the one before, killed (SIGKILL) after 0 to 0.7
+# seconds (a run takes about half a second). After each, history.csv is what it was, or that and one whole
+# row for the run's as-of date; never a row cut short or one lost.
+out="$tmp/hist"
+"$bin" -s "$tmp/large.csv" --as-of 2019-01-01 -q -o "$out"
+grown=0 same=0
+for i in $(seq 1 20); do
+	cp -L "$out/history.csv" "$tmp/hist-before"
+	day=$(date -u -d "2019-01-01 + $i days" +%F)
+	"$bin" -s "$tmp/large.csv" --as-of "$day" -q -o "$out" 2>/dev/null &
+	pid=$!
+	sleep "0.$(( (i * 3) % 7 ))$(( i % 10 ))"
+	kill -KILL $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	if cmp -s "$out/history.csv" "$tmp/hist-before"; then
+		same=$((same + 1))
+		ok
+	elif [ "$(head -n -1 "$out/history.csv")" = "$(cat "$tmp/hist-before")" ] &&
+	    tail -n 1 "$out/history.csv" |
+	    grep -qE "^$day,2019-01-01T00:00:00Z,subscriptions:[0-9a-f]{8};rules:[0-9a-f]{8},20000,[0-9]+,0,0,0,20000$"; then
+		grown=$((grown + 1))
+		ok
+	else
+		bad "history after a run killed as of $day: $(diff "$tmp/hist-before" "$out/history.csv" | head -5)"
+	fi
+done
+[ $same -gt 0 ] && [ $grown -gt 0 ] && ok ||
+	bad "history: of 20 runs killed, $same left it and $grown grew it: both should occur"
+"$bin" -s "$tmp/large.csv" --as-of 2019-02-01 -q -o "$out" && ok || bad "history: the run after the kills failed"
+[ "$(tail -n 1 "$out/history.csv" | cut -d, -f1)" = 2019-02-01 ] && ok ||
+	bad "history: the run after the kills added no row"
+no_temps "$out" && ok || bad "history: temporaries left after the kills"
 
 rm -rf "$tmp"
 echo "faults: $pass passed, $fail failed, $skip skipped"
