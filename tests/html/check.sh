@@ -217,6 +217,35 @@ check "saturated total: the page's soon and later seats" equal "seats-soon seats
 check "saturated total: affected_customers.csv" equal "retired_seats" \
 	"$(cut -d, -f5 "$tmp/sat/affected_customers.csv" | sed -n 2p)" 9223372036854775807
 
+# ---- (b3) since last run and the burndown: changes.csv and history.csv ---
+# The three runs of tests/cases/hist-three-runs into one OUTDIR, the last
+# with --previous: each change's count on the page is the number of rows
+# of changes.csv that name it, and the burndown draws history.csv's rows.
+h="$top/tests/cases/hist-three-runs"
+(cd "$h" && "$bin" -q -s subs-1.csv -l licenses-1.csv --as-of 2019-01-01 -o "$tmp/h" &&
+	"$bin" -q -s subs-2.csv -l licenses-2.csv --as-of 2019-01-20 -o "$tmp/h" &&
+	"$bin" -q -s subs-3.csv -l licenses-3.csv --as-of 2019-02-01 -o "$tmp/h" --previous "$tmp/h")
+hp="$tmp/h/summary.html"
+for k in new gone completed progressed regressed seats_changed became_critical expired; do
+	want_k=$(awk -F, -v k="$k" 'NR > 1 { n = split($3, a, ";"); for (i = 1; i <= n; i++)
+		if (a[i] == k) c++ } END { print c + 0 }' "$tmp/h/changes.csv")
+	check "since last run: $k" equal "changes-$k" "$(num "$hp" "changes-$k")" "$want_k"
+done
+check "since last run: customers changed" equal "customers-changed" \
+	"$(num "$hp" customers-changed)" "$(($(wc -l <"$tmp/h/changes.csv") - 1))"
+check "since last run: the earlier as-of" has "$hp" 'id="previous-as-of">2019-01-20<'
+check "burndown: runs" equal "history-runs" "$(num "$hp" history-runs)" \
+	"$(($(wc -l <"$tmp/h/history.csv") - 1))"
+for d in 2019-01-01 2019-01-20 2019-02-01; do
+	check "burndown: a column for the run as of $d" has "$hp" ">$d</text>"
+done
+check "burndown: each run's retired seats" equal "burndown seats" \
+	"$(grep -o 'class="v s" x="[0-9.]*" y="[0-9.]*" text-anchor="middle">[0-9]*<' "$hp" |
+	    sed 's/.*>\([0-9]*\)</\1/' | tr '\n' ' ')" \
+	"$(awk -F, 'NR > 1 { printf "%s ", $5 }' "$tmp/h/history.csv")"
+"$bin" -q -s "$h/subs-3.csv" --as-of 2019-02-02 -o "$tmp/h"
+check "no --previous: no since-last-run block" lacks "$tmp/h/summary.html" 'id="since"'
+
 # ---- (c) headless Chromium: it loads, renders and shows the same numbers -
 chromium=${CHROMIUM:-/usr/bin/chromium}
 if [ -x "$chromium" ]; then
