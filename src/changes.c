@@ -122,7 +122,8 @@ changes_compute(struct changes *c, struct previous *p, const struct ledger_summa
 		if (!b->matched)
 			add(c, &cap, (struct change_row){ b->key, b->name, 1u << CHANGE_GONE, b, NULL });
 	}
-	qsort(c->rows, c->n, sizeof(*c->rows), row_cmp);
+	if (c->n > 1)
+		qsort(c->rows, c->n, sizeof(*c->rows), row_cmp);
 	buf_free(&key);
 }
 

@@ -13,11 +13,13 @@
 
 #include <xlsxwriter.h>
 
+#include "changes.h"
 #include "csvout.h"
 #include "csvread.h"
 #include "mem.h"
 #include "notice.h"
 #include "palette.h"
+#include "previous.h"
 #include "values.h"
 #include "workbook.h"
 #include "xlsxcheck.h"
@@ -397,6 +399,9 @@ sheet_end(struct book *b)
 	if (sh->ncols > 0)
 		note_err(b, worksheet_autofilter(sh->ws, 0, 0, sh->row - 1, sh->ncols - 1));
 	worksheet_freeze_panes(sh->ws, 1, 0);
+	/* Printed: landscape, the header on every page. */
+	worksheet_set_landscape(sh->ws);
+	note_err(b, worksheet_repeat_rows(sh->ws, 0, 0));
 	sheet_rows_done(b, sh->ws, sh->at);
 	sh->ws = NULL;
 }
@@ -542,6 +547,24 @@ summary_totals(struct summary *m, const struct headline *h)
 	m->row++;
 }
 
+/* Since the run --previous named: its as-of, and the customers per kind of change. */
+static void
+summary_since(struct summary *m, const struct report_ctx *ctx)
+{
+	char line[96], d[11];
+
+	values_date_format(ctx->previous->as_of, d);
+	snprintf(line, sizeof(line), "Since the run as of %s (sheet Changes)", d);
+	put_text(m, 0, line, m->b->f.label);
+	m->row++;
+	put_line(m, "customers changed", (long long)ctx->changes->n, NULL);
+	for (int k = 0; k < CHANGE_COUNT; k++) {
+		snprintf(line, sizeof(line), "change: %s", changes_word((enum change)k));
+		put_line(m, line, (long long)ctx->changes->count[k], NULL);
+	}
+	m->row++;
+}
+
 /* The inputs, as in manifest.csv: kind, file, bytes, records, rejected. */
 static void
 summary_input(struct summary *m, const char *kind, const char *file, uint64_t bytes,
@@ -632,11 +655,15 @@ summary_write(struct book *b, lxw_worksheet *ws, size_t at, const struct workboo
 	    b->f.note);
 	m.row += 2;
 	summary_totals(&m, h);
+	if (ctx->changes != NULL)
+		summary_since(&m, ctx);
 	summary_inputs(&m, ctx);
 	summary_sheets(&m, r, n);
 	note_err(b, worksheet_set_column(ws, 0, 0, 36, NULL));
 	note_err(b, worksheet_set_column(ws, 1, 1, 40, NULL));
 	note_err(b, worksheet_set_column(ws, 2, 4, 14, NULL));
+	/* Printed on pages one wide. */
+	worksheet_fit_to_pages(ws, 1, 0);
 	sheet_rows_done(b, ws, at);
 	buf_free(&m.tmp);
 }

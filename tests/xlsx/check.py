@@ -207,6 +207,18 @@ def check_summary(outdir, wb, state):
             want = want_cell("n", str(html_number(html, ident)))[1]
             check(labels.get(label) == want,
                   "%s: Summary %s %r, summary.html %r" % (outdir, label, labels.get(label), want))
+    changes_path = os.path.join(outdir, "changes.csv")
+    if os.path.exists(changes_path):
+        rows = read_csv(changes_path)[1:]
+        check(labels.get("customers changed") == len(rows),
+              "%s: Summary customers changed %r, changes.csv %d" % (outdir, labels.get("customers changed"), len(rows)))
+        for k in ["new", "gone", "completed", "progressed", "regressed", "seats_changed",
+                  "became_critical", "expired"]:
+            n = sum(1 for r in rows if k in r[2].split(";"))
+            check(labels.get("change: " + k) == n, "%s: Summary %s %r, changes.csv %d" %
+                  (outdir, k, labels.get("change: " + k), n))
+    else:
+        check("customers changed" not in labels, "%s: Summary has changes without changes.csv" % outdir)
     for title in state["split"]:
         check(any(t.startswith(next(r[0] for r in REPORTS if r[1] == title) + " continues")
                   for t in text), "%s: Summary does not say %s continues" % (outdir, title))
