@@ -156,3 +156,31 @@ csvread_file(const char *path, const char *name, csvread_fn fn, void *arg, struc
 	close(fd);
 	return k;
 }
+
+bool
+csvread_header_is(const struct csvread_row *row, const char *header)
+{
+	size_t at = 0;
+
+	for (size_t i = 0; i < row->n; i++) {
+		if (i > 0 && header[at++] != ',')
+			return false;
+		if (strncmp(header + at, row->f[i], row->len[i]) != 0 ||
+		    memchr(header + at, '\0', row->len[i]) != NULL)
+			return false;
+		at += row->len[i];
+	}
+	return row->n > 0 && header[at] == '\0';
+}
+
+bool
+csvread_count(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return errno == 0 && *end == '\0';
+}

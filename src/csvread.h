@@ -9,6 +9,7 @@
 #ifndef SKUSCAN_CSVREAD_H
 #define SKUSCAN_CSVREAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,5 +40,10 @@ typedef int (*csvread_fn)(void *arg, const struct csvread_row *row);
 int csvread_file(const char *path, const char *name, csvread_fn fn, void *arg,
     struct diag *d);
 int csvread_fd(int fd, const char *name, csvread_fn fn, void *arg, struct diag *d);
+
+/* Whether the record's fields, joined by commas, are header (a file's first line). */
+bool csvread_header_is(const struct csvread_row *row, const char *header);
+/* A count as skuscan writes one: ASCII digits only, into *out. */
+bool csvread_count(const char *s, uint64_t *out);
 
 #endif

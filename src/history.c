@@ -22,18 +22,6 @@ struct reading {
 	bool header_seen;
 };
 
-static bool
-count(const char *s, uint64_t *out)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	*out = strtoull(s, &end, 10);
-	return errno == 0 && *end == '\0';
-}
-
 static const char *
 text_of(struct history *h, const char *s, size_t n)
 {
@@ -57,37 +45,33 @@ on_row(void *arg, const struct csvread_row *row)
 {
 	struct reading *r = arg;
 	struct history_row x = { 0 };
-	uint64_t seats;
+	uint64_t n[COLUMNS - 3];	/* the six counts, customers_affected on */
+	bool ok;
 
 	if (!r->header_seen) {
-		struct buf got = { 0 };
-		bool same;
-
-		for (size_t i = 0; i < row->n; i++) {
-			if (i > 0)
-				buf_addc(&got, ',');
-			buf_add(&got, row->f[i], row->len[i]);
-		}
-		buf_terminate(&got);
-		same = got.len > 0 && strcmp(got.data, HISTORY_HEADER) == 0;
-		buf_free(&got);
 		r->header_seen = true;
-		if (!same) {
+		if (!csvread_header_is(row, HISTORY_HEADER)) {
 			diag_set(r->d, r->name, row->line, "not a history skuscan writes (its header "
 			    "is not \"%s\")", HISTORY_HEADER);
 			return -1;
 		}
 		return 0;
 	}
-	if (row->n != COLUMNS || row->len[0] != 10 || !values_iso_date(row->f[0], &x.as_of) ||
-	    row->len[1] == 0 || !count(row->f[3], &x.customers) || !count(row->f[4], &seats) ||
-	    seats > INT64_MAX || !count(row->f[5], &x.users) || !count(row->f[6], &x.complete) ||
-	    !count(row->f[7], &x.in_progress) || !count(row->f[8], &x.not_started)) {
+	ok = row->n == COLUMNS && row->len[0] == 10 && values_iso_date(row->f[0], &x.as_of) &&
+	    row->len[1] > 0;
+	for (int i = 3; ok && i < COLUMNS; i++)
+		ok = csvread_count(row->f[i], &n[i - 3]);
+	if (!ok || n[1] > INT64_MAX) {
 		diag_set(r->d, r->name, row->line, "a row not as skuscan writes it (edited by "
 		    "hand?): mend or remove it, and the history goes on");
 		return -1;
 	}
-	x.seats = (int64_t)seats;
+	x.customers = n[0];
+	x.seats = (int64_t)n[1];
+	x.users = n[2];
+	x.complete = n[3];
+	x.in_progress = n[4];
+	x.not_started = n[5];
 	x.run_time = text_of(r->h, row->f[1], row->len[1]);
 	x.inputs = text_of(r->h, row->f[2], row->len[2]);
 	push(r->h, &x);

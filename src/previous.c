@@ -68,18 +68,6 @@ whole(const char *s, bool is_signed, long long *out)
 	return errno == 0 && *end == '\0';
 }
 
-static bool
-count(const char *s, uint64_t *out)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	*out = strtoull(s, &end, 10);
-	return errno == 0 && *end == '\0';
-}
-
 /* A date as the reports write it, or empty (DATE_NONE) when empty_ok. */
 static bool
 date_or_empty(const char *s, bool empty_ok, int32_t *out)
@@ -132,6 +120,7 @@ static int
 header_check(struct reading *r, int which, const struct csvread_row *row)
 {
 	struct buf got = { 0 };
+	bool same;
 
 	if (r->header_seen) {
 		if (row->n != r->ncols) {
@@ -141,15 +130,17 @@ header_check(struct reading *r, int which, const struct csvread_row *row)
 		}
 		return 1;
 	}
-	for (size_t i = 0; i < row->n; i++) {
+	r->header_seen = true;
+	r->ncols = row->n;
+	same = csvread_header_is(row, file_header[which]);
+	/* What the header says, for the message. */
+	for (size_t i = 0; !same && i < row->n; i++) {
 		if (i > 0)
 			buf_addc(&got, ',');
 		buf_add(&got, row->f[i], row->len[i]);
 	}
 	buf_terminate(&got);
-	r->header_seen = true;
-	r->ncols = row->n;
-	if (got.len == 0 || strcmp(got.data, file_header[which]) != 0) {
+	if (!same) {
 		diag_set(r->d, r->name, row->line, "not the reports of this skuscan version: its "
 		    "header is \"%.200s\", this version writes \"%s\"", got.data ? got.data : "",
 		    file_header[which]);
@@ -185,7 +176,7 @@ on_manifest(void *arg, const struct csvread_row *row)
 	if (strcmp(row->f[0], "subscriptions") != 0 && strcmp(row->f[0], "licenses") != 0 &&
 	    strcmp(row->f[0], "rules") != 0)
 		return bad(r, row, "kind", "is not subscriptions, licenses or rules");
-	if (!count(row->f[2], &u) || !count(row->f[4], &u) || !count(row->f[5], &u))
+	if (!csvread_count(row->f[2], &u) || !csvread_count(row->f[4], &u) || !csvread_count(row->f[5], &u))
 		return bad(r, row, "bytes, records or rejected", "is not a number");
 	if (row->len[3] != 8 || strtoul(row->f[3], &end, 16) > UINT32_MAX || *end != '\0')
 		return bad(r, row, "crc32", "is not 8 hex digits");
@@ -199,7 +190,7 @@ on_manifest(void *arg, const struct csvread_row *row)
 	in = &p->inputs[p->ninputs++];
 	in->kind = text_of(p, row->f[0], row->len[0]);
 	in->file = text_of(p, row->f[1], row->len[1]);
-	count(row->f[2], &in->bytes);
+	csvread_count(row->f[2], &in->bytes);
 	in->crc = (uint32_t)strtoul(row->f[3], NULL, 16);
 	return 0;
 }
@@ -219,8 +210,8 @@ on_affected(void *arg, const struct csvread_row *row)
 		return k;
 	if (row->len[0] == 0)
 		return bad(r, row, "customer_key", "is empty");
-	if (!count(row->f[2], &subs) || !count(row->f[3], &subs) ||
-	    !whole(row->f[4], false, &seats) || !count(row->f[5], &users))
+	if (!csvread_count(row->f[2], &subs) || !csvread_count(row->f[3], &subs) ||
+	    !whole(row->f[4], false, &seats) || !csvread_count(row->f[5], &users))
 		return bad(r, row, "a count", "is not a number");
 	if (p->ncustomers == r->cap) {
 		r->cap = r->cap ? 2 * r->cap : 64;

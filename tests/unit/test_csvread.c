@@ -60,6 +60,31 @@ read_text(const char *text, size_t n, struct seen *s, struct diag *d)
 
 #define READ(text, s, d) read_text((text), sizeof(text) - 1, (s), (d))
 
+static void
+test_helpers(void)
+{
+	const char *f[3] = { "a", "b", "" };
+	size_t len[3] = { 1, 1, 0 };
+	struct csvread_row row = { f, len, 2, 1 };
+	uint64_t v;
+
+	CHECK(csvread_header_is(&row, "a,b"));
+	CHECK(!csvread_header_is(&row, "a,b,"));
+	CHECK(!csvread_header_is(&row, "a"));
+	CHECK(!csvread_header_is(&row, "a,bc"));
+	row.n = 3;
+	CHECK(csvread_header_is(&row, "a,b,"));
+	row.n = 0;
+	CHECK(!csvread_header_is(&row, ""));
+	CHECK(csvread_count("0", &v) && v == 0);
+	CHECK(csvread_count("18446744073709551615", &v) && v == UINT64_MAX);
+	CHECK(!csvread_count("18446744073709551616", &v));
+	CHECK(!csvread_count("", &v));
+	CHECK(!csvread_count(" 5", &v));
+	CHECK(!csvread_count("-5", &v));
+	CHECK(!csvread_count("5x", &v));
+}
+
 void
 test_csvread(void)
 {
@@ -100,4 +125,5 @@ test_csvread(void)
 	CHECK(csvread_file("/nonexistent/x.csv", "x.csv", collect, &s, &d) == -1);
 	CHECK_CONTAINS(d.msg, "cannot open");
 	buf_free(&s.out);
+	test_helpers();
 }
