@@ -628,11 +628,18 @@ put_since(struct page *p)
 
 	if (prev == NULL || ch == NULL)
 		return;
-	values_date_format(prev->as_of, d);
 	fputs("<section class=\"card\" id=\"since\">\n<h2>Since last run</h2>\n"
-	    "<p class=\"note\">Compared with the reports in ", p->fp);
-	put_esc(p, prev->dir);
-	fprintf(p->fp, ", as of <b id=\"previous-as-of\">%s</b>, made from:", d);
+	    "<p class=\"note\">", p->fp);
+	if (prev->as_of == DATE_NONE) {
+		put_esc(p, prev->dir);
+		fputs(" held no earlier run: this is the first, and every affected customer is new",
+		    p->fp);
+	} else {
+		values_date_format(prev->as_of, d);
+		fputs("Compared with the reports in ", p->fp);
+		put_esc(p, prev->dir);
+		fprintf(p->fp, ", as of <b id=\"previous-as-of\">%s</b>, made from:", d);
+	}
 	for (size_t i = 0; i < prev->ninputs; i++) {
 		fprintf(p->fp, "%s %s ", i > 0 ? ";" : "", prev->inputs[i].kind);
 		put_esc(p, prev->inputs[i].file);

@@ -268,14 +268,19 @@ on_audit(void *arg, const struct csvread_row *row)
 	return 0;
 }
 
-/* Opens DIR's three files from one published set (outdir_open_published). */
+/*
+ * Opens DIR's three files from one published set (outdir_open_published).
+ * Returns 0, 1 when DIR holds no reports and first_ok, or -1.
+ */
 static int
-open_set(const char *dir, int fd[F_COUNT], struct diag *d)
+open_set(const char *dir, bool first_ok, int fd[F_COUNT], struct diag *d)
 {
 	char path[PATH_MAX];
 	int err[F_COUNT];
 
 	outdir_open_published(dir, file_name, fd, err, F_COUNT);
+	if (fd[F_MANIFEST] < 0 && err[F_MANIFEST] == ENOENT && first_ok)
+		return 1;
 	if (fd[F_MANIFEST] < 0) {
 		if (err[F_MANIFEST] == ENOENT && access(dir, F_OK) == 0)
 			diag_set(d, dir, 0, "holds no skuscan reports (no manifest.csv)");
@@ -309,16 +314,22 @@ read_one(struct reading *r, int which, int fd, csvread_fn fn)
 }
 
 int
-previous_read(struct previous **out, const char *dir, struct diag *d)
+previous_read(struct previous **out, const char *dir, bool first_ok, struct diag *d)
 {
 	struct previous *p = mem_calloc(1, sizeof(*p));
 	struct reading r = { .p = p, .d = d };
-	int fd[F_COUNT] = { -1, -1, -1 }, k = -1;
+	int fd[F_COUNT] = { -1, -1, -1 }, k = -1, set;
 
 	*out = NULL;
 	strmap_init(&p->by_key);
 	p->dir = arena_strndup(&p->text, dir, strlen(dir));
-	if (open_set(dir, fd, d) == 0 && read_one(&r, F_MANIFEST, fd[F_MANIFEST], on_manifest) == 0 &&
+	p->as_of = DATE_NONE;
+	set = open_set(dir, first_ok, fd, d);
+	if (set == 1) {
+		*out = p;	/* the first run into DIR: nothing to compare with */
+		return 0;
+	}
+	if (set == 0 && read_one(&r, F_MANIFEST, fd[F_MANIFEST], on_manifest) == 0 &&
 	    read_one(&r, F_AFFECTED, fd[F_AFFECTED], on_affected) == 0 &&
 	    read_one(&r, F_AUDIT, fd[F_AUDIT], on_audit) == 0) {
 		k = 0;

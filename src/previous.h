@@ -47,7 +47,7 @@ struct prev_input {
 
 struct previous {
 	const char *dir;		/* as given */
-	int32_t as_of;
+	int32_t as_of;			/* DATE_NONE: DIR held no run yet (first_ok) */
 	const char *version;
 	struct prev_input *inputs;	/* manifest.csv's rows, the rules' last */
 	size_t ninputs;
@@ -57,8 +57,13 @@ struct previous {
 	struct arena text;
 };
 
-/* Reads DIR's reports into *out. Returns 0, or -1 with d set. */
-int previous_read(struct previous **out, const char *dir, struct diag *d);
+/*
+ * Reads DIR's reports into *out. Returns 0, or -1 with d set. With
+ * first_ok (DIR is the run's own OUTDIR), a DIR that holds no reports yet
+ * is the first run of a series, not an error: *out is then empty, its
+ * as_of DATE_NONE, and every customer of this run is new.
+ */
+int previous_read(struct previous **out, const char *dir, bool first_ok, struct diag *d);
 /* The customer of key (n bytes), or NULL. */
 struct prev_customer *previous_find(struct previous *p, const char *key, size_t n);
 void previous_free(struct previous *p);

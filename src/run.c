@@ -2,6 +2,7 @@
 #include <assert.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -136,7 +137,10 @@ summary_changes(const struct run *r)
 	struct buf line = { 0 };
 	char d[11];
 
-	values_date_format(r->previous->as_of, d);
+	if (r->previous->as_of == DATE_NONE)
+		snprintf(d, sizeof(d), "%s", "(none)");
+	else
+		values_date_format(r->previous->as_of, d);
 	for (int k = 0; k < CHANGE_COUNT; k++) {
 		char n[32];
 
@@ -148,8 +152,12 @@ summary_changes(const struct run *r)
 		buf_adds(&line, changes_word((enum change)k));
 	}
 	buf_terminate(&line);
-	diag_say("  since the run as of %s in %s: %s", d, r->previous->dir,
-	    line.len > 0 ? line.data : "no customer changed");
+	if (r->previous->as_of == DATE_NONE)
+		diag_say("  %s held no earlier run: %s", r->previous->dir,
+		    line.len > 0 ? line.data : "no customer changed");
+	else
+		diag_say("  since the run as of %s in %s: %s", d, r->previous->dir,
+		    line.len > 0 ? line.data : "no customer changed");
 	buf_free(&line);
 }
 
@@ -312,6 +320,16 @@ run_write(struct run *r)
 	return 0;
 }
 
+/* Whether a and b name one directory (--previous OUTDIR, however spelt). */
+static bool
+same_dir(const char *a, const char *b)
+{
+	struct stat x, y;
+
+	return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev &&
+	    x.st_ino == y.st_ino;
+}
+
 void
 run_init(void)
 {
@@ -329,7 +347,8 @@ run_exec(struct run_opts *o)
 	if (rules_load(&r.rules, o->rules, &r.d) == 0 &&
 	    report_open(&r.rep, o->outdir, o->excel, &r.d) == 0 &&
 	    history_read(&r.history, o->outdir, &r.d) == 0 &&
-	    (o->previous == NULL || previous_read(&r.previous, o->previous, &r.d) == 0)) {
+	    (o->previous == NULL || previous_read(&r.previous, o->previous,
+	    same_dir(o->previous, o->outdir), &r.d) == 0)) {
 		/* What every report is written with; its sums once the files are read. */
 		r.ctx = (struct report_ctx){ .as_of = o->as_of, .horizon = o->horizon,
 			.version = o->version, .rules = r.rules, .files = o->files,

@@ -553,8 +553,12 @@ summary_since(struct summary *m, const struct report_ctx *ctx)
 {
 	char line[96], d[11];
 
-	values_date_format(ctx->previous->as_of, d);
-	snprintf(line, sizeof(line), "Since the run as of %s (sheet Changes)", d);
+	if (ctx->previous->as_of == DATE_NONE) {
+		snprintf(line, sizeof(line), "No earlier run to compare with (sheet Changes)");
+	} else {
+		values_date_format(ctx->previous->as_of, d);
+		snprintf(line, sizeof(line), "Since the run as of %s (sheet Changes)", d);
+	}
 	put_text(m, 0, line, m->b->f.label);
 	m->row++;
 	put_line(m, "customers changed", (long long)ctx->changes->n, NULL);
