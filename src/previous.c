@@ -36,6 +36,7 @@ struct reading {
 	size_t ncols;
 	bool header_seen;
 	size_t audited;		/* customers that have their audit row */
+	struct buf fold;	/* a key in lower case */
 	size_t cap;
 };
 
@@ -227,7 +228,8 @@ on_affected(void *arg, const struct csvread_row *row)
 		return bad(r, row, "urgency", "is not an urgency skuscan writes");
 	c->key = text_of(p, row->f[0], row->len[0]);
 	c->name = text_of(p, row->f[1], row->len[1]);
-	e = strmap_put(&p->by_key, c->key, strlen(c->key), &created);
+	text_lower(&r->fold, c->key, strlen(c->key));
+	e = strmap_put(&p->by_key, r->fold.data, r->fold.len, &created);
 	if (!created)
 		return bad(r, row, "customer_key", "appears twice");
 	e->value = (void *)(uintptr_t)(p->ncustomers + 1);
@@ -346,6 +348,7 @@ previous_read(struct previous **out, const char *dir, bool first_ok, struct diag
 	for (int i = 0; i < F_COUNT; i++)
 		if (fd[i] >= 0)
 			close(fd[i]);
+	buf_free(&r.fold);
 	if (k != 0) {
 		previous_free(p);
 		return -1;
@@ -354,11 +357,14 @@ previous_read(struct previous **out, const char *dir, bool first_ok, struct diag
 	return 0;
 }
 
+/* Keys compare without case, as this run's customer keys do (GUIDs). */
 struct prev_customer *
 previous_find(struct previous *p, const char *key, size_t n)
 {
-	struct strmap_entry *e = strmap_find(&p->by_key, key, n);
+	struct strmap_entry *e;
 
+	text_lower(&p->fold, key, n);
+	e = strmap_find(&p->by_key, p->fold.data, p->fold.len);
 	return e == NULL ? NULL : &p->customers[(uintptr_t)e->value - 1];
 }
 
@@ -369,6 +375,7 @@ previous_free(struct previous *p)
 		return;
 	strmap_free(&p->by_key);
 	arena_free(&p->text);
+	buf_free(&p->fold);
 	free(p->customers);
 	free(p->inputs);
 	free(p);

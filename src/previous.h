@@ -22,6 +22,7 @@
 #include "mem.h"
 #include "notice.h"
 #include "strmap.h"
+#include "text.h"
 
 /* The notice's first step not done: 1 buy, 2 move the users, 3 suspend; 4 all done. */
 enum { STEP_BUY = 1, STEP_MOVE, STEP_SUSPEND, STEP_DONE };
@@ -53,8 +54,9 @@ struct previous {
 	size_t ninputs;
 	struct prev_customer *customers;	/* in the order of affected_customers.csv */
 	size_t ncustomers;
-	struct strmap by_key;		/* key -> index + 1 into customers */
+	struct strmap by_key;		/* key in lower case -> index + 1 into customers */
 	struct arena text;
+	struct buf fold;		/* previous_find's key in lower case */
 };
 
 /*
@@ -64,7 +66,7 @@ struct previous {
  * as_of DATE_NONE, and every customer of this run is new.
  */
 int previous_read(struct previous **out, const char *dir, bool first_ok, struct diag *d);
-/* The customer of key (n bytes), or NULL. */
+/* The customer of key (n bytes, compared without case), or NULL. */
 struct prev_customer *previous_find(struct previous *p, const char *key, size_t n);
 void previous_free(struct previous *p);
 

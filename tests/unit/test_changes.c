@@ -28,6 +28,7 @@ prev_of(struct prev_customer *c, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		int created;
 
+		/* Keys are kept in lower case: these are. */
 		strmap_put(&p->by_key, c[i].key, strlen(c[i].key), &created)->value =
 		    (void *)(uintptr_t)(i + 1);
 	}
@@ -89,7 +90,8 @@ test_changes(void)
 		now("b-done", true, 1, true, 0, 0, DATE_NONE),
 		now("c-back", true, 0, false, 2, 4, DAY(6, 1)),
 		now("e-new", false, 1, false, 0, 2, DAY(6, 1)),
-		now("f-users", true, 0, false, 1, 9, DAY(6, 1)),
+		/* The same customer, its key spelt in capitals this time. */
+		now("F-USERS", true, 0, false, 1, 9, DAY(6, 1)),
 		now("g-unknown", true, -1, false, 0, 7, DAY(6, 1)),
 		now("h-critical", false, 1, false, 0, 8, DAY(1, 20)),
 		now("i-expired", false, 1, false, 0, 6, DAY(1, 10)),
@@ -107,7 +109,7 @@ test_changes(void)
 	CHECK(kinds(&c, "d-gone") == K(CHANGE_GONE));
 	CHECK(kinds(&c, "e-new") == K(CHANGE_NEW));
 	/* The same step, fewer users on retired seats: progress (and the seats changed). */
-	CHECK(kinds(&c, "f-users") == (K(CHANGE_PROGRESSED) | K(CHANGE_SEATS)));
+	CHECK(kinds(&c, "F-USERS") == (K(CHANGE_PROGRESSED) | K(CHANGE_SEATS)));
 	/* No license export now: its users are not known, so not fewer. */
 	CHECK(kinds(&c, "g-unknown") == ~0u);
 	CHECK(kinds(&c, "h-critical") == K(CHANGE_CRITICAL));
@@ -115,11 +117,11 @@ test_changes(void)
 	CHECK(kinds(&c, "j-still") == ~0u);
 	CHECK(c.n == 7);
 	CHECK(c.count[CHANGE_SEATS] == 2 && c.count[CHANGE_NEW] == 1 && c.count[CHANGE_GONE] == 1);
-	/* Rows in key order, the gone among them. */
+	/* Rows in key order (bytewise: capitals first), the gone among them. */
 	for (size_t i = 1; i < c.n; i++)
 		CHECK(strcmp(c.rows[i - 1].key, c.rows[i].key) < 0);
-	CHECK(c.rows[2].after == NULL && strcmp(c.rows[2].key, "d-gone") == 0);
-	CHECK(c.rows[3].before == NULL && strcmp(c.rows[3].key, "e-new") == 0);
+	CHECK(c.rows[3].after == NULL && strcmp(c.rows[3].key, "d-gone") == 0);
+	CHECK(c.rows[4].before == NULL && strcmp(c.rows[4].key, "e-new") == 0);
 	changes_free(&c);
 	CHECK(changes_step(&rows[1]) == STEP_DONE && changes_step(&rows[0]) == STEP_BUY);
 	CHECK_STR_EQ(changes_word(CHANGE_CRITICAL), "became_critical");
