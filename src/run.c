@@ -158,6 +158,12 @@ summary_changes(const struct run *r)
 	else
 		diag_say("  since the run as of %s in %s: %s", d, r->previous->dir,
 		    line.len > 0 ? line.data : "no customer changed");
+	for (size_t i = 0; i < r->previous->ninputs; i++) {
+		const struct prev_input *in = &r->previous->inputs[i];
+
+		diag_say("    that run read %s %s (CRC-32 %08x)", in->kind, in->file,
+		    (unsigned)in->crc);
+	}
 	buf_free(&line);
 }
 
