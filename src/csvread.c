@@ -23,7 +23,7 @@ struct reader {
 	size_t at[CSVREAD_MAX_FIELDS], len[CSVREAD_MAX_FIELDS];
 	const char *f[CSVREAD_MAX_FIELDS];
 	size_t n;
-	bool too_many, stop;
+	bool too_many, nul, stop;
 	uint64_t line, start;		/* the line being read; where the record began */
 };
 
@@ -44,6 +44,8 @@ on_field(void *s, size_t n, void *arg)
 		r->too_many = true;
 		return;
 	}
+	if (n > 0 && memchr(s, '\0', n) != NULL)
+		r->nul = true;
 	r->at[r->n] = r->fields.len;
 	r->len[r->n] = n;
 	buf_add(&r->fields, s, n);
@@ -60,8 +62,9 @@ on_row(int c, void *arg)
 	(void)c;
 	if (r->stop)
 		return;
-	if (r->too_many) {
-		diag_set(r->d, r->name, r->start, "more than %d fields", CSVREAD_MAX_FIELDS);
+	if (r->too_many || r->nul) {
+		diag_set(r->d, r->name, r->start, r->too_many ? "more than %d fields" :
+		    "a NUL byte in a field: not CSV as skuscan writes it", CSVREAD_MAX_FIELDS);
 		r->stop = true;
 		return;
 	}

@@ -22,6 +22,34 @@ struct reading {
 	bool header_seen;
 };
 
+/* YYYY-MM-DDTHH:MM:SSZ, as a run writes its time. */
+static bool
+run_time_shape(const char *s, size_t n)
+{
+	static const char form[] = "dddd-dd-ddTdd:dd:ddZ";
+
+	if (n != sizeof(form) - 1)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (form[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != form[i])
+			return false;
+	return true;
+}
+
+/* kind:crc32 pieces joined by ';', as a run writes its inputs. */
+static bool
+inputs_shape(const char *s)
+{
+	do {
+		size_t k = strspn(s, "abcdefghijklmnopqrstuvwxyz");
+
+		if (k == 0 || s[k] != ':' || strspn(s + k + 1, "0123456789abcdef") != 8)
+			return false;
+		s += k + 9;
+	} while (*s++ == ';');
+	return s[-1] == '\0';
+}
+
 static const char *
 text_of(struct history *h, const char *s, size_t n)
 {
@@ -59,9 +87,10 @@ on_row(void *arg, const struct csvread_row *row)
 	}
 	ok = row->n == COLUMNS && row->len[0] == 10 && values_iso_date(row->f[0], &x.as_of) &&
 	    row->len[1] > 0;
+	ok = ok && run_time_shape(row->f[1], row->len[1]) && inputs_shape(row->f[2]);
 	for (int i = 3; ok && i < COLUMNS; i++)
-		ok = csvread_count(row->f[i], &n[i - 3]);
-	if (!ok || n[1] > INT64_MAX) {
+		ok = csvread_count(row->f[i], &n[i - 3]) && n[i - 3] <= INT64_MAX;
+	if (!ok) {
 		diag_set(r->d, r->name, row->line, "a row not as skuscan writes it (edited by "
 		    "hand?): mend or remove it, and the history goes on");
 		return -1;

@@ -171,8 +171,9 @@ options_default(struct options *o)
 	o->run.version = SKUSCAN_VERSION;
 	o->run.run_time = (int64_t)time(NULL);
 	/* The reproducible-builds convention: a fixed "now" for history.csv. */
+	/* Up to 9999-12-31T23:59:59Z: history.csv writes a four-digit year. */
 	if (getenv("SOURCE_DATE_EPOCH") != NULL &&
-	    number(getenv("SOURCE_DATE_EPOCH"), 0, LLONG_MAX / 2, &v))
+	    number(getenv("SOURCE_DATE_EPOCH"), 0, 253402300799LL, &v))
 		o->run.run_time = v;
 	o->run.as_of = (int32_t)(time(NULL) / 86400);
 	o->run.horizon = 90;

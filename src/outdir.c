@@ -616,12 +616,20 @@ outdir_open_published(const char *dir, const char *const *names, int *fd, int *e
 
 	snprintf(link, PATH_MAX, "%s/.skuscan/current", dir);
 	for (int attempt = 0; attempt < 5; attempt++) {
-		bool retry = false;
+		bool retry = false, bad;
 
 		len = readlink(link, target, NAME_MAX);
 		if (len >= 0)
 			target[len] = '\0';
+		/* A link skuscan made names a directory beside it, in full. */
+		bad = len >= 0 && (len == NAME_MAX || strchr(target, '/') != NULL ||
+		    target[0] == '.' || target[0] == '\0');
 		for (size_t i = 0; i < n; i++) {
+			if (bad) {
+				fd[i] = -1;
+				err[i] = EINVAL;
+				continue;
+			}
 			if (len >= 0)
 				snprintf(path, PATH_MAX, "%s/.skuscan/%s/%s", dir, target, names[i]);
 			else
@@ -637,8 +645,8 @@ outdir_open_published(const char *dir, const char *const *names, int *fd, int *e
 				    (size_t)len) != 0);
 			}
 		}
-		if (!retry)
-			break;
+		if (!retry || attempt == 4)
+			break;	/* the last attempt's descriptors are the answer */
 		for (size_t i = 0; i < n; i++)
 			if (fd[i] >= 0)
 				close(fd[i]);

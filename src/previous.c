@@ -169,7 +169,6 @@ on_manifest(void *arg, const struct csvread_row *row)
 	long long n;
 	uint64_t u;
 	int32_t as_of;
-	char *end;
 	int k = header_check(r, F_MANIFEST, row);
 
 	if (k <= 0)
@@ -179,7 +178,7 @@ on_manifest(void *arg, const struct csvread_row *row)
 		return bad(r, row, "kind", "is not subscriptions, licenses or rules");
 	if (!csvread_count(row->f[2], &u) || !csvread_count(row->f[4], &u) || !csvread_count(row->f[5], &u))
 		return bad(r, row, "bytes, records or rejected", "is not a number");
-	if (row->len[3] != 8 || strtoul(row->f[3], &end, 16) > UINT32_MAX || *end != '\0')
+	if (row->len[3] != 8 || strspn(row->f[3], "0123456789abcdef") != 8)
 		return bad(r, row, "crc32", "is not 8 hex digits");
 	if (!date_or_empty(row->f[6], false, &as_of) || !whole(row->f[7], false, &n))
 		return bad(r, row, "as_of or horizon", "is not a date or a number");
@@ -281,7 +280,9 @@ open_set(const char *dir, bool first_ok, int fd[F_COUNT], struct diag *d)
 	int err[F_COUNT];
 
 	outdir_open_published(dir, file_name, fd, err, F_COUNT);
-	if (fd[F_MANIFEST] < 0 && err[F_MANIFEST] == ENOENT && first_ok)
+	/* The first run into OUTDIR: none of the reports is there yet. */
+	if (first_ok && err[F_MANIFEST] == ENOENT && err[F_AFFECTED] == ENOENT &&
+	    err[F_AUDIT] == ENOENT)
 		return 1;
 	if (fd[F_MANIFEST] < 0) {
 		if (err[F_MANIFEST] == ENOENT && access(dir, F_OK) == 0)

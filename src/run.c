@@ -276,8 +276,8 @@ history_row_add(struct run *r)
 	}
 	snprintf(piece, sizeof(piece), "rules:%08x", rules_crc(r->rules));
 	buf_adds(&inputs, piece);
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (gmtime_r(&t, &tm) == NULL || strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
+		snprintf(when, sizeof(when), "1970-01-01T00:00:00Z");	/* a clock out of range */
 	row.run_time = when;
 	row.inputs = inputs.data;
 	history_add(&r->history, &row);

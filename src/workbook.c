@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,7 +71,31 @@ struct book {
 	uint64_t report_rows[16];
 	uint64_t *data_bytes;	/* each sheet's rows as XML, in workbook order */
 	size_t nsheets;
+	const char *where;	/* OUTDIR, for messages */
+	FILE *hush;		/* /dev/null, for libxlsxwriter's own messages */
 };
+
+/*
+ * libxlsxwriter prints its errors on stderr, where every line must be
+ * skuscan's: its calls that can fail run with stderr on /dev/null
+ * (lib_hush, then lib_unhush with what it returned), and skuscan says
+ * what failed once, its own way. Only this thread prints meanwhile.
+ */
+static FILE *
+lib_hush(struct book *b)
+{
+	FILE *saved = stderr;
+
+	if (b->hush != NULL)
+		stderr = b->hush;
+	return saved;
+}
+
+static void
+lib_unhush(FILE *saved)
+{
+	stderr = saved;
+}
 
 double
 workbook_serial(int32_t days)
@@ -347,8 +372,10 @@ sheet_name(const struct sheet *sh, char *out, size_t size)
 static lxw_worksheet *
 sheet_add(struct book *b, const char *name, size_t *at)
 {
+	FILE *saved = lib_hush(b);
 	lxw_worksheet *ws = workbook_add_worksheet(b->wb, name);
 
+	lib_unhush(saved);
 	if (ws == NULL) {
 		note_err(b, LXW_ERROR_CREATING_TMPFILE);
 		return NULL;
@@ -462,12 +489,14 @@ on_row(void *arg, const struct csvread_row *row)
 static int
 copy_report(struct book *b, const struct workbook_report *rep, struct diag *d)
 {
+	char name[PATH_MAX];
 	int k;
 
 	for (int i = 0; i < MAX_COLS; i++)
 		buf_free(&b->sh.header[i]);
 	b->sh = (struct sheet){ .rep = rep };
-	k = csvread_file(rep->path, rep->file, on_row, b, d);
+	snprintf(name, sizeof(name), "%s/%s", b->where, rep->file);
+	k = csvread_file(rep->path, name, on_row, b, d);
 	sheet_end(b);
 	return k;
 }
@@ -708,8 +737,7 @@ workbook_write(const char *path, const char *where, const struct workbook_report
 		"The reports of one skuscan run: each sheet is the CSV file of the same name." };
 	struct book b = { .sheet_rows = ctx->sheet_rows > 0 ? ctx->sheet_rows :
 		WORKBOOK_SHEET_ROWS };
-	/* libxlsxwriter prints its errors on stderr: they are said here once, ours. */
-	FILE *lib_err = fopen("/dev/null", "w"), *saved = stderr;
+	FILE *saved;
 	lxw_worksheet *summary;
 	size_t summary_at = 0;
 	char why[160];
@@ -719,11 +747,13 @@ workbook_write(const char *path, const char *where, const struct workbook_report
 
 	if (n > sizeof(b.parts) / sizeof(b.parts[0]))
 		n = sizeof(b.parts) / sizeof(b.parts[0]);
-	if (lib_err != NULL)
-		stderr = lib_err;
-	/* The as-of day as the creation time: the same run, the same bytes. */
-	props.created = (time_t)ctx->as_of * 86400;
+	b.where = where;
+	b.hush = fopen("/dev/null", "w");
+	/* The as-of day as the creation time: the same run, the same bytes (0 is "now"). */
+	props.created = ctx->as_of != 0 ? (time_t)ctx->as_of * 86400 : 1;
+	saved = lib_hush(&b);
 	b.wb = workbook_new_opt(path, &opt);
+	lib_unhush(saved);
 	if (b.wb == NULL) {
 		io_err = errno != 0 ? errno : ENOMEM;
 	} else {
@@ -740,7 +770,9 @@ workbook_write(const char *path, const char *where, const struct workbook_report
 		if (io_err == 0)
 			io_err = b.io_err;
 		errno = 0;
+		saved = lib_hush(&b);
 		e = workbook_close(b.wb);
+		lib_unhush(saved);
 		note_err(&b, e);
 		if (e != LXW_NO_ERROR && io_err == 0)
 			io_err = errno;
@@ -748,9 +780,8 @@ workbook_write(const char *path, const char *where, const struct workbook_report
 		    xlsxcheck_whole(path, b.data_bytes, b.nsheets, why, sizeof(why)) != 0)
 			incomplete = true;
 	}
-	stderr = saved;
-	if (lib_err != NULL)
-		fclose(lib_err);
+	if (b.hush != NULL)
+		fclose(b.hush);
 	for (int i = 0; i < MAX_COLS; i++)
 		buf_free(&b.sh.header[i]);
 	buf_free(&b.text);

@@ -1,4 +1,5 @@
 /* xlsxcheck: a workbook read back part by part (see xlsxcheck.h). */
+#define _GNU_SOURCE	/* memmem */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,7 +64,8 @@ part_whole(const struct part *p)
 	char close[80];
 	size_t n = p->ntail, k;
 
-	if (p->nhead < 5 || memcmp(s, "<?xml", 5) != 0 || (decl = strstr(s, "?>")) == NULL)
+	if (p->nhead < 5 || memcmp(s, "<?xml", 5) != 0 ||
+	    (decl = memmem(s, p->nhead, "?>", 2)) == NULL)
 		return false;
 	for (s = decl + 2; s < end && (*s == '\n' || *s == '\r' || *s == ' '); s++)
 		;

@@ -115,6 +115,11 @@ test_csvread(void)
 	CHECK(READ("a,b\n1,\"open\n", &s, &d) == -1);
 	CHECK(d.line == 2);
 	CHECK_CONTAINS(d.msg, "not closed");
+	/* A NUL byte in a field. */
+	d = (struct diag){ 0 };
+	CHECK(read_text("a,b\n1,0\0009\n", 10, &s, &d) == -1);
+	CHECK(d.line == 2);
+	CHECK_CONTAINS(d.msg, "NUL");
 	/* The callback stops the read. */
 	s.stop_at = 2;
 	CHECK(READ("a\nb\nc\n", &s, &d) == -1);

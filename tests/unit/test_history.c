@@ -71,18 +71,37 @@ test_read(void)
 	snprintf(path, sizeof(path), "%s/history.csv", dir);
 	write_file(path, HISTORY_HEADER "\n"
 	    "2019-01-01,2019-01-01T09:00:00Z,subscriptions:78c88616;rules:362fd578,6,36,5,0,2,4\n"
-	    "2019-01-20,2019-01-20T09:00:00Z,'=odd;rules:362fd578,6,34,6,1,1,4\n");
+	    "2019-01-20,2019-01-20T09:00:00Z,subscriptions:f333124b;licenses:36bcadda;"
+	    "rules:362fd578,6,34,6,1,1,4\n");
 	CHECK(history_read(&h, dir, &d) == 0);
 	CHECK(h.n == 2);
 	CHECK(h.rows[1].as_of == values_days(2019, 1, 20));
 	CHECK(h.rows[1].seats == 34 && h.rows[1].not_started == 4);
-	/* Texts come back without the formula guard. */
-	CHECK_STR_EQ(h.rows[1].inputs, "=odd;rules:362fd578");
+	CHECK_STR_EQ(h.rows[1].inputs, "subscriptions:f333124b;licenses:36bcadda;rules:362fd578");
 	history_free(&h);
+	/* Rows that are not as a run writes them: each is named by its line. */
+	static const char *const bad_rows[] = {
+		"2019-01-20,2019-01-20 09:00,rules:362fd578,6,34,6,1,1,4\n",	/* run time */
+		"2019-01-20,2019-01-20T09:00:00Z,x,6,34,6,1,1,4\n",		/* inputs */
+		"2019-01-20,2019-01-20T09:00:00Z,rules:362fd57,6,34,6,1,1,4\n",
+		"2019-01-20,2019-01-20T09:00:00Z,rules:362fd578;,6,34,6,1,1,4\n",
+		"2019-01-20,2019-01-20T09:00:00Z,rules:362fd578,9223372036854775808,34,6,1,1,4\n",
+		"2019-02-30,2019-01-20T09:00:00Z,rules:362fd578,6,34,6,1,1,4\n",	/* date */
+	};
+	for (size_t i = 0; i < sizeof(bad_rows) / sizeof(bad_rows[0]); i++) {
+		char text[256];
+
+		snprintf(text, sizeof(text), "%s\n%s", HISTORY_HEADER, bad_rows[i]);
+		write_file(path, text);
+		d = (struct diag){ 0 };
+		CHECK(history_read(&h, dir, &d) == -1);
+		CHECK(d.line == 2);
+		history_free(&h);
+	}
 	/* A row edited by hand. */
 	write_file(path, HISTORY_HEADER "\n"
-	    "2019-01-01,2019-01-01T09:00:00Z,x,6,36,5,0,2,4\n"
-	    "2019-01-20,2019-01-20T09:00:00Z,x,six,34,6,1,1,4\n");
+	    "2019-01-01,2019-01-01T09:00:00Z,rules:362fd578,6,36,5,0,2,4\n"
+	    "2019-01-20,2019-01-20T09:00:00Z,rules:362fd578,six,34,6,1,1,4\n");
 	CHECK(history_read(&h, dir, &d) == -1);
 	CHECK(d.line == 3);
 	CHECK_CONTAINS(d.msg, "edited by hand");
@@ -98,7 +117,7 @@ test_read(void)
 	snprintf(link, sizeof(link), "%s/.skuscan/run.1", dir);
 	mkdir(link, 0700);
 	snprintf(path, sizeof(path), "%s/.skuscan/run.1/history.csv", dir);
-	write_file(path, HISTORY_HEADER "\n2019-03-01,2019-03-01T00:00:00Z,x,1,2,3,4,5,6\n");
+	write_file(path, HISTORY_HEADER "\n2019-03-01,2019-03-01T00:00:00Z,rules:00000000,1,2,3,4,5,6\n");
 	snprintf(link, sizeof(link), "%s/.skuscan/current", dir);
 	CHECK(symlink("run.1", link) == 0);
 	CHECK(history_read(&h, dir, &d) == 0);
