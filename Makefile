@@ -95,9 +95,9 @@ demo: deps
 	./skuscan -s samples/subscriptions.csv -l samples/licenses.csv --as-of 2019-01-01 -o skuscan-out; \
 	st=$$?; if [ $$st -ne 0 ] && [ $$st -ne 3 ]; then exit $$st; fi
 	@echo "The reports are in skuscan-out/: affected_customers.csv replacements.csv"
-	@echo "license_counts.csv migration_audit.csv rejects.csv manifest.csv, the"
-	@echo "page summary.html (open it in a browser) and the workbook skuscan.xlsx"
-	@echo "(open it in Excel or LibreOffice)."
+	@echo "license_counts.csv migration_audit.csv rejects.csv manifest.csv,"
+	@echo "history.csv (a row per run), the page summary.html (open it in a browser)"
+	@echo "and the workbook skuscan.xlsx (open it in Excel or LibreOffice)."
 
 # Every test: unit tests and golden cases, then both again under
 # AddressSanitizer and UndefinedBehaviorSanitizer, the threaded cases under
