@@ -8,6 +8,7 @@
 
 #include <csv.h>
 
+#include "csvout.h"
 #include "csvread.h"
 #include "mem.h"
 #include "text.h"
@@ -174,6 +175,14 @@ csvread_header_is(const struct csvread_row *row, const char *header)
 		at += row->len[i];
 	}
 	return row->n > 0 && header[at] == '\0';
+}
+
+const char *
+csvread_text(struct arena *a, const char *s, size_t n)
+{
+	size_t g = csvout_unguard(s, n);
+
+	return arena_strndup(a, s + g, n - g);
 }
 
 bool

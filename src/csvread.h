@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "mem.h"
 
 #define CSVREAD_MAX_FIELDS 32	/* a record with more is an error */
 
@@ -43,6 +44,8 @@ int csvread_fd(int fd, const char *name, csvread_fn fn, void *arg, struct diag *
 
 /* Whether the record's fields, joined by commas, are header (a file's first line). */
 bool csvread_header_is(const struct csvread_row *row, const char *header);
+/* A report's text with the formula guard undone (csvout_unguard), copied into a. */
+const char *csvread_text(struct arena *a, const char *s, size_t n);
 /* A count as skuscan writes one: ASCII digits only, into *out. */
 bool csvread_count(const char *s, uint64_t *out);
 

@@ -50,14 +50,6 @@ inputs_shape(const char *s)
 	return s[-1] == '\0';
 }
 
-static const char *
-text_of(struct history *h, const char *s, size_t n)
-{
-	size_t g = csvout_unguard(s, n);
-
-	return arena_strndup(&h->text, s + g, n - g);
-}
-
 static void
 push(struct history *h, const struct history_row *r)
 {
@@ -101,8 +93,8 @@ on_row(void *arg, const struct csvread_row *row)
 	x.complete = n[3];
 	x.in_progress = n[4];
 	x.not_started = n[5];
-	x.run_time = text_of(r->h, row->f[1], row->len[1]);
-	x.inputs = text_of(r->h, row->f[2], row->len[2]);
+	x.run_time = csvread_text(&r->h->text, row->f[1], row->len[1]);
+	x.inputs = csvread_text(&r->h->text, row->f[2], row->len[2]);
 	push(r->h, &x);
 	return 0;
 }

@@ -170,8 +170,10 @@ options_default(struct options *o)
 	o->run.outdir = "skuscan-out";
 	o->run.version = SKUSCAN_VERSION;
 	o->run.run_time = (int64_t)time(NULL);
-	/* The reproducible-builds convention: a fixed "now" for history.csv. */
-	/* Up to 9999-12-31T23:59:59Z: history.csv writes a four-digit year. */
+	/*
+	 * The reproducible-builds convention: a fixed "now" for history.csv, up
+	 * to 9999-12-31T23:59:59Z (it writes a four-digit year).
+	 */
 	if (getenv("SOURCE_DATE_EPOCH") != NULL &&
 	    number(getenv("SOURCE_DATE_EPOCH"), 0, 253402300799LL, &v))
 		o->run.run_time = v;

@@ -636,7 +636,7 @@ outdir_open_published(const char *dir, const char *const *names, int *fd, int *e
 				snprintf(path, PATH_MAX, "%s/%s", dir, names[i]);
 			fd[i] = open(path, O_RDONLY | O_CLOEXEC);
 			err[i] = fd[i] < 0 ? errno : 0;
-			if (fd[i] < 0 && errno == ENOENT && len >= 0 && access(path, F_OK) != 0) {
+			if (fd[i] < 0 && errno == ENOENT && len >= 0) {
 				/* The set may have been replaced since the link was read. */
 				char again[NAME_MAX + 1];
 				ssize_t k = readlink(link, again, NAME_MAX);

@@ -47,15 +47,6 @@ previous_step(bool purchased, bool reassigned, bool suspended)
 	    STEP_DONE;
 }
 
-/* A report's text with the guard undone, copied into the run's arena. */
-static const char *
-text_of(struct previous *p, const char *s, size_t n)
-{
-	size_t g = csvout_unguard(s, n);
-
-	return arena_strndup(&p->text, s + g, n - g);
-}
-
 /* A whole number of digits (and a sign when signed), in range. */
 static bool
 whole(const char *s, bool is_signed, long long *out)
@@ -185,11 +176,11 @@ on_manifest(void *arg, const struct csvread_row *row)
 	if (p->ninputs > 0 && as_of != p->as_of)
 		return bad(r, row, "as_of", "differs from the first row's");
 	p->as_of = as_of;
-	p->version = text_of(p, row->f[8], row->len[8]);
+	p->version = csvread_text(&p->text, row->f[8], row->len[8]);
 	p->inputs = mem_realloc(p->inputs, (p->ninputs + 1) * sizeof(*p->inputs));
 	in = &p->inputs[p->ninputs++];
-	in->kind = text_of(p, row->f[0], row->len[0]);
-	in->file = text_of(p, row->f[1], row->len[1]);
+	in->kind = csvread_text(&p->text, row->f[0], row->len[0]);
+	in->file = csvread_text(&p->text, row->f[1], row->len[1]);
 	csvread_count(row->f[2], &in->bytes);
 	in->crc = (uint32_t)strtoul(row->f[3], NULL, 16);
 	return 0;
@@ -225,8 +216,8 @@ on_affected(void *arg, const struct csvread_row *row)
 	c->urgency = *row->f[8] == '\0' ? -1 : word_index(row->f[8], urgency_word, URGENCY_COUNT);
 	if (*row->f[8] != '\0' && c->urgency < 0)
 		return bad(r, row, "urgency", "is not an urgency skuscan writes");
-	c->key = text_of(p, row->f[0], row->len[0]);
-	c->name = text_of(p, row->f[1], row->len[1]);
+	c->key = csvread_text(&p->text, row->f[0], row->len[0]);
+	c->name = csvread_text(&p->text, row->f[1], row->len[1]);
 	text_lower(&r->fold, c->key, strlen(c->key));
 	e = strmap_put(&p->by_key, r->fold.data, r->fold.len, &created);
 	if (!created)
@@ -264,7 +255,7 @@ on_audit(void *arg, const struct csvread_row *row)
 	c->status = (enum audit_status)status;
 	c->step = previous_step(purchased == 1, reassigned == 1, suspended == 1);
 	c->users_known = reassigned != -1;
-	c->next_action = text_of(r->p, row->f[6], row->len[6]);
+	c->next_action = csvread_text(&r->p->text, row->f[6], row->len[6]);
 	r->audited++;
 	return 0;
 }

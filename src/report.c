@@ -458,6 +458,16 @@ write_audit(struct report *rep, const struct ledger_summary *s)
 	buf_free(&action);
 }
 
+/* A number, or an empty field when the customer is not there (has is false). */
+static void
+put_int_if(struct csvout *w, bool has, int64_t v)
+{
+	if (has)
+		csvout_int(w, v);
+	else
+		csvout_empty(w);
+}
+
 /* A customer's state before (b) and after (a) in changes.csv's order; NULL: none. */
 static void
 changes_state(struct csvout *w, const struct prev_customer *b, const struct customer_row *a,
@@ -471,22 +481,10 @@ changes_state(struct csvout *w, const struct prev_customer *b, const struct cust
 	if (a != NULL)
 		notice_next_action(action, &a->action);
 	csvout_text(w, action->data, action->len);
-	if (b != NULL)
-		csvout_int(w, b->seats);
-	else
-		csvout_empty(w);
-	if (a != NULL)
-		csvout_int(w, a->retired_seats);
-	else
-		csvout_empty(w);
-	if (b != NULL)
-		csvout_int(w, (int64_t)b->users);
-	else
-		csvout_empty(w);
-	if (a != NULL)
-		csvout_int(w, (int64_t)a->users_on_retired);
-	else
-		csvout_empty(w);
+	put_int_if(w, b != NULL, b != NULL ? b->seats : 0);
+	put_int_if(w, a != NULL, a != NULL ? a->retired_seats : 0);
+	put_int_if(w, b != NULL, b != NULL ? (int64_t)b->users : 0);
+	put_int_if(w, a != NULL, a != NULL ? (int64_t)a->users_on_retired : 0);
 	csvout_date(w, b != NULL ? b->earliest_end : DATE_NONE);
 	csvout_date(w, a != NULL && a->any_active ? a->earliest_end : DATE_NONE);
 }

@@ -137,10 +137,6 @@ summary_changes(const struct run *r)
 	struct buf line = { 0 };
 	char d[11];
 
-	if (r->previous->as_of == DATE_NONE)
-		snprintf(d, sizeof(d), "%s", "(none)");
-	else
-		values_date_format(r->previous->as_of, d);
 	for (int k = 0; k < CHANGE_COUNT; k++) {
 		char n[32];
 
@@ -151,13 +147,13 @@ summary_changes(const struct run *r)
 		buf_adds(&line, n);
 		buf_adds(&line, changes_word((enum change)k));
 	}
-	buf_terminate(&line);
-	if (r->previous->as_of == DATE_NONE)
-		diag_say("  %s held no earlier run: %s", r->previous->dir,
-		    line.len > 0 ? line.data : "no customer changed");
-	else
-		diag_say("  since the run as of %s in %s: %s", d, r->previous->dir,
-		    line.len > 0 ? line.data : "no customer changed");
+	buf_adds(&line, line.len > 0 ? "" : "no customer changed");
+	if (r->previous->as_of == DATE_NONE) {
+		diag_say("  %s held no earlier run: %s", r->previous->dir, line.data);
+	} else {
+		values_date_format(r->previous->as_of, d);
+		diag_say("  since the run as of %s in %s: %s", d, r->previous->dir, line.data);
+	}
 	for (size_t i = 0; i < r->previous->ninputs; i++) {
 		const struct prev_input *in = &r->previous->inputs[i];
 

@@ -47,6 +47,7 @@ struct formats {
 /* One report being copied into its sheets. */
 struct sheet {
 	const struct workbook_report *rep;
+	size_t nkinds;		/* strlen(rep->kinds) */
 	lxw_worksheet *ws;
 	int part;		/* 1 for the first sheet, 2 for "Title (2)"... */
 	uint64_t rows;		/* data rows of the report so far */
@@ -292,7 +293,7 @@ cell_text_of(struct book *b, const char *s, size_t n)
 
 	if (cell_plain(s + guard, n - guard))
 		return s + guard;
-	if (escape_text(&b->text, s + guard, n - guard))
+	if (workbook_cell_text(&b->text, s, n))
 		b->cut++;
 	return b->text.data;
 }
@@ -343,7 +344,7 @@ static void
 cell_put(struct book *b, const char *s, size_t n)
 {
 	struct sheet *sh = &b->sh;
-	char kind = sh->col < strlen(sh->rep->kinds) ? sh->rep->kinds[sh->col] : 't';
+	char kind = sh->col < sh->nkinds ? sh->rep->kinds[sh->col] : 't';
 	const char *text;
 
 	if (n == 0)
@@ -494,7 +495,7 @@ copy_report(struct book *b, const struct workbook_report *rep, struct diag *d)
 
 	for (int i = 0; i < MAX_COLS; i++)
 		buf_free(&b->sh.header[i]);
-	b->sh = (struct sheet){ .rep = rep };
+	b->sh = (struct sheet){ .rep = rep, .nkinds = strlen(rep->kinds) };
 	snprintf(name, sizeof(name), "%s/%s", b->where, rep->file);
 	k = csvread_file(rep->path, name, on_row, b, d);
 	sheet_end(b);
