@@ -50,14 +50,20 @@ struct customer {
 	char *name, *domain;	/* in the ledger's arena, NULL until read */
 	uint32_t name_room, domain_room;	/* the bytes each may take, with its NUL */
 	uint32_t seq;		/* order of creation: index of ledger.rank_of */
-	struct famcount *fam;	/* by family index; NULL until one is counted */
+	uint32_t nfam;		/* counts in fam */
+	struct famcount *fam;	/* the families counted, in the order first counted */
 	uint32_t *pool_users;	/* users by pool of seats; NULL until one is counted */
 	uint32_t direct_users;	/* users of an item naming a retired offer, once each */
 	bool covered;		/* some license row belongs to it */
 	bool allocated;		/* its users are given to families (allocate_users) */
 };
 
-/* One customer's seats and users of one family (a row of license_counts). */
+/*
+ * One customer's seats and users of one family (a row of license_counts).
+ * A customer holds one for each family some subscription or user of it
+ * was counted in: most hold one or two of the rules' families, so they
+ * are kept as a short list rather than an array by family index.
+ */
 struct famcount {
 	int64_t purchased;
 	/*
@@ -66,7 +72,7 @@ struct famcount {
 	 * UINT32_MAX once there.
 	 */
 	uint32_t assigned, direct;
-	bool used;		/* some subscription or user counted here */
+	uint32_t family;	/* its index in the rules */
 };
 
 struct ledger {
@@ -84,7 +90,7 @@ struct ledger {
 	struct strmap customers;	/* key -> struct customer */
 	struct strmap users;		/* users seen: see user_new */
 	struct customer **cust;		/* by seq */
-	size_t cust_cap;
+	size_t ncust, cust_cap;		/* ncust stays when the map's index goes */
 	struct strmap texts;		/* interned offers and statuses -> index + 1 */
 	const char **text;		/* by index: the map's copies */
 	unsigned char *audience;	/* by index: enum audience, for an offer */
@@ -168,12 +174,12 @@ customer_get_hashed(struct ledger *l, const char *key, bool create, uint64_t h)
 	if (created) {
 		struct customer *c = arena_calloc(&l->objs, sizeof(*c));
 
-		if (l->customers.count > UINT32_MAX)
+		if (l->ncust >= UINT32_MAX)
 			mem_fail();
 		c->key = memcmp(e->key, key, len) == 0 ? e->key : arena_strndup(&l->objs, key, len);
-		c->seq = (uint32_t)(l->customers.count - 1);
+		c->seq = (uint32_t)l->ncust++;
 		e->value = c;
-		mem_grow((void **)&l->cust, &l->cust_cap, l->customers.count, sizeof(*l->cust));
+		mem_grow((void **)&l->cust, &l->cust_cap, l->ncust, sizeof(*l->cust));
 		l->cust[c->seq] = c;
 	}
 	return e->value;
@@ -685,6 +691,16 @@ ledger_cover(struct ledger *l, const char *customer_key)
 		c->covered = true;
 }
 
+/* Customer c's count of one family, NULL when none is counted. */
+static struct famcount *
+famcount_find(const struct customer *c, size_t family)
+{
+	for (uint32_t i = 0; i < c->nfam; i++)
+		if (c->fam[i].family == family)
+			return &c->fam[i];
+	return NULL;
+}
+
 /*
  * The count of one family for customer c. License rows may name a key
  * that no subscription has (a domain, "(unmatched)"): those keys are
@@ -693,10 +709,22 @@ ledger_cover(struct ledger *l, const char *customer_key)
 static struct famcount *
 famcount_get(struct ledger *l, struct customer *c, size_t family)
 {
-	if (c->fam == NULL)
-		c->fam = arena_calloc(&l->objs, rules_family_count(l->rules) * sizeof(*c->fam));
-	c->fam[family].used = true;
-	return &c->fam[family];
+	struct famcount *f = famcount_find(c, family);
+
+	if (f != NULL)
+		return f;
+	/* The list's room is the power of two from 2 up that holds nfam. */
+	if (c->nfam >= 2 && (c->nfam & (c->nfam - 1)) == 0) {
+		struct famcount *more = arena_alloc(&l->objs, 2 * c->nfam * sizeof(*more));
+
+		memcpy(more, c->fam, c->nfam * sizeof(*more));
+		c->fam = more;
+	} else if (c->fam == NULL) {
+		c->fam = arena_alloc(&l->objs, 2 * sizeof(*c->fam));
+	}
+	f = &c->fam[c->nfam++];
+	*f = (struct famcount){ .family = (uint32_t)family };
+	return f;
 }
 
 /* A users-set tag of a pool of seats, apart from family indexes + 1. */
@@ -813,7 +841,7 @@ permute_subs(struct sub *v, const uint32_t *from, size_t n)
 static size_t
 order_subs(struct ledger *l, size_t *nretired)
 {
-	size_t nc = l->customers.count, *at = mem_calloc(nc + 1, sizeof(*at)), n, dead;
+	size_t nc = l->ncust, *at = mem_calloc(nc + 1, sizeof(*at)), n, dead;
 	uint32_t *from = mem_calloc(l->nsubs + 1, sizeof(*from));
 
 	*nretired = 0;
@@ -893,7 +921,7 @@ key_prefix(const char *s)
 static struct customer **
 rank_customers(struct ledger *l)
 {
-	size_t n = l->customers.count;
+	size_t n = l->ncust;
 	struct customer **v = mem_calloc(n + 1, sizeof(*v));
 	struct sort_item *k = mem_calloc(n + 1, sizeof(*k));
 
@@ -926,25 +954,32 @@ cmp_family_name(const void *a, const void *b)
 	    rules_family(family_rules, *(const size_t *)b));
 }
 
-/* The family indexes in license_counts' order: by family name. */
+/*
+ * Each family's rank in license_counts' order, by family index: the
+ * families sorted by name.
+ */
 static size_t *
-family_order(const struct rules *rules)
+family_rank(const struct rules *rules)
 {
 	size_t nfam = rules_family_count(rules), *order = mem_calloc(nfam + 1, sizeof(*order));
+	size_t *rank = mem_calloc(nfam + 1, sizeof(*rank));
 
 	for (size_t k = 0; k < nfam; k++)
 		order[k] = k;
 	family_rules = rules;
 	qsort(order, nfam, sizeof(*order), cmp_family_name);
 	family_rules = NULL;
-	return order;
+	for (size_t k = 0; k < nfam; k++)
+		rank[order[k]] = k;
+	free(order);
+	return rank;
 }
 
 size_t
 ledger_family_rows(const struct ledger_summary *s, size_t i, struct family_row *rows)
 {
 	const struct customer *c = s->fam_customers[i];
-	size_t nfam = rules_family_count(s->rules), n = 0;
+	size_t n = 0;
 
 	/* Asked for in order: the customers a few ahead are fetched meanwhile. */
 	if (i + 16 < s->nfam_customers)
@@ -955,14 +990,17 @@ ledger_family_rows(const struct ledger_summary *s, size_t i, struct family_row *
 			__builtin_prefetch(s->fam_customers[i + 8]->fam);
 	}
 
-	for (size_t k = 0; c->fam != NULL && k < nfam; k++) {
-		const struct famcount *f = &c->fam[s->fam_order[k]];
+	/* The customer's few families, in insertion order by their names' rank. */
+	for (uint32_t k = 0; k < c->nfam; k++) {
+		const struct famcount *f = &c->fam[k];
+		size_t at = n++;
 
-		if (f->used)
-			rows[n++] = (struct family_row){
-				.customer_key = c->key, .family = s->fam_order[k],
-				.purchased = f->purchased, .assigned = f->assigned,
-			};
+		for (; at > 0 && s->fam_rank[rows[at - 1].family] > s->fam_rank[f->family]; at--)
+			rows[at] = rows[at - 1];
+		rows[at] = (struct family_row){
+			.customer_key = c->key, .family = f->family,
+			.purchased = f->purchased, .assigned = f->assigned,
+		};
 	}
 	return n;
 }
@@ -1044,8 +1082,6 @@ pool_allocate(struct ledger *l, struct customer *c, size_t p, const struct scrat
 static void
 users_allocate(struct ledger *l, struct customer *c, const struct scratch *sc)
 {
-	size_t nfam = rules_family_count(l->rules);
-
 	c->allocated = true;
 	for (size_t p = 0; c->pool_users != NULL && p < rules_pool_count(l->rules); p++) {
 		uint64_t dep = c->pool_users[p] ? pool_allocate(l, c, p, sc) : 0;
@@ -1053,9 +1089,10 @@ users_allocate(struct ledger *l, struct customer *c, const struct scratch *sc)
 		if (sc->dep != NULL)
 			sc->dep[p] = dep;
 	}
-	for (size_t k = 0; c->fam != NULL && k < nfam; k++)
-		if (c->fam[k].direct > 0)
-			users_give(l, c, k, c->fam[k].direct);
+	/* users_give finds the family counted: the list does not move. */
+	for (uint32_t i = 0; i < c->nfam; i++)
+		if (c->fam[i].direct > 0)
+			users_give(l, c, c->fam[i].family, c->fam[i].direct);
 }
 
 /*
@@ -1115,7 +1152,7 @@ static void
 summarize_customer(struct ledger *l, size_t first, size_t n, struct ledger_summary *out,
     const struct scratch *sc)
 {
-	size_t nrules = rules_count(l->rules), nfam = rules_family_count(l->rules);
+	size_t nrules = rules_count(l->rules);
 	struct customer *c = l->cust[l->subs[first].customer];
 	struct customer_row row = { 0 };
 	uint64_t evidence = 0;
@@ -1163,9 +1200,9 @@ summarize_customer(struct ledger *l, size_t first, size_t n, struct ledger_summa
 	for (size_t k = 0; k < rules_pool_count(l->rules); k++)
 		row.users_on_retired = values_count_add(row.users_on_retired, sc->dep[k]);
 	row.users_on_retired = values_count_add(row.users_on_retired, c->direct_users);
-	for (size_t k = 0; c->fam != NULL && k < nfam; k++)
-		if (rules_family_kind(l->rules, k) == RULE_REPLACEMENT)
-			evidence += c->fam[k].assigned;
+	for (uint32_t i = 0; i < c->nfam; i++)
+		if (rules_family_kind(l->rules, c->fam[i].family) == RULE_REPLACEMENT)
+			evidence += c->fam[i].assigned;
 	row.licenses_reassigned = !c->covered ? -1 :
 	    (row.users_on_retired == 0 && evidence > 0) ? 1 : 0;
 	row.action.purchased = row.replacement_purchased;
@@ -1198,6 +1235,8 @@ ledger_done_reading(struct ledger *l)
 	 * the two are not in memory at once.
 	 */
 	idindex_free(&l->index);
+	/* Customers are found by seq from now on; their keys stay. */
+	strmap_drop_index(&l->customers);
 	strmap_free(&l->users);
 	strmap_free(&l->by_domain);
 	strmap_free(&l->by_label);
@@ -1214,8 +1253,8 @@ ledger_order(struct ledger *l, struct ledger_summary *out)
 	out->rules = l->rules;
 	out->ledger = l;
 	out->fam_customers = rank_customers(l);
-	out->nfam_customers = l->customers.count;
-	out->fam_order = family_order(l->rules);
+	out->nfam_customers = l->ncust;
+	out->fam_rank = family_rank(l->rules);
 	nlive = order_subs(l, &nretired);
 	out->subs = mem_calloc(nretired + 1, sizeof(*out->subs));
 	for (size_t i = 0; i < nlive; i++)
@@ -1227,7 +1266,7 @@ ledger_order(struct ledger *l, struct ledger_summary *out)
 void
 ledger_summarize_customers(struct ledger *l, struct ledger_summary *out)
 {
-	size_t nlive = l->nsubs, nfam = rules_family_count(l->rules), nrules = rules_count(l->rules);
+	size_t nlive = l->nsubs, nrules = rules_count(l->rules);
 	struct scratch sc = {
 		.suggested = mem_calloc(nrules, sizeof(bool)),
 		.bought = mem_calloc(nrules, sizeof(bool)),
@@ -1238,9 +1277,9 @@ ledger_summarize_customers(struct ledger *l, struct ledger_summary *out)
 	struct scratch none = { .held = sc.held };
 
 	assert(l->ordered);
-	for (size_t i = 0; i < l->customers.count; i++) {
+	for (size_t i = 0; i < l->ncust; i++) {
 		l->cust[i]->allocated = false;
-		for (size_t k = 0; l->cust[i]->fam != NULL && k < nfam; k++)
+		for (uint32_t k = 0; k < l->cust[i]->nfam; k++)
 			l->cust[i]->fam[k].purchased = l->cust[i]->fam[k].assigned = 0;
 	}
 	for (size_t i = 0, j; i < nlive; i = j) {
@@ -1257,7 +1296,7 @@ ledger_summarize_customers(struct ledger *l, struct ledger_summary *out)
 		summarize_customer(l, i, j - i, out, &sc);
 	}
 	/* Keys that only license rows name: their users hold no seats here. */
-	for (size_t i = 0; i < l->customers.count; i++)
+	for (size_t i = 0; i < l->ncust; i++)
 		if (!l->cust[i]->allocated)
 			users_allocate(l, l->cust[i], &none);
 	free(sc.suggested);
@@ -1315,6 +1354,6 @@ ledger_summary_free(struct ledger_summary *s)
 	free(s->customers);
 	free(s->subs);
 	free(s->fam_customers);
-	free(s->fam_order);
+	free(s->fam_rank);
 	memset(s, 0, sizeof(*s));
 }

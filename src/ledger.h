@@ -152,7 +152,7 @@ struct ledger_summary {
 	 */
 	struct customer **fam_customers;
 	size_t nfam_customers;
-	size_t *fam_order;		/* family indexes by family name */
+	size_t *fam_rank;		/* by family index: its place by family name */
 };
 
 /*

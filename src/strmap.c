@@ -49,6 +49,15 @@ strmap_free(struct strmap *m)
 	strmap_init(m);
 }
 
+void
+strmap_drop_index(struct strmap *m)
+{
+	free(m->slots);
+	m->slots = NULL;
+	m->cap = 0;
+	m->count = 0;
+}
+
 static struct strmap_entry *
 strmap_slot(const struct strmap *m, const void *key, size_t len, uint64_t h)
 {

@@ -29,6 +29,12 @@ struct strmap {
 void strmap_init(struct strmap *m);
 /* Free the keys and the table; values are left to the caller. */
 void strmap_free(struct strmap *m);
+/*
+ * Frees the table and keeps the keys: a map no longer looked up, whose
+ * keys are still pointed to, gives back most of its memory. The map is
+ * then empty.
+ */
+void strmap_drop_index(struct strmap *m);
 /* The entry for key, or NULL. */
 struct strmap_entry *strmap_find(const struct strmap *m, const void *key, size_t len);
 /* The entry for key, created with value NULL if missing (*created says so). */

@@ -29,9 +29,16 @@
  * shape of a partner with many small tenants, where memory per customer
  * counts more than per subscription).
  *
+ * BENCH_USERS=N in the environment: the license export holds N users
+ * rather than ROWS/10 (the benchmark's shape of a large tenant list: 2M
+ * users, joined to their customers by the domain of their UPN). OUT_SUBS
+ * may then be /dev/null when the subscription export of the same ROWS and
+ * SEED is already made: it is the same.
+ *
  * stdout gets the truth, one key=value a line: rows, retired_rows,
  * retired_subscriptions, retired_active_quantity, retired_customers,
- * customers, license_users, bytes.
+ * customers, license_users, license_users_affected (users of a customer
+ * with a retired subscription), bytes.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -538,7 +545,8 @@ static int
 usage(void)
 {
 	fprintf(stderr, "usage: gen ROWS SEED OUT_SUBS.csv OUT_LICENSES.csv\n"
-	    "       (env BENCH_MATCHED=N: exactly N retired rows, the rest match no rule)\n");
+	    "       (env BENCH_MATCHED=N: exactly N retired rows, the rest match no rule;\n"
+	    "        BENCH_USERS=N: N users in the license export)\n");
 	return 2;
 }
 
@@ -558,7 +566,8 @@ main(int argc, char **argv)
 {
 	uint64_t rows, seed, matched = 0, i, pool, msub = 0, mleft = 0, users, div;
 	const char *shape;
-	const char *menv;
+	const char *menv, *uenv;
+	uint64_t users_affected = 0;
 	int matched_mode = 0;
 	FILE *fs, *fl;
 	struct rng r, mr;
@@ -636,9 +645,18 @@ main(int argc, char **argv)
 	}
 
 	users = rows / 10 < 10 ? 10 : rows / 10;
+	uenv = getenv("BENCH_USERS");
+	if (uenv && *uenv && parse_u64(uenv, &users)) {
+		fprintf(stderr, "gen: BENCH_USERS must be a number\n");
+		return 2;
+	}
 	fputs("Display name,User principal name,Licenses\n", fl);
-	for (i = 0; i < users; i++)
-		write_license_row(fl, &r, i, rng_below(&r, (uint32_t)pool));
+	for (i = 0; i < users; i++) {
+		uint64_t c = rng_below(&r, (uint32_t)pool);
+
+		write_license_row(fl, &r, i, c);
+		users_affected += t_cust_retired[c];
+	}
 
 	if (fflush(fs) || ferror(fs) || fflush(fl) || ferror(fl)) {
 		perror("gen: write error");
@@ -656,6 +674,7 @@ main(int argc, char **argv)
 	printf("retired_customers=%llu\n", (unsigned long long)t_retired_customers);
 	printf("customers=%llu\n", (unsigned long long)pool);
 	printf("license_users=%llu\n", (unsigned long long)users);
+	printf("license_users_affected=%llu\n", (unsigned long long)users_affected);
 	printf("bytes=%lld\n", bytes);
 	free(customers);
 	free(t_cust_retired);
