@@ -98,6 +98,7 @@ struct ledger {
 	size_t ntext, text_cap;
 	struct arena ids;		/* the ids that are not packed GUIDs */
 	struct arena objs;		/* customers, their names and counts */
+	struct arena domains;		/* customers' domains: only joins read them */
 	uint32_t last_offer, last_status;	/* indexes + 1, 0 for none */
 	bool last_active, last_suspended;	/* what last_status says */
 	uint32_t *rank_of;		/* by customer seq, while summarizing */
@@ -137,6 +138,7 @@ ledger_free(struct ledger *l)
 		return;
 	arena_free(&l->ids);
 	arena_free(&l->objs);
+	arena_free(&l->domains);
 	free(l->subs);
 	free(l->rank_of);
 	idindex_free(&l->index);
@@ -216,7 +218,7 @@ ledger_customer_hash(const char *key, size_t len)
  * room than its longest spelling.
  */
 static void
-keep_last(struct ledger *l, char **field, uint32_t *room, const char *s)
+keep_last(struct arena *a, char **field, uint32_t *room, const char *s)
 {
 	size_t n;
 
@@ -226,7 +228,7 @@ keep_last(struct ledger *l, char **field, uint32_t *room, const char *s)
 	if (n > *room) {
 		if (n > UINT32_MAX)
 			mem_fail();
-		*field = arena_alloc(&l->objs, n);
+		*field = arena_alloc(a, n);
 		*room = (uint32_t)n;
 	}
 	memcpy(*field, s, n);
@@ -545,8 +547,8 @@ ledger_add_sub(struct ledger *l, const struct sub_in *in)
 	}
 	c = l->last_customer;
 	s->customer = c->seq;
-	keep_last(l, &c->name, &c->name_room, in->customer_name);
-	keep_last(l, &c->domain, &c->domain_room, in->customer_domain);
+	keep_last(&l->objs, &c->name, &c->name_room, in->customer_name);
+	keep_last(&l->domains, &c->domain, &c->domain_room, in->customer_domain);
 	s->rule = (uint32_t)in->rule & 0xffffff;
 	s->auto_renew = (uint32_t)(in->auto_renew + 1) & 3;
 	s->quantity = in->quantity;
@@ -1240,6 +1242,9 @@ ledger_done_reading(struct ledger *l)
 	strmap_free(&l->users);
 	strmap_free(&l->by_domain);
 	strmap_free(&l->by_label);
+	for (size_t i = 0; i < l->ncust; i++)
+		l->cust[i]->domain = NULL;
+	arena_free(&l->domains);
 	l->joins_ready = false;
 	l->reading_done = true;
 }
