@@ -21,7 +21,8 @@
  * Sales Enterprise at full price: the ledger would keep those). The N
  * matched rows and their customers are drawn from their own stream, so the
  * truth below is the same for any ROWS >= N: memory can be compared between
- * inputs of different sizes with the same matching subscriptions.
+ * inputs of different sizes with the same matching subscriptions. They are
+ * drawn from max(10, N/5) customers, or from BENCH_MATCHED_CUSTOMERS.
  *
  * BENCH_SHAPE=small in the environment: many small customers, a pool of
  * max(10, ROWS/12) instead of ROWS/50, so that 5M rows give about 290k
@@ -590,6 +591,11 @@ main(int argc, char **argv)
 		mleft = matched;
 		/* Matched rows use customers 0..msub-1, whatever ROWS is. */
 		msub = matched / 5 < 10 ? 10 : matched / 5;
+		menv = getenv("BENCH_MATCHED_CUSTOMERS");
+		if (menv && *menv && (parse_u64(menv, &msub) || msub == 0 || msub > 0xffffffffULL)) {
+			fprintf(stderr, "gen: BENCH_MATCHED_CUSTOMERS must be a number from 1\n");
+			return 2;
+		}
 	}
 	shape = getenv("BENCH_SHAPE");
 	if (shape != NULL && strcmp(shape, "small") != 0 && shape[0] != '\0') {
