@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fpset.h"
 #include "idindex.h"
 #include "ledger.h"
 #include "notice.h"
@@ -88,7 +89,7 @@ struct ledger {
 	 */
 	struct idindex index;
 	struct strmap customers;	/* key -> struct customer */
-	struct strmap users;		/* users seen: see user_new */
+	struct fpset users;		/* users seen: see user_new */
 	struct customer **cust;		/* by seq */
 	size_t ncust, cust_cap;		/* ncust stays when the map's index goes */
 	struct strmap texts;		/* interned offers and statuses -> index + 1 */
@@ -104,6 +105,7 @@ struct ledger {
 	uint32_t *rank_of;		/* by customer seq, while summarizing */
 	struct customer *last_customer;
 	uint64_t last_customer_hash;	/* its sub_in.customer_hash */
+	struct customer *last_licensed;	/* the customer of the last license row */
 	bool joins_ready;
 	/*
 	 * The phases, asserted: no record after ledger_done_reading (its
@@ -124,7 +126,7 @@ ledger_new(struct rules *rules)
 	l->rules = rules;
 	idindex_init(&l->index);
 	strmap_init(&l->customers);
-	strmap_init(&l->users);
+	fpset_init(&l->users);
 	strmap_init(&l->texts);
 	strmap_init(&l->by_domain);
 	strmap_init(&l->by_label);
@@ -146,7 +148,7 @@ ledger_free(struct ledger *l)
 	free((void *)l->text);
 	free(l->audience);
 	strmap_free(&l->customers);
-	strmap_free(&l->users);
+	fpset_free(&l->users);
 	strmap_free(&l->texts);
 	strmap_free(&l->by_domain);
 	strmap_free(&l->by_label);
@@ -683,10 +685,28 @@ ledger_join_upn(struct ledger *l, const char *upn, size_t len)
 	return ledger_join_tenant(l, domain, dot ? (size_t)(dot - domain) : dlen);
 }
 
+/*
+ * The customer of a license row's key (created when new, with create):
+ * a license row looks its customer up once, then once for each item, and
+ * consecutive rows mostly belong to one customer.
+ */
+static struct customer *
+licensed_customer(struct ledger *l, const char *key, bool create)
+{
+	struct customer *c = l->last_licensed;
+
+	if (c != NULL && (c->key == key || strcmp(c->key, key) == 0))
+		return c;
+	c = customer_get(l, key, create);
+	if (c != NULL)
+		l->last_licensed = c;
+	return c;
+}
+
 void
 ledger_cover(struct ledger *l, const char *customer_key)
 {
-	struct customer *c = customer_get(l, customer_key, false);
+	struct customer *c = licensed_customer(l, customer_key, false);
 
 	assert(!l->reading_done);
 	if (c != NULL)
@@ -735,32 +755,20 @@ famcount_get(struct ledger *l, struct customer *c, size_t family)
 /*
  * Adds (customer, tag, user) to the users set, tag being a family index
  * + 1, USER_POOL | a pool, or 0 for "any retired family"; true when it
- * was new. The set's key is the
- * two numbers' 8 bytes and the user in lower case.
+ * was new. Users are the same whatever the case of their letters.
  */
 static bool
 user_new(struct ledger *l, const struct customer *c, uint32_t tag, const char *user,
     size_t ulen)
 {
-	uint32_t head[2] = { c->seq, tag };
-	int created;
-
-	l->tmp.len = 0;
-	buf_add(&l->tmp, head, sizeof(head));
-	for (size_t i = 0; i < ulen; i++) {
-		char ch = user[i];
-
-		buf_addc(&l->tmp, (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch);
-	}
-	strmap_put(&l->users, l->tmp.data, l->tmp.len, &created);
-	return created;
+	return fpset_add(&l->users, fpset_print((uint64_t)c->seq << 32 | tag, user, ulen));
 }
 
 void
 ledger_add_license(struct ledger *l, const char *key, const char *user, size_t ulen, int pool,
     int rule)
 {
-	struct customer *c = customer_get(l, key, true);
+	struct customer *c = licensed_customer(l, key, true);
 
 	assert(!l->reading_done);
 	l->ordered = false;
@@ -1239,7 +1247,8 @@ ledger_done_reading(struct ledger *l)
 	idindex_free(&l->index);
 	/* Customers are found by seq from now on; their keys stay. */
 	strmap_drop_index(&l->customers);
-	strmap_free(&l->users);
+	l->last_licensed = NULL;
+	fpset_free(&l->users);
 	strmap_free(&l->by_domain);
 	strmap_free(&l->by_label);
 	for (size_t i = 0; i < l->ncust; i++)

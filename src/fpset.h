@@ -1,0 +1,45 @@
+/*
+ * fpset: a set of 128-bit fingerprints, for telling whether a key was
+ * seen before without keeping the key. The ledger counts each licensed
+ * user once per customer and pool of seats; a license export of two
+ * million users makes millions of such keys, and a set of their copies
+ * (a hash table of pointers, and the strings) took 70-80 bytes a key and
+ * a string comparison a lookup. A fingerprint takes 16 bytes and one
+ * comparison. Two keys whose fingerprints are equal count as one: with
+ * the two independent 64-bit hashes of fpset_print, the chance that any
+ * two of ten million keys share one is about 1.5e-25.
+ *
+ * Running out of memory ends the run (mem_fail).
+ */
+#ifndef SKUSCAN_FPSET_H
+#define SKUSCAN_FPSET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct fpset_print {
+	uint64_t a, b;
+};
+
+/* All zero (fpset_init) is an empty set. */
+struct fpset {
+	struct fpset_print *slot;	/* open addressing; {0, 0} is empty */
+	size_t cap;			/* a power of two, 0 while empty */
+	size_t count;
+};
+
+void fpset_init(struct fpset *s);
+void fpset_free(struct fpset *s);
+
+/*
+ * The fingerprint of a key: the 8 bytes of head, then the n bytes of s
+ * with ASCII letters in lower case (the key is the same whatever their
+ * case).
+ */
+struct fpset_print fpset_print(uint64_t head, const char *s, size_t n);
+
+/* Adds p; true when it was not in the set. */
+bool fpset_add(struct fpset *s, struct fpset_print p);
+
+#endif
