@@ -45,6 +45,7 @@
 #define CRC_AHEAD (128u << 10)	/* checksummed ahead of the parser, at most */
 #define RELEASE_MIN (8u << 20)	/* mapped bytes let go at once, at least */
 #define CUT_SEARCH_MAX (16u << 20)	/* the longest line the mapped reader cuts after */
+#define SERIAL_BATCH 2048	/* records the serial reader applies at once */
 
 enum event_kind { EV_REJECT, EV_SUB };
 
@@ -359,6 +360,18 @@ chunk_apply(struct ingest *g, struct file_stats *st, const struct chunk *c, uint
 		event_apply(g, st, c, &at, &drops, line_base);
 	}
 	drops_apply(g->ledger, c, &drops, chunk_drops(c));
+}
+
+/* The file's counts gain what a chunk's worker counted. */
+static void
+chunk_count(struct file_stats *st, const struct chunk *c)
+{
+	st->records += c->records;
+	st->repeated_headers += c->repeated_headers;
+	if (c->auto_renew_unknown > 0 && st->auto_renew_unknown == 0)
+		memcpy(st->auto_renew_first, c->auto_renew_first, sizeof(c->auto_renew_first));
+	st->auto_renew_unknown += c->auto_renew_unknown;
+	st->cp1252 += c->cp1252;
 }
 
 static void
@@ -866,23 +879,59 @@ read_header(struct reader *r, enum header_kind kind, struct diag *d)
 	return header_take(r, kind, rec, d);
 }
 
-/* Reads the records of r->rd after the header, one thread. */
+/*
+ * Applies what the serial reader's batch holds, as a worker's chunk is
+ * applied (with the ledger's lookups fetched ahead), and empties it.
+ */
+static void
+batch_apply(struct reader *r, struct chunk *c)
+{
+	/* Lines in its events are the file's own: the base is line 1. */
+	chunk_apply(r->g, r->st, c, 1);
+	chunk_count(r->st, c);
+	c->b.ev.len = c->b.drop_hash.len = c->b.drop_at.len = c->b.drop_text.len = 0;
+	c->repeated_headers = c->auto_renew_unknown = 0;
+}
+
+/*
+ * Reads the records of r->rd after the header, one thread. Subscription
+ * records go into a batch of events, applied every SERIAL_BATCH records:
+ * the ledger's lookups then miss the cache in parallel rather than one
+ * after another, which a gzipped export of many small customers, read
+ * this way, waited on. License rows and a reconciliation file's charges
+ * are applied as read.
+ */
 static int
 read_serial(struct reader *r, enum header_kind kind, struct diag *d)
 {
+	static const char nowhere[1];
+	struct chunk batch = { .map = nowhere };
+	bool batched = kind == HEADER_SUBSCRIPTIONS && r->charges == NULL;
 	struct record *rec;
 	uint64_t tick = 0;
+	size_t held = 0;
 	int k;
 
+	r->sink = batched ? &batch : NULL;
 	while ((k = records_next(r->rd, &rec, d)) == 1) {
 		r->st->records++;
 		if (kind == HEADER_SUBSCRIPTIONS ? subscription_record(r, rec, d) != 0 :
-		    license_record(r, rec, d) != 0)
-			return -1;
+		    license_record(r, rec, d) != 0) {
+			k = -1;
+			break;
+		}
+		if (batched && ++held == SERIAL_BATCH) {
+			batch_apply(r, &batch);
+			held = 0;
+		}
 		if (r->g->progress != NULL && (++tick & 0xfff) == 0)
 			r->g->progress(r->g->progress_arg, r->st->path, input_bytes(r->in),
 			    input_size(r->in));
 	}
+	if (k == 0 && batched)
+		batch_apply(r, &batch);
+	r->sink = NULL;
+	chunk_bufs_free(&batch.b);
 	return k < 0 ? -1 : 0;
 }
 
@@ -1258,18 +1307,6 @@ chunk_recycle(struct pool *p, struct chunk *c)
 	p->applied++;
 	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
-}
-
-/* The file's counts gain what a chunk's worker counted. */
-static void
-chunk_count(struct file_stats *st, const struct chunk *c)
-{
-	st->records += c->records;
-	st->repeated_headers += c->repeated_headers;
-	if (c->auto_renew_unknown > 0 && st->auto_renew_unknown == 0)
-		memcpy(st->auto_renew_first, c->auto_renew_first, sizeof(c->auto_renew_first));
-	st->auto_renew_unknown += c->auto_renew_unknown;
-	st->cp1252 += c->cp1252;
 }
 
 /*
