@@ -47,7 +47,7 @@
 #define CUT_SEARCH_MAX (16u << 20)	/* the longest line the mapped reader cuts after */
 #define SERIAL_BATCH 2048	/* records the serial reader applies at once */
 
-enum event_kind { EV_REJECT, EV_SUB };
+enum event_kind { EV_REJECT, EV_SUB, EV_LICENSE };
 
 /*
  * A chunk's rejects and matched subscriptions are stored one after
@@ -73,6 +73,14 @@ struct ev_sub {
 	unsigned char id_guid[16];
 	int32_t rule, auto_renew, end_date, status_date;
 	uint32_t len[6];	/* then id, key, name, domain, offer, status, each \0-ended */
+};
+
+/* A license row: then its nitems struct ledger_item, its key and user, \0-ended. */
+struct ev_license {
+	uint64_t drops;
+	uint64_t key_hash;	/* ledger_customer_hash of the key */
+	uint32_t key_len, user_len, nitems;
+	uint32_t unmatched;	/* 1: the key is an "(unmatched) ..." one */
 };
 
 /* Where a drop's id is: in the mapping, or in the chunk's drop_text. */
@@ -120,6 +128,7 @@ struct reader {
 	struct charges *charges;	/* a reconciliation file's rows, or NULL */
 	struct buf reason;
 	struct buf a, b;	/* scratch */
+	struct buf items;	/* a license row's struct ledger_item, then its event */
 	struct buf z[SF_COUNT];	/* NUL-terminated copies of a record's fields */
 };
 
@@ -129,6 +138,7 @@ reader_free_bufs(struct reader *r)
 	buf_free(&r->reason);
 	buf_free(&r->a);
 	buf_free(&r->b);
+	buf_free(&r->items);
 	for (int i = 0; i < SF_COUNT; i++)
 		buf_free(&r->z[i]);
 }
@@ -237,6 +247,38 @@ emit_sub(struct reader *r, const struct sub_in *s)
 }
 
 /*
+ * A license row, its items in r->items: applied, or an event when a sink
+ * takes the events (the key's hash is then made here, off the applying
+ * thread).
+ */
+static void
+emit_license(struct reader *r, const char *key, const char *user, size_t ulen, bool unmatched)
+{
+	size_t nitems = r->items.len / sizeof(struct ledger_item), klen = strlen(key);
+	const char *v[2] = { key, user };
+	size_t n[2] = { klen, ulen };
+	struct ev_license e;
+
+	if (unmatched)
+		r->st->unmatched += r->sink == NULL;
+	if (r->sink == NULL) {
+		ledger_add_license_row(r->g->ledger, key, 0, user, ulen,
+		    (const struct ledger_item *)(const void *)r->items.data, nitems);
+		return;
+	}
+	if (klen > UINT32_MAX || ulen > UINT32_MAX || nitems > UINT32_MAX)
+		mem_fail();
+	e = (struct ev_license){ .drops = chunk_drops(r->sink),
+		.key_hash = ledger_customer_hash(key, klen), .key_len = (uint32_t)klen,
+		.user_len = (uint32_t)ulen, .nitems = (uint32_t)nitems, .unmatched = unmatched };
+	/* The fixed part, then the items: one piece for event_put. */
+	buf_add(&r->items, &e, sizeof(e));
+	memmove(r->items.data + sizeof(e), r->items.data, r->items.len - sizeof(e));
+	memcpy(r->items.data, &e, sizeof(e));
+	event_put(r->sink, EV_LICENSE, r->items.data, r->items.len, v, n, 2);
+}
+
+/*
  * Applies the drops of chunk c from *next up to number upto. Most ids
  * were never kept: the filter says so from the hash alone, and the id
  * itself is read only when the ledger may hold it.
@@ -262,6 +304,32 @@ drops_apply(struct ledger *l, const struct chunk *c, uint64_t *next, uint64_t up
 }
 
 /*
+ * A license event's row to the ledger; t points at its items, which are
+ * copied out in groups of up to room (the event's bytes are unaligned).
+ */
+static void
+license_apply(struct ledger *l, const struct ev_license *e, const char *t,
+    struct ledger_item *items, size_t room)
+{
+	const char *key = t + e->nitems * sizeof(struct ledger_item), *user = key + e->key_len + 1;
+	size_t done = 0;
+
+	do {
+		size_t n = e->nitems - done < room ? e->nitems - done : room;
+
+		memcpy(items, t + done * sizeof(*items), n * sizeof(*items));
+		/* The row is covered once, with its first group. */
+		if (done == 0)
+			ledger_add_license_row(l, key, e->key_hash, user, e->user_len, items, n);
+		else
+			for (size_t i = 0; i < n; i++)
+				ledger_add_license(l, key, user, e->user_len, items[i].pool,
+				    items[i].rule);
+		done += n;
+	} while (done < e->nitems);
+}
+
+/*
  * Applies the event at *at of chunk c, after the drops made before it
  * (*drops: the next one not applied), and moves *at past it; lines in
  * chunks count from line_base.
@@ -273,8 +341,10 @@ event_apply(struct ingest *g, struct file_stats *st, const struct chunk *c, size
 	const char *t = c->b.ev.data + *at + 1;
 	struct ev_reject rj;
 	struct ev_sub sb;
+	struct ev_license lc;
 	struct sub_in s;
 	const char *v[6];
+	struct ledger_item items[16];
 
 	switch ((enum event_kind)c->b.ev.data[*at]) {
 	case EV_REJECT:
@@ -303,6 +373,14 @@ event_apply(struct ingest *g, struct file_stats *st, const struct chunk *c, size
 		memcpy(s.id_guid, sb.id_guid, 16);
 		ledger_add_sub(g->ledger, &s);
 		break;
+	case EV_LICENSE:
+		memcpy(&lc, t, sizeof(lc));
+		t += sizeof(lc);
+		drops_apply(g->ledger, c, drops, lc.drops);
+		st->unmatched += lc.unmatched;
+		license_apply(g->ledger, &lc, t, items, sizeof(items) / sizeof(items[0]));
+		t += lc.nitems * sizeof(struct ledger_item) + lc.key_len + 1 + lc.user_len + 1;
+		break;
 	}
 	*at = (size_t)(t - c->b.ev.data);
 }
@@ -322,6 +400,14 @@ event_prefetch(const struct ledger *l, const struct chunk *c, size_t at, int ste
 	if ((enum event_kind)c->b.ev.data[at] == EV_REJECT) {
 		memcpy(&rj, t, sizeof(rj));
 		return at + 1 + sizeof(rj) + rj.reason_len + 1 + rj.raw_len + 1;
+	}
+	if ((enum event_kind)c->b.ev.data[at] == EV_LICENSE) {
+		struct ev_license lc;
+
+		memcpy(&lc, t, sizeof(lc));
+		ledger_prefetch_customer(l, lc.key_hash, step);
+		return at + 1 + sizeof(lc) + lc.nitems * sizeof(struct ledger_item) + lc.key_len + 1 +
+		    lc.user_len + 1;
 	}
 	memcpy(&sb, t, sizeof(sb));
 	ledger_prefetch(l, sb.id_hash, sb.customer_hash, step);
@@ -724,8 +810,11 @@ license_item(const char *item, size_t n, const char *tenant, size_t tlen, void *
 	pool = rules_item_pool(lr->r->g->rules, item, n);
 	if (pool < 0 && rules_classify_with(lr->r->cls, item, n, NULL, 0, &rule, lr->d) != 0)
 		return -1;
-	if (pool >= 0 || rule >= 0)
-		ledger_add_license(lr->r->g->ledger, lr->key, lr->user, lr->ulen, pool, rule);
+	if (pool >= 0 || rule >= 0) {
+		struct ledger_item it = { pool, rule };
+
+		buf_add(&lr->r->items, &it, sizeof(it));
+	}
 	return 0;
 }
 
@@ -793,6 +882,7 @@ license_record(struct reader *r, const struct record *rec, struct diag *d)
 	struct license_row lr = { r, NULL, NULL, 0, d };
 	const char *reason, *lic;
 	size_t nlic;
+	bool key_unmatched;
 
 	if (repeated_header(r, rec))
 		return 0;
@@ -807,13 +897,13 @@ license_record(struct reader *r, const struct record *rec, struct diag *d)
 	}
 	lic = field(r, rec, LF_LICENSES, &nlic);
 	lr.key = license_customer(r, rec, lic, nlic, lr.user, lr.ulen);
-	if (lr.key == NULL) {
+	key_unmatched = lr.key == NULL;
+	if (key_unmatched)
 		lr.key = unmatched_key(r, lic, nlic, lr.user, lr.ulen);
-		r->st->unmatched++;
-	}
-	ledger_cover(r->g->ledger, lr.key);
+	r->items.len = 0;
 	if (items_split(lic, nlic, license_item, &lr) != 0)
 		return classify_error(r, rec, d);
+	emit_license(r, lr.key, lr.user, lr.ulen, key_unmatched);
 	return 0;
 }
 
@@ -906,7 +996,7 @@ read_serial(struct reader *r, enum header_kind kind, struct diag *d)
 {
 	static const char nowhere[1];
 	struct chunk batch = { .map = nowhere };
-	bool batched = kind == HEADER_SUBSCRIPTIONS && r->charges == NULL;
+	bool batched = r->charges == NULL;
 	struct record *rec;
 	uint64_t tick = 0;
 	size_t held = 0;

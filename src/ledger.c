@@ -189,12 +189,6 @@ customer_get_hashed(struct ledger *l, const char *key, bool create, uint64_t h)
 	return e->value;
 }
 
-static struct customer *
-customer_get(struct ledger *l, const char *key, bool create)
-{
-	return customer_get_hashed(l, key, create, 0);
-}
-
 uint64_t
 ledger_customer_hash(const char *key, size_t len)
 {
@@ -602,6 +596,12 @@ ledger_prefetch(const struct ledger *l, uint64_t id_hash, uint64_t customer_hash
 	}
 }
 
+void
+ledger_prefetch_customer(const struct ledger *l, uint64_t customer_hash, int step)
+{
+	strmap_prefetch(&l->customers, customer_hash, step != 0);
+}
+
 /* Keeps the smallest key for name in m. */
 static void
 index_smallest(struct strmap *m, const char *name, size_t n, const char *key)
@@ -691,13 +691,13 @@ ledger_join_upn(struct ledger *l, const char *upn, size_t len)
  * consecutive rows mostly belong to one customer.
  */
 static struct customer *
-licensed_customer(struct ledger *l, const char *key, bool create)
+licensed_customer(struct ledger *l, const char *key, bool create, uint64_t h)
 {
 	struct customer *c = l->last_licensed;
 
 	if (c != NULL && (c->key == key || strcmp(c->key, key) == 0))
 		return c;
-	c = customer_get(l, key, create);
+	c = customer_get_hashed(l, key, create, h);
 	if (c != NULL)
 		l->last_licensed = c;
 	return c;
@@ -706,7 +706,7 @@ licensed_customer(struct ledger *l, const char *key, bool create)
 void
 ledger_cover(struct ledger *l, const char *customer_key)
 {
-	struct customer *c = licensed_customer(l, customer_key, false);
+	struct customer *c = licensed_customer(l, customer_key, false, 0);
 
 	assert(!l->reading_done);
 	if (c != NULL)
@@ -764,11 +764,11 @@ user_new(struct ledger *l, const struct customer *c, uint32_t tag, const char *u
 	return fpset_add(&l->users, fpset_print((uint64_t)c->seq << 32 | tag, user, ulen));
 }
 
-void
-ledger_add_license(struct ledger *l, const char *key, const char *user, size_t ulen, int pool,
-    int rule)
+static void
+license_add(struct ledger *l, const char *key, uint64_t h, const char *user, size_t ulen,
+    int pool, int rule)
 {
-	struct customer *c = licensed_customer(l, key, true);
+	struct customer *c = licensed_customer(l, key, true, h);
 
 	assert(!l->reading_done);
 	l->ordered = false;
@@ -794,6 +794,26 @@ ledger_add_license(struct ledger *l, const char *key, const char *user, size_t u
 		    rules_pool_count(l->rules) * sizeof(*c->pool_users));
 	if (user_new(l, c, USER_POOL | (uint32_t)pool, user, ulen))
 		c->pool_users[pool] += c->pool_users[pool] < UINT32_MAX;
+}
+
+void
+ledger_add_license(struct ledger *l, const char *key, const char *user, size_t ulen, int pool,
+    int rule)
+{
+	license_add(l, key, 0, user, ulen, pool, rule);
+}
+
+void
+ledger_add_license_row(struct ledger *l, const char *key, uint64_t key_hash, const char *user,
+    size_t ulen, const struct ledger_item *items, size_t n)
+{
+	struct customer *c = licensed_customer(l, key, false, key_hash);
+
+	assert(!l->reading_done);
+	if (c != NULL)
+		c->covered = true;
+	for (size_t i = 0; i < n; i++)
+		license_add(l, key, key_hash, user, ulen, items[i].pool, items[i].rule);
 }
 
 static int

@@ -96,6 +96,20 @@ void ledger_cover(struct ledger *l, const char *customer_key);
 void ledger_add_license(struct ledger *l, const char *customer_key, const char *user,
     size_t ulen, int pool, int rule);
 
+/* One license item: its pool and rule, as ledger_add_license takes them. */
+struct ledger_item {
+	int32_t pool, rule;
+};
+
+/*
+ * A whole license row: ledger_cover, then ledger_add_license for each of
+ * its n items. key_hash is ledger_customer_hash of the key, or 0.
+ */
+void ledger_add_license_row(struct ledger *l, const char *customer_key, uint64_t key_hash,
+    const char *user, size_t ulen, const struct ledger_item *items, size_t n);
+/* ledger_prefetch for a license row's customer. */
+void ledger_prefetch_customer(const struct ledger *l, uint64_t customer_hash, int step);
+
 /* Rows of the reports, sorted as SPEC orders them. */
 struct customer_row {
 	const char *key, *name;
