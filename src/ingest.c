@@ -2,11 +2,13 @@
  * ingest: from records to the ledger, for subscription and license exports.
  *
  * Records are read, checked and classified into events (a reject, a
- * matched subscription, or a subscription id seen again without a match)
- * which are applied to the ledger and rejects.csv in reading order. A large
- * plain subscription file is mapped and cut into chunks at line ends that
- * several threads turn into events at once; the calling thread applies
- * each chunk's events in order. A chunk that turns out to start inside a
+ * matched subscription, a subscription id seen again without a match, or
+ * a license row joined to its customer) which are applied to the ledger
+ * and rejects.csv in reading order. A large plain export is mapped and
+ * cut into chunks at line ends that several threads turn into events at
+ * once; the calling thread applies each chunk's events in order. (A
+ * license export's joins only read the ledger's domain indexes, built
+ * before its first row: ledger_joins_prepare.) A chunk that turns out to start inside a
  * quoted field (its predecessor ended inside a record) is parsed again
  * from that record's start, so the result is always that of one reader.
  */
@@ -117,6 +119,7 @@ struct chunk {
 
 struct reader {
 	struct ingest *g;
+	enum header_kind kind;	/* the file's: subscriptions or licenses */
 	struct file_stats *st;
 	struct input *in;
 	struct records *rd;
@@ -823,7 +826,7 @@ static const char *
 license_customer(struct reader *r, const struct record *rec, const char *lic, size_t nlic,
     const char *user, size_t ulen)
 {
-	struct ledger *l = r->g->ledger;
+	const struct ledger *l = r->g->ledger;
 	const char *v, *key;
 	size_t n;
 
@@ -832,7 +835,7 @@ license_customer(struct reader *r, const struct record *rec, const char *lic, si
 		return field_str(r, rec, LF_CUSTOMER_ID);
 	v = field(r, rec, LF_CUSTOMER_DOMAIN, &n);
 	if (n > 0) {
-		key = ledger_join_domain(l, v, n);
+		key = ledger_join_domain(l, &r->a, v, n);
 		if (key != NULL)
 			return key;
 		text_lower(&r->a, v, n);
@@ -840,9 +843,9 @@ license_customer(struct reader *r, const struct record *rec, const char *lic, si
 	}
 	r->b.len = 0;
 	if (items_split(lic, nlic, first_tenant, &r->b) != 0)
-		key = ledger_join_tenant(l, r->b.data, r->b.len);
+		key = ledger_join_tenant(l, &r->a, r->b.data, r->b.len);
 	else
-		key = ledger_join_upn(l, user, ulen);
+		key = ledger_join_upn(l, &r->a, user, ulen);
 	return key;
 }
 
@@ -969,6 +972,14 @@ read_header(struct reader *r, enum header_kind kind, struct diag *d)
 	return header_take(r, kind, rec, d);
 }
 
+/* One record after the header: a subscription or a license row, by the file's kind. */
+static int
+record_take(struct reader *r, const struct record *rec, struct diag *d)
+{
+	return r->kind == HEADER_SUBSCRIPTIONS ? subscription_record(r, rec, d) :
+	    license_record(r, rec, d);
+}
+
 /*
  * Applies what the serial reader's batch holds, as a worker's chunk is
  * applied (with the ledger's lookups fetched ahead), and empties it.
@@ -984,15 +995,14 @@ batch_apply(struct reader *r, struct chunk *c)
 }
 
 /*
- * Reads the records of r->rd after the header, one thread. Subscription
- * records go into a batch of events, applied every SERIAL_BATCH records:
- * the ledger's lookups then miss the cache in parallel rather than one
- * after another, which a gzipped export of many small customers, read
- * this way, waited on. License rows and a reconciliation file's charges
- * are applied as read.
+ * Reads the records of r->rd after the header, one thread. Records go
+ * into a batch of events, applied every SERIAL_BATCH records: the
+ * ledger's lookups then miss the cache in parallel rather than one after
+ * another, which a gzipped export of many small customers, read this
+ * way, waited on. A reconciliation file's charges are folded as read.
  */
 static int
-read_serial(struct reader *r, enum header_kind kind, struct diag *d)
+read_serial(struct reader *r, struct diag *d)
 {
 	static const char nowhere[1];
 	struct chunk batch = { .map = nowhere };
@@ -1005,8 +1015,7 @@ read_serial(struct reader *r, enum header_kind kind, struct diag *d)
 	r->sink = batched ? &batch : NULL;
 	while ((k = records_next(r->rd, &rec, d)) == 1) {
 		r->st->records++;
-		if (kind == HEADER_SUBSCRIPTIONS ? subscription_record(r, rec, d) != 0 :
-		    license_record(r, rec, d) != 0) {
+		if (record_take(r, rec, d) != 0) {
 			k = -1;
 			break;
 		}
@@ -1076,7 +1085,7 @@ chunk_parse(struct pool *p, struct reader *r, struct chunk *c)
 		if ((k = records_next(r->rd, &rec, &c->d)) != 1)
 			break;
 		c->records++;
-		if (subscription_record(r, rec, &c->d) != 0) {
+		if (record_take(r, rec, &c->d) != 0) {
 			c->failed = 1;
 			break;
 		}
@@ -1162,7 +1171,7 @@ range_serial(struct reader *r, const char *map, const struct chunks_range *g,
 	records_lazy(r->rd, true);
 	while ((k = records_next(r->rd, &rec, d)) == 1) {
 		r->st->records++;
-		if (subscription_record(r, rec, d) != 0)
+		if (record_take(r, rec, d) != 0)
 			goto out;
 	}
 	if (k < 0)
@@ -1306,10 +1315,10 @@ mapped_header(struct reader *r, const struct records_opts *ro, struct mapped *m,
 	k = records_next(r->rd, &rec, d);
 	if (k == 0)
 		diag_set(d, r->st->path, 0, "no header line: the file holds only blank lines");
-	if (k <= 0 || header_take(r, HEADER_SUBSCRIPTIONS, rec, d) != 0)
+	if (k <= 0 || header_take(r, r->kind, rec, d) != 0)
 		goto out;
 	rc = 1;
-	if (r->col[SF_CHARGE_TYPE] >= 0)
+	if (r->kind == HEADER_SUBSCRIPTIONS && r->col[SF_CHARGE_TYPE] >= 0)
 		goto out;
 	m->data = bom + records_offset(r->rd);
 	m->line = records_lines(r->rd);
@@ -1529,14 +1538,17 @@ ingest_file(struct ingest *g, struct file_stats *st, struct diag *d)
 	int rc = -1, m = 1;
 
 	r.g = g;
+	r.kind = kind;
 	r.st = st;
 	r.header = &header;
 	r.cls = rules_classifier_new(g->rules);
+	if (kind == HEADER_LICENSES)
+		ledger_joins_prepare(g->ledger);
 	if (input_open(&r.in, st->path, g->opts->encoding, d) != 0)
 		goto out;
 	input_inflate_with(r.in, g->opts->inflate);
 	st->format = input_describe(r.in);
-	if (kind == HEADER_SUBSCRIPTIONS && g->opts->threads > 1 && g->opts->encoding == NULL)
+	if (g->opts->threads > 1 && g->opts->encoding == NULL)
 		m = read_mapped(&r, &ro, g->opts->threads, g->opts->chunk_bytes, d);
 	if (m < 0)
 		goto out;
@@ -1553,7 +1565,7 @@ ingest_file(struct ingest *g, struct file_stats *st, struct diag *d)
 			r.charges = &charges;
 			st->reconciliation = true;
 		}
-		if (read_serial(&r, kind, d) != 0)
+		if (read_serial(&r, d) != 0)
 			goto out;
 		if (r.charges != NULL)
 			charges_fold(r.charges, fold_add, g->ledger);

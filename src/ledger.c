@@ -634,43 +634,46 @@ joins_build(struct ledger *l)
 	buf_free(&low);
 }
 
-const char *
-ledger_join_domain(struct ledger *l, const char *domain, size_t len)
+void
+ledger_joins_prepare(struct ledger *l)
 {
-	struct strmap_entry *e;
-
 	assert(!l->reading_done);
 	if (!l->joins_ready)
 		joins_build(l);
-	text_lower(&l->tmp, domain, len);
-	e = strmap_find(&l->by_domain, l->tmp.data, l->tmp.len);
+}
+
+const char *
+ledger_join_domain(const struct ledger *l, struct buf *scratch, const char *domain, size_t len)
+{
+	struct strmap_entry *e;
+
+	assert(l->joins_ready);
+	text_lower(scratch, domain, len);
+	e = strmap_find(&l->by_domain, scratch->data, scratch->len);
 	return e ? e->value : NULL;
 }
 
 const char *
-ledger_join_tenant(struct ledger *l, const char *tenant, size_t tlen)
+ledger_join_tenant(const struct ledger *l, struct buf *scratch, const char *tenant, size_t tlen)
 {
 	struct strmap_entry *e;
 
-	assert(!l->reading_done);
-	if (!l->joins_ready)
-		joins_build(l);
-	text_lower(&l->tmp, tenant, tlen);
-	buf_adds(&l->tmp, ".onmicrosoft.com");
-	e = strmap_find(&l->by_domain, l->tmp.data, l->tmp.len);
+	assert(l->joins_ready);
+	text_lower(scratch, tenant, tlen);
+	buf_adds(scratch, ".onmicrosoft.com");
+	e = strmap_find(&l->by_domain, scratch->data, scratch->len);
 	if (e != NULL)
 		return e->value;
-	e = strmap_find(&l->by_label, l->tmp.data, tlen);
+	e = strmap_find(&l->by_label, scratch->data, tlen);
 	return e ? e->value : NULL;
 }
 
 const char *
-ledger_join_upn(struct ledger *l, const char *upn, size_t len)
+ledger_join_upn(const struct ledger *l, struct buf *scratch, const char *upn, size_t len)
 {
 	const char *at = NULL, *domain, *dot, *key;
 	size_t dlen;
 
-	assert(!l->reading_done);
 	for (size_t i = 0; i < len; i++)
 		if (upn[i] == '@')
 			at = upn + i;
@@ -678,11 +681,11 @@ ledger_join_upn(struct ledger *l, const char *upn, size_t len)
 		return NULL;
 	domain = at + 1;
 	dlen = (size_t)(upn + len - domain);
-	key = ledger_join_domain(l, domain, dlen);
+	key = ledger_join_domain(l, scratch, domain, dlen);
 	if (key != NULL)
 		return key;
 	dot = memchr(domain, '.', dlen);
-	return ledger_join_tenant(l, domain, dot ? (size_t)(dot - domain) : dlen);
+	return ledger_join_tenant(l, scratch, domain, dot ? (size_t)(dot - domain) : dlen);
 }
 
 /*

@@ -20,6 +20,7 @@
 #include "rules.h"
 
 struct ledger;
+struct buf;
 
 /* One subscription record that matched a rule, as read. */
 struct sub_in {
@@ -80,10 +81,20 @@ bool ledger_may_hold(const struct ledger *l, uint64_t id_hash);
  * tenant prefix when it has one, else by the user's UPN domain, against
  * the subscription customers' domains. NULL when none matches.
  */
-const char *ledger_join_tenant(struct ledger *l, const char *tenant, size_t tlen);
-const char *ledger_join_upn(struct ledger *l, const char *upn, size_t len);
+const char *ledger_join_tenant(const struct ledger *l, struct buf *scratch, const char *tenant,
+    size_t tlen);
+const char *ledger_join_upn(const struct ledger *l, struct buf *scratch, const char *upn,
+    size_t len);
 /* The key of the customer whose domain this is, or NULL. */
-const char *ledger_join_domain(struct ledger *l, const char *domain, size_t len);
+const char *ledger_join_domain(const struct ledger *l, struct buf *scratch, const char *domain,
+    size_t len);
+/*
+ * Builds the indexes the joins read, once every subscription file is
+ * read: before any join. The joins then only read the ledger, and take a
+ * scratch buffer of their caller's: threads may join at once, while no
+ * thread changes the ledger.
+ */
+void ledger_joins_prepare(struct ledger *l);
 
 /* A license row belongs to customer_key ("(unmatched)" when none). */
 void ledger_cover(struct ledger *l, const char *customer_key);

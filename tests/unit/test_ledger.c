@@ -613,6 +613,7 @@ static void
 test_joins(struct rules *r)
 {
 	struct ledger *l = ledger_new(r);
+	struct buf scratch = { 0 };
 
 	add_dom(l, r, "1", "k-contoso", "Contoso.onmicrosoft.com");
 	add_dom(l, r, "2", "k-contoso-com", "contoso.com");
@@ -621,37 +622,40 @@ test_joins(struct rules *r)
 	add_dom(l, r, "5", "k-nodomain", "");
 	add_dom(l, r, "6", "k-gone", "gone.com");
 	ledger_drop_sub(l, "6", 1);
+	ledger_joins_prepare(l);
 
-	JOIN_IS(ledger_join_domain(l, "contoso.com", 11), "k-contoso-com");
-	JOIN_IS(ledger_join_domain(l, "CONTOSO.COM", 11), "k-contoso-com");
-	JOIN_IS(ledger_join_domain(l, "contoso.onmicrosoft.com", 23), "k-contoso");
-	JOIN_IS(ledger_join_domain(l, "contoso", 7), "(none)");
-	JOIN_IS(ledger_join_domain(l, "gone.com", 8), "(none)");
+	JOIN_IS(ledger_join_domain(l, &scratch, "contoso.com", 11), "k-contoso-com");
+	JOIN_IS(ledger_join_domain(l, &scratch, "CONTOSO.COM", 11), "k-contoso-com");
+	JOIN_IS(ledger_join_domain(l, &scratch, "contoso.onmicrosoft.com", 23), "k-contoso");
+	JOIN_IS(ledger_join_domain(l, &scratch, "contoso", 7), "(none)");
+	JOIN_IS(ledger_join_domain(l, &scratch, "gone.com", 8), "(none)");
 
 	/* A tenant prefix: name.onmicrosoft.com first, then a domain starting "name.". */
-	JOIN_IS(ledger_join_tenant(l, "contoso", 7), "k-contoso");
-	JOIN_IS(ledger_join_tenant(l, "CONTOSO", 7), "k-contoso");
-	JOIN_IS(ledger_join_tenant(l, "fabrikam", 8), "k-fab-1");	/* the smallest key */
-	JOIN_IS(ledger_join_tenant(l, "fabrikamXX", 8), "k-fab-1");
-	JOIN_IS(ledger_join_tenant(l, "fab", 3), "(none)");
-	JOIN_IS(ledger_join_tenant(l, "northwind", 9), "(none)");
+	JOIN_IS(ledger_join_tenant(l, &scratch, "contoso", 7), "k-contoso");
+	JOIN_IS(ledger_join_tenant(l, &scratch, "CONTOSO", 7), "k-contoso");
+	JOIN_IS(ledger_join_tenant(l, &scratch, "fabrikam", 8), "k-fab-1");	/* the smallest key */
+	JOIN_IS(ledger_join_tenant(l, &scratch, "fabrikamXX", 8), "k-fab-1");
+	JOIN_IS(ledger_join_tenant(l, &scratch, "fab", 3), "(none)");
+	JOIN_IS(ledger_join_tenant(l, &scratch, "northwind", 9), "(none)");
 
 	/* A UPN: its domain, else the domain's first label as a tenant. */
-	JOIN_IS(ledger_join_upn(l, "ann@contoso.com", 15), "k-contoso-com");
-	JOIN_IS(ledger_join_upn(l, "Ann@Contoso.Com", 15), "k-contoso-com");
-	JOIN_IS(ledger_join_upn(l, "bob@contoso.onmicrosoft.com", 27), "k-contoso");
-	JOIN_IS(ledger_join_upn(l, "eve@fabrikam.com", 16), "k-fab-1");
-	JOIN_IS(ledger_join_upn(l, "joe@northwind.com", 17), "(none)");
-	JOIN_IS(ledger_join_upn(l, "no-at-sign", 10), "(none)");
-	JOIN_IS(ledger_join_upn(l, "trailing@", 9), "(none)");
+	JOIN_IS(ledger_join_upn(l, &scratch, "ann@contoso.com", 15), "k-contoso-com");
+	JOIN_IS(ledger_join_upn(l, &scratch, "Ann@Contoso.Com", 15), "k-contoso-com");
+	JOIN_IS(ledger_join_upn(l, &scratch, "bob@contoso.onmicrosoft.com", 27), "k-contoso");
+	JOIN_IS(ledger_join_upn(l, &scratch, "eve@fabrikam.com", 16), "k-fab-1");
+	JOIN_IS(ledger_join_upn(l, &scratch, "joe@northwind.com", 17), "(none)");
+	JOIN_IS(ledger_join_upn(l, &scratch, "no-at-sign", 10), "(none)");
+	JOIN_IS(ledger_join_upn(l, &scratch, "trailing@", 9), "(none)");
 	ledger_free(l);
 
 	/* Only contoso.com: the tenant falls back to the first label. */
 	l = ledger_new(r);
 	add_dom(l, r, "1", "only", "contoso.com");
-	JOIN_IS(ledger_join_tenant(l, "contoso", 7), "only");
-	JOIN_IS(ledger_join_upn(l, "x@contoso.net", 13), "only");
+	ledger_joins_prepare(l);
+	JOIN_IS(ledger_join_tenant(l, &scratch, "contoso", 7), "only");
+	JOIN_IS(ledger_join_upn(l, &scratch, "x@contoso.net", 13), "only");
 	ledger_free(l);
+	buf_free(&scratch);
 }
 
 /*
