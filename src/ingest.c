@@ -1476,7 +1476,7 @@ pool_merge(struct pool *p, struct reader *r, struct mapped *m, struct diag *d)
 }
 
 /*
- * Reads a large plain subscription file with several threads (see the top
+ * Reads a large plain export with several threads (see the top
  * of this file). Returns 0, -1 with d filled, or 1 when the file is not
  * one to read this way (the caller reads it serially).
  */
