@@ -1351,6 +1351,7 @@ pool_start(struct pool *p, struct reader *r, int threads, pthread_t *tid,
 		memset(&wa[started].r.reason, 0, sizeof(wa[started].r.reason));
 		memset(&wa[started].r.a, 0, sizeof(wa[started].r.a));
 		memset(&wa[started].r.b, 0, sizeof(wa[started].r.b));
+		memset(&wa[started].r.items, 0, sizeof(wa[started].r.items));
 		memset(wa[started].r.z, 0, sizeof(wa[started].r.z));
 		wa[started].r.rd = NULL;
 		wa[started].r.cls = rules_classifier_new(r->g->rules);
