@@ -47,7 +47,8 @@
 #define CRC_AHEAD (128u << 10)	/* checksummed ahead of the parser, at most */
 #define RELEASE_MIN (8u << 20)	/* mapped bytes let go at once, at least */
 #define CUT_SEARCH_MAX (16u << 20)	/* the longest line the mapped reader cuts after */
-#define SERIAL_BATCH 2048	/* records the serial reader applies at once */
+#define SERIAL_BATCH 16384	/* records the serial reader applies at once, at most */
+#define SERIAL_BATCH_BYTES (4u << 20)	/* and their events' bytes, about */
 
 enum event_kind { EV_REJECT, EV_SUB, EV_LICENSE };
 
@@ -987,11 +988,28 @@ record_take(struct reader *r, const struct record *rec, struct diag *d)
 static void
 batch_apply(struct reader *r, struct chunk *c)
 {
+	struct file_stats *st = r->st;
+
 	/* Lines in its events are the file's own: the base is line 1. */
-	chunk_apply(r->g, r->st, c, 1);
-	chunk_count(r->st, c);
+	chunk_apply(r->g, st, c, 1);
+	/*
+	 * Its counts (chunk_count's but records and cp1252, which the
+	 * reading thread counts: it may be another thread).
+	 */
+	st->repeated_headers += c->repeated_headers;
+	if (c->auto_renew_unknown > 0 && st->auto_renew_unknown == 0)
+		memcpy(st->auto_renew_first, c->auto_renew_first, sizeof(c->auto_renew_first));
+	st->auto_renew_unknown += c->auto_renew_unknown;
 	c->b.ev.len = c->b.drop_hash.len = c->b.drop_at.len = c->b.drop_text.len = 0;
 	c->repeated_headers = c->auto_renew_unknown = 0;
+}
+
+/* Whether the serial reader's batch is to be applied now. */
+static bool
+batch_full(const struct chunk *c, size_t held)
+{
+	return held == SERIAL_BATCH ||
+	    c->b.ev.len + c->b.drop_text.len + c->b.drop_at.len >= SERIAL_BATCH_BYTES;
 }
 
 /*
@@ -1080,7 +1098,7 @@ read_serial(struct reader *r, bool behind, struct diag *d)
 			k = -1;
 			break;
 		}
-		if (batched && ++held == SERIAL_BATCH) {
+		if (batched && batch_full(r->sink, ++held)) {
 			if (threaded) {
 				i = applier_swap(&a, i);
 				r->sink = &a.batch[i];
