@@ -992,10 +992,7 @@ batch_apply(struct reader *r, struct chunk *c)
 
 	/* Lines in its events are the file's own: the base is line 1. */
 	chunk_apply(r->g, st, c, 1);
-	/*
-	 * Its counts (chunk_count's but records and cp1252, which the
-	 * reading thread counts: it may be another thread).
-	 */
+	/* Its counts: chunk_count's but records and cp1252, which read_serial keeps. */
 	st->repeated_headers += c->repeated_headers;
 	if (c->auto_renew_unknown > 0 && st->auto_renew_unknown == 0)
 		memcpy(st->auto_renew_first, c->auto_renew_first, sizeof(c->auto_renew_first));
@@ -1013,120 +1010,44 @@ batch_full(const struct chunk *c, size_t held)
 }
 
 /*
- * The serial reader's batches, applied on a thread of their own while the
- * reading thread parses the next: two batches, each full or empty.
- */
-struct applier {
-	struct reader *r;
-	struct chunk batch[2];
-	bool full[2];
-	bool done;		/* no batch will come after those full */
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-};
-
-static void *
-applier_run(void *arg)
-{
-	struct applier *a = arg;
-
-	for (int i = 0;; i ^= 1) {
-		pthread_mutex_lock(&a->mu);
-		while (!a->full[i] && !a->done)
-			pthread_cond_wait(&a->cv, &a->mu);
-		if (!a->full[i]) {
-			pthread_mutex_unlock(&a->mu);
-			return NULL;
-		}
-		pthread_mutex_unlock(&a->mu);
-		batch_apply(a->r, &a->batch[i]);
-		pthread_mutex_lock(&a->mu);
-		a->full[i] = false;
-		pthread_cond_broadcast(&a->cv);
-		pthread_mutex_unlock(&a->mu);
-	}
-}
-
-/* Hands batch i to the applier and waits until the other one is empty. */
-static int
-applier_swap(struct applier *a, int i)
-{
-	pthread_mutex_lock(&a->mu);
-	a->full[i] = true;
-	pthread_cond_broadcast(&a->cv);
-	while (a->full[i ^ 1])
-		pthread_cond_wait(&a->cv, &a->mu);
-	pthread_mutex_unlock(&a->mu);
-	return i ^ 1;
-}
-
-/*
- * Reads the records of r->rd after the header, on this thread. Records
- * go into a batch of events, applied every SERIAL_BATCH records: the
+ * Reads the records of r->rd after the header, one thread. Records go
+ * into a batch of events, applied when it is full (batch_full): the
  * ledger's lookups then miss the cache in parallel rather than one after
  * another, which a gzipped export of many small customers, read this
- * way, waited on. With behind (the input is inflated or read on a thread
- * of its own) a third thread applies each batch while this one parses
- * the next: parsing, not inflating, set the pace of a gzipped export. A
- * reconciliation file's charges are folded as read.
+ * way, waited on. (Applying each batch on a third thread while the next
+ * is parsed, with igzip inflating on a second, was measured 8% slower on
+ * two cores.) A reconciliation file's charges are folded as read.
  */
 static int
-read_serial(struct reader *r, bool behind, struct diag *d)
+read_serial(struct reader *r, struct diag *d)
 {
 	static const char nowhere[1];
-	struct applier a = { .r = r, .batch = { { .map = nowhere }, { .map = nowhere } } };
-	bool batched = r->charges == NULL, threaded = false;
-	pthread_t tid;
+	struct chunk batch = { .map = nowhere };
+	bool batched = r->charges == NULL;
 	struct record *rec;
 	uint64_t tick = 0;
 	size_t held = 0;
-	int k, i = 0;
+	int k;
 
-	if (batched && behind) {
-		pthread_mutex_init(&a.mu, NULL);
-		pthread_cond_init(&a.cv, NULL);
-		threaded = pthread_create(&tid, NULL, applier_run, &a) == 0;
-		if (!threaded) {
-			pthread_mutex_destroy(&a.mu);
-			pthread_cond_destroy(&a.cv);
-		}
-	}
-	r->sink = batched ? &a.batch[0] : NULL;
+	r->sink = batched ? &batch : NULL;
 	while ((k = records_next(r->rd, &rec, d)) == 1) {
 		r->st->records++;
 		if (record_take(r, rec, d) != 0) {
 			k = -1;
 			break;
 		}
-		if (batched && batch_full(r->sink, ++held)) {
-			if (threaded) {
-				i = applier_swap(&a, i);
-				r->sink = &a.batch[i];
-			} else {
-				batch_apply(r, &a.batch[0]);
-			}
+		if (batched && batch_full(&batch, ++held)) {
+			batch_apply(r, &batch);
 			held = 0;
 		}
 		if (r->g->progress != NULL && (++tick & 0xfff) == 0)
 			r->g->progress(r->g->progress_arg, r->st->path, input_bytes(r->in),
 			    input_size(r->in));
 	}
-	if (threaded) {
-		/* The last batch goes too, unless reading failed: nothing is then kept. */
-		pthread_mutex_lock(&a.mu);
-		a.full[i] = k == 0;
-		a.done = true;
-		pthread_cond_broadcast(&a.cv);
-		pthread_mutex_unlock(&a.mu);
-		pthread_join(tid, NULL);
-		pthread_mutex_destroy(&a.mu);
-		pthread_cond_destroy(&a.cv);
-	} else if (k == 0 && batched) {
-		batch_apply(r, &a.batch[0]);
-	}
+	if (k == 0 && batched)
+		batch_apply(r, &batch);
 	r->sink = NULL;
-	chunk_bufs_free(&a.batch[0].b);
-	chunk_bufs_free(&a.batch[1].b);
+	chunk_bufs_free(&batch.b);
 	return k < 0 ? -1 : 0;
 }
 
@@ -1633,7 +1554,6 @@ ingest_file(struct ingest *g, struct file_stats *st, struct diag *d)
 	enum header_kind kind = st->kind == FILE_SUBSCRIPTIONS ? HEADER_SUBSCRIPTIONS :
 	    HEADER_LICENSES;
 	int rc = -1, m = 1;
-	bool behind = false;
 
 	r.g = g;
 	r.kind = kind;
@@ -1652,9 +1572,8 @@ ingest_file(struct ingest *g, struct file_stats *st, struct diag *d)
 		goto out;
 	if (m > 0) {
 		/* A small file is read before a thread would have started. */
-		behind = g->opts->threads > 1 &&
-		    (input_size(r.in) == 0 || input_size(r.in) >= BACKGROUND_MIN);
-		if (behind)
+		if (g->opts->threads > 1 &&
+		    (input_size(r.in) == 0 || input_size(r.in) >= BACKGROUND_MIN))
 			input_background(r.in);
 		if (records_open(&r.rd, r.in, st->path, &ro, d) != 0 ||
 		    read_header(&r, kind, d) != 0)
@@ -1664,7 +1583,7 @@ ingest_file(struct ingest *g, struct file_stats *st, struct diag *d)
 			r.charges = &charges;
 			st->reconciliation = true;
 		}
-		if (read_serial(&r, behind, d) != 0)
+		if (read_serial(&r, d) != 0)
 			goto out;
 		if (r.charges != NULL)
 			charges_fold(r.charges, fold_add, g->ledger);
