@@ -78,10 +78,14 @@ struct ev_sub {
 	uint32_t len[6];	/* then id, key, name, domain, offer, status, each \0-ended */
 };
 
-/* A license row: then its nitems struct ledger_item, its key and user, \0-ended. */
+/*
+ * A license row: then its nitems struct ledger_item, its key (empty when
+ * joined) and its user, each \0-ended.
+ */
 struct ev_license {
 	uint64_t drops;
-	uint64_t key_hash;	/* ledger_customer_hash of the key */
+	const struct customer *joined;	/* the customer a join found, or NULL */
+	uint64_t key_hash;	/* without one: ledger_customer_hash of the key */
 	uint32_t key_len, user_len, nitems;
 	uint32_t unmatched;	/* 1: the key is an "(unmatched) ..." one */
 };
@@ -134,6 +138,15 @@ struct reader {
 	struct buf a, b;	/* scratch */
 	struct buf items;	/* a license row's struct ledger_item, then its event */
 	struct buf z[SF_COUNT];	/* NUL-terminated copies of a record's fields */
+};
+
+/* A license row as read: its customer, joined or by key, and its user. */
+struct license_row {
+	struct reader *r;
+	const struct customer *joined;	/* the customer a join found, or NULL */
+	const char *key, *user;
+	size_t ulen;
+	struct diag *d;
 };
 
 static void
@@ -256,25 +269,28 @@ emit_sub(struct reader *r, const struct sub_in *s)
  * thread).
  */
 static void
-emit_license(struct reader *r, const char *key, const char *user, size_t ulen, bool unmatched)
+emit_license(struct reader *r, const struct license_row *lr, bool unmatched)
 {
-	size_t nitems = r->items.len / sizeof(struct ledger_item), klen = strlen(key);
-	const char *v[2] = { key, user };
-	size_t n[2] = { klen, ulen };
+	size_t nitems = r->items.len / sizeof(struct ledger_item);
+	const char *key = lr->joined != NULL ? "" : lr->key;
+	size_t klen = strlen(key);
+	const char *v[2] = { key, lr->user };
+	size_t n[2] = { klen, lr->ulen };
 	struct ev_license e;
 
 	if (r->sink == NULL) {
 		/* With a sink, the applying thread counts it (the event says so). */
 		r->st->unmatched += unmatched;
-		ledger_add_license_row(r->g->ledger, key, 0, user, ulen,
+		ledger_add_license_row(r->g->ledger, lr->key, 0, lr->joined, lr->user, lr->ulen,
 		    (const struct ledger_item *)(const void *)r->items.data, nitems);
 		return;
 	}
-	if (klen > UINT32_MAX || ulen > UINT32_MAX || nitems > UINT32_MAX)
+	if (klen > UINT32_MAX || lr->ulen > UINT32_MAX || nitems > UINT32_MAX)
 		mem_fail();
-	e = (struct ev_license){ .drops = chunk_drops(r->sink),
-		.key_hash = ledger_customer_hash(key, klen), .key_len = (uint32_t)klen,
-		.user_len = (uint32_t)ulen, .nitems = (uint32_t)nitems, .unmatched = unmatched };
+	e = (struct ev_license){ .drops = chunk_drops(r->sink), .joined = lr->joined,
+		.key_hash = lr->joined != NULL ? 0 : ledger_customer_hash(key, klen),
+		.key_len = (uint32_t)klen, .user_len = (uint32_t)lr->ulen,
+		.nitems = (uint32_t)nitems, .unmatched = unmatched };
 	/* The fixed part, then the items: one piece for event_put. */
 	buf_add(&r->items, &e, sizeof(e));
 	memmove(r->items.data + sizeof(e), r->items.data, r->items.len - sizeof(e));
@@ -324,7 +340,10 @@ license_apply(struct ledger *l, const struct ev_license *e, const char *t,
 		memcpy(items, t + done * sizeof(*items), n * sizeof(*items));
 		/* The row is covered once, with its first group. */
 		if (done == 0)
-			ledger_add_license_row(l, key, e->key_hash, user, e->user_len, items, n);
+			ledger_add_license_row(l, key, e->key_hash, e->joined, user, e->user_len,
+			    items, n);
+		else if (e->joined != NULL)
+			ledger_add_license_row(l, NULL, 0, e->joined, user, e->user_len, items, n);
 		else
 			for (size_t i = 0; i < n; i++)
 				ledger_add_license(l, key, user, e->user_len, items[i].pool,
@@ -409,7 +428,7 @@ event_prefetch(const struct ledger *l, const struct chunk *c, size_t at, int ste
 		struct ev_license lc;
 
 		memcpy(&lc, t, sizeof(lc));
-		ledger_prefetch_customer(l, lc.key_hash, step);
+		ledger_prefetch_customer(l, lc.key_hash, lc.joined, step);
 		return at + 1 + sizeof(lc) + lc.nitems * sizeof(struct ledger_item) + lc.key_len + 1 +
 		    lc.user_len + 1;
 	}
@@ -792,12 +811,6 @@ first_tenant(const char *item, size_t n, const char *tenant, size_t tlen, void *
 	return 1;
 }
 
-struct license_row {
-	struct reader *r;
-	const char *key, *user;
-	size_t ulen;
-	struct diag *d;
-};
 
 /*
  * items_split callback: counts the item's user. An item is a product a
@@ -822,13 +835,16 @@ license_item(const char *item, size_t n, const char *tenant, size_t tlen, void *
 	return 0;
 }
 
-/* The customer key a license row belongs to (SPEC's join). */
+/*
+ * The customer a license row belongs to (SPEC's join): lr->joined, when a
+ * join found it; else its key, returned (NULL when the row joined none).
+ */
 static const char *
 license_customer(struct reader *r, const struct record *rec, const char *lic, size_t nlic,
-    const char *user, size_t ulen)
+    struct license_row *lr)
 {
 	const struct ledger *l = r->g->ledger;
-	const char *v, *key;
+	const char *v;
 	size_t n;
 
 	v = field(r, rec, LF_CUSTOMER_ID, &n);
@@ -836,18 +852,18 @@ license_customer(struct reader *r, const struct record *rec, const char *lic, si
 		return field_str(r, rec, LF_CUSTOMER_ID);
 	v = field(r, rec, LF_CUSTOMER_DOMAIN, &n);
 	if (n > 0) {
-		key = ledger_join_domain(l, &r->a, v, n);
-		if (key != NULL)
-			return key;
+		lr->joined = ledger_join_domain(l, &r->a, v, n);
+		if (lr->joined != NULL)
+			return NULL;
 		text_lower(&r->a, v, n);
 		return r->a.data;
 	}
 	r->b.len = 0;
 	if (items_split(lic, nlic, first_tenant, &r->b) != 0)
-		key = ledger_join_tenant(l, &r->a, r->b.data, r->b.len);
+		lr->joined = ledger_join_tenant(l, &r->a, r->b.data, r->b.len);
 	else
-		key = ledger_join_upn(l, &r->a, user, ulen);
-	return key;
+		lr->joined = ledger_join_upn(l, &r->a, lr->user, lr->ulen);
+	return NULL;
 }
 
 /*
@@ -883,7 +899,7 @@ unmatched_key(struct reader *r, const char *lic, size_t nlic, const char *user, 
 static int
 license_record(struct reader *r, const struct record *rec, struct diag *d)
 {
-	struct license_row lr = { r, NULL, NULL, 0, d };
+	struct license_row lr = { r, NULL, NULL, NULL, 0, d };
 	const char *reason, *lic;
 	size_t nlic;
 	bool key_unmatched;
@@ -900,14 +916,14 @@ license_record(struct reader *r, const struct record *rec, struct diag *d)
 		return 0;
 	}
 	lic = field(r, rec, LF_LICENSES, &nlic);
-	lr.key = license_customer(r, rec, lic, nlic, lr.user, lr.ulen);
-	key_unmatched = lr.key == NULL;
+	lr.key = license_customer(r, rec, lic, nlic, &lr);
+	key_unmatched = lr.key == NULL && lr.joined == NULL;
 	if (key_unmatched)
 		lr.key = unmatched_key(r, lic, nlic, lr.user, lr.ulen);
 	r->items.len = 0;
 	if (items_split(lic, nlic, license_item, &lr) != 0)
 		return classify_error(r, rec, d);
-	emit_license(r, lr.key, lr.user, lr.ulen, key_unmatched);
+	emit_license(r, &lr, key_unmatched);
 	return 0;
 }
 

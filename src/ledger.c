@@ -113,8 +113,8 @@ struct ledger {
 	 * ledger_order (the subscriptions must be in its order).
 	 */
 	bool reading_done, ordered;
-	struct strmap by_domain;	/* lower-case domain -> smallest key */
-	struct strmap by_label;		/* its first label -> smallest key */
+	struct strmap by_domain;	/* lower-case domain -> customer of the smallest key */
+	struct strmap by_label;		/* its first label -> the same */
 	struct buf tmp, fold;
 };
 
@@ -597,19 +597,26 @@ ledger_prefetch(const struct ledger *l, uint64_t id_hash, uint64_t customer_hash
 }
 
 void
-ledger_prefetch_customer(const struct ledger *l, uint64_t customer_hash, int step)
+ledger_prefetch_customer(const struct ledger *l, uint64_t customer_hash,
+    const struct customer *joined, int step)
 {
+	if (joined != NULL) {
+		if (step == 0)
+			__builtin_prefetch(joined);
+		return;
+	}
 	strmap_prefetch(&l->customers, customer_hash, step != 0);
 }
 
-/* Keeps the smallest key for name in m. */
+/* Keeps the customer of the smallest key for name in m. */
 static void
-index_smallest(struct strmap *m, const char *name, size_t n, const char *key)
+index_smallest(struct strmap *m, const char *name, size_t n, struct customer *c)
 {
 	struct strmap_entry *e = strmap_put(m, name, n, NULL);
+	const struct customer *had = e->value;
 
-	if (e->value == NULL || strcmp(key, e->value) < 0)
-		e->value = (void *)key;
+	if (had == NULL || strcmp(c->key, had->key) < 0)
+		e->value = c;
 }
 
 /* The domain indexes, built once every subscription file has been read. */
@@ -626,10 +633,10 @@ joins_build(struct ledger *l)
 		if (!l->subs[i].live || c->domain == NULL)
 			continue;
 		text_lower(&low, c->domain, strlen(c->domain));
-		index_smallest(&l->by_domain, low.data, low.len, c->key);
+		index_smallest(&l->by_domain, low.data, low.len, c);
 		dot = strchr(low.data, '.');
 		if (dot != NULL)
-			index_smallest(&l->by_label, low.data, (size_t)(dot - low.data), c->key);
+			index_smallest(&l->by_label, low.data, (size_t)(dot - low.data), c);
 	}
 	buf_free(&low);
 }
@@ -643,6 +650,12 @@ ledger_joins_prepare(struct ledger *l)
 }
 
 const char *
+ledger_customer_key(const struct customer *c)
+{
+	return c->key;
+}
+
+const struct customer *
 ledger_join_domain(const struct ledger *l, struct buf *scratch, const char *domain, size_t len)
 {
 	struct strmap_entry *e;
@@ -653,7 +666,7 @@ ledger_join_domain(const struct ledger *l, struct buf *scratch, const char *doma
 	return e ? e->value : NULL;
 }
 
-const char *
+const struct customer *
 ledger_join_tenant(const struct ledger *l, struct buf *scratch, const char *tenant, size_t tlen)
 {
 	struct strmap_entry *e;
@@ -668,10 +681,11 @@ ledger_join_tenant(const struct ledger *l, struct buf *scratch, const char *tena
 	return e ? e->value : NULL;
 }
 
-const char *
+const struct customer *
 ledger_join_upn(const struct ledger *l, struct buf *scratch, const char *upn, size_t len)
 {
-	const char *at = NULL, *domain, *dot, *key;
+	const char *at = NULL, *domain, *dot;
+	const struct customer *key;
 	size_t dlen;
 
 	for (size_t i = 0; i < len; i++)
@@ -768,11 +782,9 @@ user_new(struct ledger *l, const struct customer *c, uint32_t tag, const char *u
 }
 
 static void
-license_add(struct ledger *l, const char *key, uint64_t h, const char *user, size_t ulen,
-    int pool, int rule)
+license_add(struct ledger *l, struct customer *c, const char *user, size_t ulen, int pool,
+    int rule)
 {
-	struct customer *c = licensed_customer(l, key, true, h);
-
 	assert(!l->reading_done);
 	l->ordered = false;
 	if (pool < 0) {
@@ -803,20 +815,26 @@ void
 ledger_add_license(struct ledger *l, const char *key, const char *user, size_t ulen, int pool,
     int rule)
 {
-	license_add(l, key, 0, user, ulen, pool, rule);
+	license_add(l, licensed_customer(l, key, true, 0), user, ulen, pool, rule);
 }
 
 void
-ledger_add_license_row(struct ledger *l, const char *key, uint64_t key_hash, const char *user,
-    size_t ulen, const struct ledger_item *items, size_t n)
+ledger_add_license_row(struct ledger *l, const char *key, uint64_t key_hash,
+    const struct customer *joined, const char *user, size_t ulen,
+    const struct ledger_item *items, size_t n)
 {
-	struct customer *c = licensed_customer(l, key, false, key_hash);
+	/* A joined customer is the ledger's own: it was found, not made. */
+	struct customer *c = joined != NULL ? (struct customer *)(uintptr_t)joined :
+	    licensed_customer(l, key, false, key_hash);
 
 	assert(!l->reading_done);
 	if (c != NULL)
 		c->covered = true;
-	for (size_t i = 0; i < n; i++)
-		license_add(l, key, key_hash, user, ulen, items[i].pool, items[i].rule);
+	for (size_t i = 0; i < n; i++) {
+		if (c == NULL)
+			c = licensed_customer(l, key, true, key_hash);
+		license_add(l, c, user, ulen, items[i].pool, items[i].rule);
+	}
 }
 
 static int

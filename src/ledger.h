@@ -21,6 +21,7 @@
 
 struct ledger;
 struct buf;
+struct customer;
 
 /* One subscription record that matched a rule, as read. */
 struct sub_in {
@@ -81,13 +82,15 @@ bool ledger_may_hold(const struct ledger *l, uint64_t id_hash);
  * tenant prefix when it has one, else by the user's UPN domain, against
  * the subscription customers' domains. NULL when none matches.
  */
-const char *ledger_join_tenant(const struct ledger *l, struct buf *scratch, const char *tenant,
-    size_t tlen);
-const char *ledger_join_upn(const struct ledger *l, struct buf *scratch, const char *upn,
-    size_t len);
-/* The key of the customer whose domain this is, or NULL. */
-const char *ledger_join_domain(const struct ledger *l, struct buf *scratch, const char *domain,
-    size_t len);
+const struct customer *ledger_join_tenant(const struct ledger *l, struct buf *scratch,
+    const char *tenant, size_t tlen);
+const struct customer *ledger_join_upn(const struct ledger *l, struct buf *scratch,
+    const char *upn, size_t len);
+/* The customer whose domain this is (of the smallest key), or NULL. */
+const struct customer *ledger_join_domain(const struct ledger *l, struct buf *scratch,
+    const char *domain, size_t len);
+/* A customer's key, as first read. */
+const char *ledger_customer_key(const struct customer *c);
 /*
  * Builds the indexes the joins read, once every subscription file is
  * read: before any join. The joins then only read the ledger, and take a
@@ -114,12 +117,16 @@ struct ledger_item {
 
 /*
  * A whole license row: ledger_cover, then ledger_add_license for each of
- * its n items. key_hash is ledger_customer_hash of the key, or 0.
+ * its n items. Its customer is joined (a join's result: then customer_key
+ * and key_hash are not read), or else customer_key, whose
+ * ledger_customer_hash is key_hash (or 0).
  */
 void ledger_add_license_row(struct ledger *l, const char *customer_key, uint64_t key_hash,
-    const char *user, size_t ulen, const struct ledger_item *items, size_t n);
-/* ledger_prefetch for a license row's customer. */
-void ledger_prefetch_customer(const struct ledger *l, uint64_t customer_hash, int step);
+    const struct customer *joined, const char *user, size_t ulen,
+    const struct ledger_item *items, size_t n);
+/* ledger_prefetch for a license row's customer (joined, or by key_hash). */
+void ledger_prefetch_customer(const struct ledger *l, uint64_t customer_hash,
+    const struct customer *joined, int step);
 
 /* Rows of the reports, sorted as SPEC orders them. */
 struct customer_row {

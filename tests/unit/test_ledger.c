@@ -607,7 +607,14 @@ add_dom(struct ledger *l, struct rules *r, const char *id, const char *key, cons
 	ledger_add_sub(l, &s);
 }
 
-#define JOIN_IS(got, want) CHECK_STR_EQ((got) ? (got) : "(none)", (want))
+/* A join's customer, by its key. */
+static const char *
+joined_key(const struct customer *c)
+{
+	return c != NULL ? ledger_customer_key(c) : "(none)";
+}
+
+#define JOIN_IS(got, want) CHECK_STR_EQ(joined_key(got), (want))
 
 static void
 test_joins(struct rules *r)
