@@ -412,35 +412,35 @@ outdir_file(struct outdir *o, int i, const char *name)
 	return o->file[i];
 }
 
-/* Points link at target by making it beside and renaming it over: atomic. */
+/*
+ * Points link at target by making it beside and renaming it over: atomic.
+ * Under the run's lock the name beside is this run's alone (a dead run's
+ * of the same pid is replaced; remove_stale takes what others left): no
+ * file is made only to be named, which costs an inode on every run.
+ */
 static int
 link_swap(const char *dir, const char *target, const char *link)
 {
-	char *tmp = join(dir, ".link.XXXXXX");
-	int rc = -1;
+	char name[48];
+	char *tmp;
+	int rc = -1, e;
 
-	/* A unique name: mkstemp's, then the link made in its place. */
-	int fd = mkstemp(tmp);
-
-	if (fd >= 0) {
-		close(fd);
-		unlink(tmp);
-		if (symlink(target, tmp) == 0) {
-			if (rename(tmp, link) == 0)
-				rc = 0;
-			else
-				unlink(tmp);
+	snprintf(name, sizeof(name), ".skuscan-link.%ld", (long)getpid());
+	tmp = join(dir, name);
+	if (symlink(target, tmp) == 0 ||
+	    (errno == EEXIST && unlink(tmp) == 0 && symlink(target, tmp) == 0)) {
+		if (rename(tmp, link) == 0) {
+			rc = 0;
+		} else {
+			e = errno;
+			unlink(tmp);
+			errno = e;
 		}
 	}
-	if (rc != 0) {
-		int e = errno;
-
-		free(tmp);
-		errno = e;
-		return -1;
-	}
+	e = errno;
 	free(tmp);
-	return 0;
+	errno = e;
+	return rc;
 }
 
 /* Is OUTDIR/name already the fixed link through current? */
@@ -523,6 +523,7 @@ outdir_publish(struct outdir *o, const char *const *names, const bool *have, int
 {
 	char old[NAME_MAX + 1], target[PATH_MAX];
 	char *cur = join(o->state, "current");
+	bool outdir_changed = false;
 	int rc = -1;
 
 	/* Nothing a reader sees changes before the one rename of current. */
@@ -544,10 +545,13 @@ outdir_publish(struct outdir *o, const char *const *names, const bool *have, int
 		char *p = join(o->path, names[i]);
 
 		snprintf(target, sizeof(target), STATE "/current/%s", names[i]);
-		if (have[i] && !is_our_link(p, names[i]) && link_swap(o->path, target, p) != 0) {
-			diag_set(d, p, 0, "cannot publish: %s", strerror(errno));
-			free(p);
-			goto out;
+		if (have[i] && !is_our_link(p, names[i])) {
+			if (link_swap(o->path, target, p) != 0) {
+				diag_set(d, p, 0, "cannot publish: %s", strerror(errno));
+				free(p);
+				goto out;
+			}
+			outdir_changed = true;
 		}
 		free(p);
 	}
@@ -564,11 +568,14 @@ outdir_publish(struct outdir *o, const char *const *names, const bool *have, int
 		if (!have[i]) {
 			char *p = join(o->path, names[i]);
 
-			unlink(p);
+			if (unlink(p) == 0)
+				outdir_changed = true;
 			free(p);
 		}
 	}
-	fsync_dir(o->path);
+	/* OUTDIR's entries are synced when this run changed them. */
+	if (outdir_changed)
+		fsync_dir(o->path);
 	if (old[0] != '\0' && strcmp(old, strrchr(o->gen, '/') + 1) != 0) {
 		char *p = join(o->state, old);
 
