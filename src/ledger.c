@@ -99,7 +99,7 @@ struct ledger {
 	size_t ntext, text_cap;
 	struct arena ids;		/* the ids that are not packed GUIDs */
 	struct arena objs;		/* customers, their names and counts */
-	struct arena domains;		/* customers' domains: only joins read them */
+	bool keep_domains;		/* ledger_keep_domains: a license export comes */
 	uint32_t last_offer, last_status;	/* indexes + 1, 0 for none */
 	bool last_active, last_suspended;	/* what last_status says */
 	uint32_t *rank_of;		/* by customer seq, while summarizing */
@@ -140,7 +140,6 @@ ledger_free(struct ledger *l)
 		return;
 	arena_free(&l->ids);
 	arena_free(&l->objs);
-	arena_free(&l->domains);
 	free(l->subs);
 	free(l->rank_of);
 	idindex_free(&l->index);
@@ -544,7 +543,8 @@ ledger_add_sub(struct ledger *l, const struct sub_in *in)
 	c = l->last_customer;
 	s->customer = c->seq;
 	keep_last(&l->objs, &c->name, &c->name_room, in->customer_name);
-	keep_last(&l->domains, &c->domain, &c->domain_room, in->customer_domain);
+	if (l->keep_domains)
+		keep_last(&l->objs, &c->domain, &c->domain_room, in->customer_domain);
 	s->rule = (uint32_t)in->rule & 0xffffff;
 	s->auto_renew = (uint32_t)(in->auto_renew + 1) & 3;
 	s->quantity = in->quantity;
@@ -639,6 +639,13 @@ joins_build(struct ledger *l)
 			index_smallest(&l->by_label, low.data, (size_t)(dot - low.data), c);
 	}
 	buf_free(&low);
+}
+
+void
+ledger_keep_domains(struct ledger *l)
+{
+	assert(l->nsubs == 0);
+	l->keep_domains = true;
 }
 
 void
@@ -1292,9 +1299,6 @@ ledger_done_reading(struct ledger *l)
 	fpset_free(&l->users);
 	strmap_free(&l->by_domain);
 	strmap_free(&l->by_label);
-	for (size_t i = 0; i < l->ncust; i++)
-		l->cust[i]->domain = NULL;
-	arena_free(&l->domains);
 	l->joins_ready = false;
 	l->reading_done = true;
 }

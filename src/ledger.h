@@ -92,6 +92,12 @@ const struct customer *ledger_join_domain(const struct ledger *l, struct buf *sc
 /* A customer's key, as first read. */
 const char *ledger_customer_key(const struct customer *c);
 /*
+ * Customers' domains are kept for the joins, which only a license export
+ * makes: without one they are not kept at all. Before the first
+ * subscription.
+ */
+void ledger_keep_domains(struct ledger *l);
+/*
  * Builds the indexes the joins read, once every subscription file is
  * read: before any join. The joins then only read the ledger, and take a
  * scratch buffer of their caller's: threads may join at once, while no

@@ -243,6 +243,9 @@ run_read(struct run *r)
 
 	r->prog.on = r->o->progress || isatty(STDERR_FILENO);
 	r->prog.start = r->start;
+	for (size_t i = 0; i < r->o->nfiles; i++)
+		if (r->o->files[i].kind == FILE_LICENSES)
+			ledger_keep_domains(r->ledger);
 	if (read_kind(r, &g, FILE_SUBSCRIPTIONS) != 0 || read_kind(r, &g, FILE_LICENSES) != 0)
 		return -1;
 	progress_clear(&r->prog);

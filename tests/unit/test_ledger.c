@@ -622,6 +622,8 @@ test_joins(struct rules *r)
 	struct ledger *l = ledger_new(r);
 	struct buf scratch = { 0 };
 
+	ledger_keep_domains(l);
+
 	add_dom(l, r, "1", "k-contoso", "Contoso.onmicrosoft.com");
 	add_dom(l, r, "2", "k-contoso-com", "contoso.com");
 	add_dom(l, r, "3", "k-fab-2", "fabrikam.de");
@@ -657,6 +659,7 @@ test_joins(struct rules *r)
 
 	/* Only contoso.com: the tenant falls back to the first label. */
 	l = ledger_new(r);
+	ledger_keep_domains(l);
 	add_dom(l, r, "1", "only", "contoso.com");
 	ledger_joins_prepare(l);
 	JOIN_IS(ledger_join_tenant(l, &scratch, "contoso", 7), "only");
