@@ -8,9 +8,10 @@
  * cut into chunks at line ends that several threads turn into events at
  * once; the calling thread applies each chunk's events in order. (A
  * license export's joins only read the ledger's domain indexes, built
- * before its first row: ledger_joins_prepare.) A chunk that turns out to start inside a
- * quoted field (its predecessor ended inside a record) is parsed again
- * from that record's start, so the result is always that of one reader.
+ * before its first row: ledger_joins_prepare.) A chunk that turns out to
+ * start inside a quoted field (its predecessor ended inside a record) is
+ * parsed again from that record's start, so the result is always that of
+ * one reader. The serial reader makes the same events, in batches.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -471,16 +472,23 @@ chunk_apply(struct ingest *g, struct file_stats *st, const struct chunk *c, uint
 	drops_apply(g->ledger, c, &drops, chunk_drops(c));
 }
 
+/* The file's counts gain what the records of chunk c counted as they were taken. */
+static void
+taken_count(struct file_stats *st, const struct chunk *c)
+{
+	st->repeated_headers += c->repeated_headers;
+	if (c->auto_renew_unknown > 0 && st->auto_renew_unknown == 0)
+		memcpy(st->auto_renew_first, c->auto_renew_first, sizeof(c->auto_renew_first));
+	st->auto_renew_unknown += c->auto_renew_unknown;
+}
+
 /* The file's counts gain what a chunk's worker counted. */
 static void
 chunk_count(struct file_stats *st, const struct chunk *c)
 {
 	st->records += c->records;
-	st->repeated_headers += c->repeated_headers;
-	if (c->auto_renew_unknown > 0 && st->auto_renew_unknown == 0)
-		memcpy(st->auto_renew_first, c->auto_renew_first, sizeof(c->auto_renew_first));
-	st->auto_renew_unknown += c->auto_renew_unknown;
 	st->cp1252 += c->cp1252;
+	taken_count(st, c);
 }
 
 static void
@@ -811,7 +819,6 @@ first_tenant(const char *item, size_t n, const char *tenant, size_t tlen, void *
 	return 1;
 }
 
-
 /*
  * items_split callback: counts the item's user. An item is a product a
  * rule lists (its pool of seats), else whatever rule's pattern it matches.
@@ -1008,11 +1015,8 @@ batch_apply(struct reader *r, struct chunk *c)
 
 	/* Lines in its events are the file's own: the base is line 1. */
 	chunk_apply(r->g, st, c, 1);
-	/* Its counts: chunk_count's but records and cp1252, which read_serial keeps. */
-	st->repeated_headers += c->repeated_headers;
-	if (c->auto_renew_unknown > 0 && st->auto_renew_unknown == 0)
-		memcpy(st->auto_renew_first, c->auto_renew_first, sizeof(c->auto_renew_first));
-	st->auto_renew_unknown += c->auto_renew_unknown;
+	/* records and cp1252 are read_serial's to count. */
+	taken_count(st, c);
 	c->b.ev.len = c->b.drop_hash.len = c->b.drop_at.len = c->b.drop_text.len = 0;
 	c->repeated_headers = c->auto_renew_unknown = 0;
 }
