@@ -340,7 +340,11 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", b / a }'; }	# skuscan
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 echo
 echo "skuscan benchmark: $ROWS rows, plain $PLAIN_BYTES bytes, gzip $GZ_BYTES bytes ($GZHOW), $(nproc) CPUs ($cpu)"
-echo "$("$SKUSCAN" --version 2>&1 | head -1), tree $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$root" status --porcelain -- src 2>/dev/null | grep -q . && echo ' + uncommitted src/ changes')"
+if [ -n "${BENCH_SKUSCAN:-}" ]; then
+	echo "$("$SKUSCAN" --version 2>&1 | head -1), the binary $SKUSCAN (BENCH_SKUSCAN), not this tree's"
+else
+	echo "$("$SKUSCAN" --version 2>&1 | head -1), tree $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$root" status --porcelain -- src 2>/dev/null | grep -q . && echo ' + uncommitted src/ changes')"
+fi
 echo "command: tests/bench/run.sh $ROWS   (BENCH_DIR=$BENCH_DIR, seed $SEED, best of $RUNS runs, page cache warm)"
 echo "load average before: $LOAD0, after: $LOAD1 (other work on the machine disturbs the numbers)"
 echo "MB/s = plain CSV bytes (10^6) / wall seconds, for gzip inputs too; ratio = skuscan's MB/s / this row's MB/s on the same input"
