@@ -329,13 +329,16 @@ wait $holder
 grep -q "^skuscan: $out: in use by another skuscan run (process $holder)" "$tmp/err" && ok ||
 	bad "locked OUTDIR: message: $(cat "$tmp/err")"
 
-# 11. What dead runs left (a generation never published, temporaries of
-# earlier versions) is removed by the next run.
+# 11. What dead runs left (a generation never published, a half-made link
+# in .skuscan or in OUTDIR, temporaries of earlier versions) is removed by
+# the next run.
 out="$tmp/stale"
 run_a "$out"
 mkdir -p "$out/.skuscan/run.dead01"
 head -c 100000 /dev/zero >"$out/.skuscan/run.dead01/replacements.csv"
 ln -s run.dead01 "$out/.skuscan/.link.x1"
+ln -s run.dead01 "$out/.skuscan/.skuscan-link.99999"
+ln -s .skuscan/current/replacements.csv "$out/.skuscan-link.99999"
 : >"$out/.skuscan-replacements.csv.AbC123"
 run_a "$out"
 no_temps "$out" && ok || bad "stale: left $(ls -A "$out" "$out/.skuscan")"
