@@ -137,7 +137,11 @@ struct reader {
 	struct charges *charges;	/* a reconciliation file's rows, or NULL */
 	struct buf reason;
 	struct buf a, b;	/* scratch */
-	struct buf items;	/* a license row's struct ledger_item, then its event */
+	/*
+	 * A license row's event: room for its struct ev_license, then its
+	 * struct ledger_item, one per item (license_item adds them).
+	 */
+	struct buf items;
 	struct buf z[SF_COUNT];	/* NUL-terminated copies of a record's fields */
 };
 
@@ -272,7 +276,8 @@ emit_sub(struct reader *r, const struct sub_in *s)
 static void
 emit_license(struct reader *r, const struct license_row *lr, bool unmatched)
 {
-	size_t nitems = r->items.len / sizeof(struct ledger_item);
+	const char *item = r->items.data + sizeof(struct ev_license);
+	size_t nitems = (r->items.len - sizeof(struct ev_license)) / sizeof(struct ledger_item);
 	const char *key = lr->joined != NULL ? "" : lr->key;
 	size_t klen = strlen(key);
 	const char *v[2] = { key, lr->user };
@@ -283,7 +288,7 @@ emit_license(struct reader *r, const struct license_row *lr, bool unmatched)
 		/* With a sink, the applying thread counts it (the event says so). */
 		r->st->unmatched += unmatched;
 		ledger_add_license_row(r->g->ledger, lr->key, 0, lr->joined, lr->user, lr->ulen,
-		    (const struct ledger_item *)(const void *)r->items.data, nitems);
+		    item, nitems);
 		return;
 	}
 	if (klen > UINT32_MAX || lr->ulen > UINT32_MAX || nitems > UINT32_MAX)
@@ -292,9 +297,6 @@ emit_license(struct reader *r, const struct license_row *lr, bool unmatched)
 		.key_hash = lr->joined != NULL ? 0 : ledger_customer_hash(key, klen),
 		.key_len = (uint32_t)klen, .user_len = (uint32_t)lr->ulen,
 		.nitems = (uint32_t)nitems, .unmatched = unmatched };
-	/* The fixed part, then the items: one piece for event_put. */
-	buf_add(&r->items, &e, sizeof(e));
-	memmove(r->items.data + sizeof(e), r->items.data, r->items.len - sizeof(e));
 	memcpy(r->items.data, &e, sizeof(e));
 	event_put(r->sink, EV_LICENSE, r->items.data, r->items.len, v, n, 2);
 }
@@ -325,35 +327,6 @@ drops_apply(struct ledger *l, const struct chunk *c, uint64_t *next, uint64_t up
 }
 
 /*
- * A license event's row to the ledger; t points at its items, which are
- * copied out in groups of up to room (the event's bytes are unaligned).
- */
-static void
-license_apply(struct ledger *l, const struct ev_license *e, const char *t,
-    struct ledger_item *items, size_t room)
-{
-	const char *key = t + e->nitems * sizeof(struct ledger_item), *user = key + e->key_len + 1;
-	size_t done = 0;
-
-	do {
-		size_t n = e->nitems - done < room ? e->nitems - done : room;
-
-		memcpy(items, t + done * sizeof(*items), n * sizeof(*items));
-		/* The row is covered once, with its first group. */
-		if (done == 0)
-			ledger_add_license_row(l, key, e->key_hash, e->joined, user, e->user_len,
-			    items, n);
-		else if (e->joined != NULL)
-			ledger_add_license_row(l, NULL, 0, e->joined, user, e->user_len, items, n);
-		else
-			for (size_t i = 0; i < n; i++)
-				ledger_add_license(l, key, user, e->user_len, items[i].pool,
-				    items[i].rule);
-		done += n;
-	} while (done < e->nitems);
-}
-
-/*
  * Applies the event at *at of chunk c, after the drops made before it
  * (*drops: the next one not applied), and moves *at past it; lines in
  * chunks count from line_base.
@@ -368,7 +341,6 @@ event_apply(struct ingest *g, struct file_stats *st, const struct chunk *c, size
 	struct ev_license lc;
 	struct sub_in s;
 	const char *v[6];
-	struct ledger_item items[16];
 
 	switch ((enum event_kind)c->b.ev.data[*at]) {
 	case EV_REJECT:
@@ -402,8 +374,11 @@ event_apply(struct ingest *g, struct file_stats *st, const struct chunk *c, size
 		t += sizeof(lc);
 		drops_apply(g->ledger, c, drops, lc.drops);
 		st->unmatched += lc.unmatched;
-		license_apply(g->ledger, &lc, t, items, sizeof(items) / sizeof(items[0]));
-		t += lc.nitems * sizeof(struct ledger_item) + lc.key_len + 1 + lc.user_len + 1;
+		v[0] = t + lc.nitems * sizeof(struct ledger_item);	/* the key */
+		v[1] = v[0] + lc.key_len + 1;				/* the user */
+		ledger_add_license_row(g->ledger, v[0], lc.key_hash, lc.joined, v[1], lc.user_len, t,
+		    lc.nitems);
+		t = v[1] + lc.user_len + 1;
 		break;
 	}
 	*at = (size_t)(t - c->b.ev.data);
@@ -927,7 +902,9 @@ license_record(struct reader *r, const struct record *rec, struct diag *d)
 	key_unmatched = lr.key == NULL && lr.joined == NULL;
 	if (key_unmatched)
 		lr.key = unmatched_key(r, lic, nlic, lr.user, lr.ulen);
+	/* The event's fixed part first, filled in by emit_license. */
 	r->items.len = 0;
+	buf_add(&r->items, &(struct ev_license){ 0 }, sizeof(struct ev_license));
 	if (items_split(lic, nlic, license_item, &lr) != 0)
 		return classify_error(r, rec, d);
 	emit_license(r, &lr, key_unmatched);

@@ -827,8 +827,7 @@ ledger_add_license(struct ledger *l, const char *key, const char *user, size_t u
 
 void
 ledger_add_license_row(struct ledger *l, const char *key, uint64_t key_hash,
-    const struct customer *joined, const char *user, size_t ulen,
-    const struct ledger_item *items, size_t n)
+    const struct customer *joined, const char *user, size_t ulen, const void *items, size_t n)
 {
 	/* A joined customer is the ledger's own: it was found, not made. */
 	struct customer *c = joined != NULL ? (struct customer *)(uintptr_t)joined :
@@ -838,9 +837,12 @@ ledger_add_license_row(struct ledger *l, const char *key, uint64_t key_hash,
 	if (c != NULL)
 		c->covered = true;
 	for (size_t i = 0; i < n; i++) {
+		struct ledger_item it;
+
+		memcpy(&it, (const char *)items + i * sizeof(it), sizeof(it));
 		if (c == NULL)
 			c = licensed_customer(l, key, true, key_hash);
-		license_add(l, c, user, ulen, items[i].pool, items[i].rule);
+		license_add(l, c, user, ulen, it.pool, it.rule);
 	}
 }
 
