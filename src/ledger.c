@@ -852,57 +852,22 @@ cmp_sub_id(const void *a, const void *b)
 	return sub_id_cmp(a, b);
 }
 
-/* Moves every subscription to from[its place]'s place: from is a permutation. */
-static void
-permute_subs(struct sub *v, const uint32_t *from, size_t n)
-{
-	uint64_t *done = mem_calloc(n / 64 + 1, sizeof(*done));
-
-	for (size_t i = 0; i < n; i++) {
-		struct sub first;
-		size_t j = i, ahead = i;
-
-		if (done[i / 64] >> (i % 64) & 1)
-			continue;
-		first = v[i];
-		/*
-		 * Each move reads a subscription anywhere in the array: the one
-		 * eight moves on along the cycle (from[] is small enough to stay
-		 * in the cache) is fetched meanwhile.
-		 */
-		for (int a = 0; a < 8; a++)
-			ahead = from[ahead];
-		for (;;) {
-			size_t k = from[j];
-
-			__builtin_prefetch(&v[ahead]);
-			ahead = from[ahead];
-			done[j / 64] |= (uint64_t)1 << (j % 64);
-			if (k == i) {
-				v[j] = first;
-				break;
-			}
-			v[j] = v[k];
-			j = k;
-		}
-	}
-	free(done);
-}
-
 /*
- * Puts the live subscriptions first, in report order (by customer rank,
- * then id), and drops the others: summarizing and writing then read them
- * in memory order instead of jumping around the array for each. Ranks
- * are dense, so a counting sort places every subscription in its
- * customer's run in one pass, and the array is permuted in place; only
- * the runs (a few subscriptions each) are then sorted by id. Returns how
- * many are live, and in *nretired how many of them are retired.
+ * Puts the live subscriptions in report order (by customer rank, then
+ * id), and drops the others: summarizing and writing then read them in
+ * memory order instead of jumping around the array for each. Ranks are
+ * dense, so a counting sort copies every subscription into its customer's
+ * run of a new array in one pass; only the runs (a few subscriptions
+ * each) are then sorted by id. The copy's writes land anywhere but do not
+ * wait on one another, where permuting in place followed a cycle of
+ * cache misses one at a time (60 ms for 800,000 subscriptions). Returns
+ * how many are live, and in *nretired how many of them are retired.
  */
 static size_t
 order_subs(struct ledger *l, size_t *nretired)
 {
-	size_t nc = l->ncust, *at = mem_calloc(nc + 1, sizeof(*at)), n, dead;
-	uint32_t *from = mem_calloc(l->nsubs + 1, sizeof(*from));
+	size_t nc = l->ncust, *at = mem_calloc(nc + 1, sizeof(*at)), n;
+	struct sub *to;
 
 	*nretired = 0;
 	for (size_t i = 0; i < l->nsubs; i++) {
@@ -915,16 +880,15 @@ order_subs(struct ledger *l, size_t *nretired)
 	}
 	for (size_t k = 0; k < nc; k++)
 		at[k + 1] += at[k];
-	n = dead = at[nc];
-	for (size_t i = 0; i < l->nsubs; i++) {
+	n = at[nc];
+	to = mem_alloc((n + 1) * sizeof(*to));
+	for (size_t i = 0; i < l->nsubs; i++)
 		if (l->subs[i].live)
-			from[at[l->rank_of[l->subs[i].customer]]++] = (uint32_t)i;
-		else
-			from[dead++] = (uint32_t)i;
-	}
-	permute_subs(l->subs, from, l->nsubs);
-	free(from);
+			to[at[l->rank_of[l->subs[i].customer]]++] = l->subs[i];
+	free(l->subs);
+	l->subs = to;
 	l->nsubs = n;
+	l->cap = n + 1;
 	/* at[k] is now where run k ends. */
 	for (size_t k = 0, start = 0; k < nc; start = at[k++]) {
 		struct sub *v = l->subs + start;
