@@ -152,6 +152,8 @@ struct license_row {
 	const char *key, *user;
 	size_t ulen;
 	struct diag *d;
+	const char *tenant;	/* the first item's "tenant:" prefix, in the row */
+	size_t tlen;		/* 0 when no item has one */
 };
 
 static void
@@ -779,24 +781,11 @@ subscription_record(struct reader *r, const struct record *rec, struct diag *d)
 	return 0;
 }
 
-/* items_split callback: remembers the first tenant prefix and stops. */
-static int
-first_tenant(const char *item, size_t n, const char *tenant, size_t tlen, void *arg)
-{
-	struct buf *out = arg;
-
-	(void)item;
-	(void)n;
-	if (tlen == 0)
-		return 0;
-	out->len = 0;
-	buf_add(out, tenant, tlen);
-	return 1;
-}
-
 /*
- * items_split callback: counts the item's user. An item is a product a
- * rule lists (its pool of seats), else whatever rule's pattern it matches.
+ * items_split callback: counts the item's user, and remembers the first
+ * tenant prefix, which may name the row's customer. An item is a product
+ * a rule lists (its pool of seats), else whatever rule's pattern it
+ * matches.
  */
 static int
 license_item(const char *item, size_t n, const char *tenant, size_t tlen, void *arg)
@@ -804,8 +793,10 @@ license_item(const char *item, size_t n, const char *tenant, size_t tlen, void *
 	struct license_row *lr = arg;
 	int rule = -1, pool;
 
-	(void)tenant;
-	(void)tlen;
+	if (lr->tlen == 0 && tlen > 0) {
+		lr->tenant = tenant;
+		lr->tlen = tlen;
+	}
 	pool = rules_item_pool(lr->r->g->rules, item, n);
 	if (pool < 0 && rules_classify_with(lr->r->cls, item, n, NULL, 0, &rule, lr->d) != 0)
 		return -1;
@@ -818,12 +809,12 @@ license_item(const char *item, size_t n, const char *tenant, size_t tlen, void *
 }
 
 /*
- * The customer a license row belongs to (SPEC's join): lr->joined, when a
- * join found it; else its key, returned (NULL when the row joined none).
+ * The customer a license row belongs to (SPEC's join), once its items are
+ * split: lr->joined, when a join found it; else its key, returned (NULL
+ * when the row joined none).
  */
 static const char *
-license_customer(struct reader *r, const struct record *rec, const char *lic, size_t nlic,
-    struct license_row *lr)
+license_customer(struct reader *r, const struct record *rec, struct license_row *lr)
 {
 	const struct ledger *l = r->g->ledger;
 	const char *v;
@@ -840,9 +831,8 @@ license_customer(struct reader *r, const struct record *rec, const char *lic, si
 		text_lower(&r->a, v, n);
 		return r->a.data;
 	}
-	r->b.len = 0;
-	if (items_split(lic, nlic, first_tenant, &r->b) != 0)
-		lr->joined = ledger_join_tenant(l, &r->a, r->b.data, r->b.len);
+	if (lr->tlen > 0)
+		lr->joined = ledger_join_tenant(l, &r->a, lr->tenant, lr->tlen);
 	else
 		lr->joined = ledger_join_upn(l, &r->a, lr->user, lr->ulen);
 	return NULL;
@@ -855,19 +845,16 @@ license_customer(struct reader *r, const struct record *rec, const char *lic, si
  * that no subscription export names.
  */
 static const char *
-unmatched_key(struct reader *r, const char *lic, size_t nlic, const char *user, size_t ulen)
+unmatched_key(struct reader *r, const struct license_row *lr)
 {
-	const char *at = NULL;
+	const char *from = lr->tenant, *at;
+	size_t n = lr->tlen;
 
-	r->b.len = 0;
-	if (items_split(lic, nlic, first_tenant, &r->b) == 0) {
-		for (size_t i = 0; i < ulen; i++)
-			if (user[i] == '@')
-				at = user + i + 1;
-		if (at != NULL)
-			buf_add(&r->b, at, (size_t)(user + ulen - at));
+	if (n == 0 && (at = text_last(lr->user, lr->ulen, '@')) != NULL) {
+		from = at + 1;
+		n = (size_t)(lr->user + lr->ulen - from);
 	}
-	text_lower(&r->a, r->b.data ? r->b.data : "", r->b.len);
+	text_lower(&r->a, n > 0 ? from : "", n);
 	r->b.len = 0;
 	buf_adds(&r->b, "(unmatched)");
 	if (r->a.len > 0) {
@@ -881,7 +868,7 @@ unmatched_key(struct reader *r, const char *lic, size_t nlic, const char *user, 
 static int
 license_record(struct reader *r, const struct record *rec, struct diag *d)
 {
-	struct license_row lr = { r, NULL, NULL, NULL, 0, d };
+	struct license_row lr = { .r = r, .d = d };
 	const char *reason, *lic;
 	size_t nlic;
 	bool key_unmatched;
@@ -898,15 +885,15 @@ license_record(struct reader *r, const struct record *rec, struct diag *d)
 		return 0;
 	}
 	lic = field(r, rec, LF_LICENSES, &nlic);
-	lr.key = license_customer(r, rec, lic, nlic, &lr);
-	key_unmatched = lr.key == NULL && lr.joined == NULL;
-	if (key_unmatched)
-		lr.key = unmatched_key(r, lic, nlic, lr.user, lr.ulen);
 	/* The event's fixed part first, filled in by emit_license. */
 	r->items.len = 0;
 	buf_add(&r->items, &(struct ev_license){ 0 }, sizeof(struct ev_license));
 	if (items_split(lic, nlic, license_item, &lr) != 0)
 		return classify_error(r, rec, d);
+	lr.key = license_customer(r, rec, &lr);
+	key_unmatched = lr.key == NULL && lr.joined == NULL;
+	if (key_unmatched)
+		lr.key = unmatched_key(r, &lr);
 	emit_license(r, &lr, key_unmatched);
 	return 0;
 }

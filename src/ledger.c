@@ -702,13 +702,10 @@ ledger_join_tenant(const struct ledger *l, struct buf *scratch, const char *tena
 const struct customer *
 ledger_join_upn(const struct ledger *l, struct buf *scratch, const char *upn, size_t len)
 {
-	const char *at = NULL, *domain, *dot;
+	const char *at = text_last(upn, len, '@'), *domain, *dot;
 	const struct customer *key;
 	size_t dlen;
 
-	for (size_t i = 0; i < len; i++)
-		if (upn[i] == '@')
-			at = upn + i;
 	if (at == NULL || at + 1 == upn + len)
 		return NULL;
 	domain = at + 1;

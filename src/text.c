@@ -399,6 +399,15 @@ text_lower(struct buf *out, const char *s, size_t n)
 		out->data[i] = lower(out->data[i]);
 }
 
+const char *
+text_last(const char *s, size_t n, char c)
+{
+	while (n > 0)
+		if (s[--n] == c)
+			return s + n;
+	return NULL;
+}
+
 bool
 text_ieq(const char *s, size_t n, const char *lit)
 {

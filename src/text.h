@@ -99,5 +99,7 @@ void text_lower(struct buf *out, const char *s, size_t n);
 bool text_ieq(const char *s, size_t n, const char *lit);
 /* Case-insensitive (ASCII) search for lit inside s[0..n). */
 bool text_icontains(const char *s, size_t n, const char *lit);
+/* The last c in s[0..n), or NULL (memrchr, which glibc has only as GNU). */
+const char *text_last(const char *s, size_t n, char c);
 
 #endif

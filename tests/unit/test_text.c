@@ -210,6 +210,16 @@ test_cut_trim_case(void)
 	CHECK(!text_icontains("Stud", 4, "student"));
 	CHECK(!text_icontains("Student", 6, "student"));	/* bounded by n */
 	CHECK(!text_icontains("", 0, "a"));
+
+	{
+		const char *upn = "ext_a@b.com#EXT#@contoso.com";
+
+		CHECK(text_last(upn, strlen(upn), '@') == upn + 16);
+		CHECK(text_last(upn, 16, '@') == upn + 5);	/* bounded by n */
+		CHECK(text_last(upn, 5, '@') == NULL);
+		CHECK(text_last("@", 1, '@') != NULL);
+		CHECK(text_last("", 0, '@') == NULL);
+	}
 }
 
 static void
