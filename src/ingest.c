@@ -143,6 +143,7 @@ struct reader {
 	 */
 	struct buf items;
 	struct buf z[SF_COUNT];	/* NUL-terminated copies of a record's fields */
+	struct ledger_upn_memo upn;	/* the last UPN domain joined */
 };
 
 /* A license row as read: its customer, joined or by key, and its user. */
@@ -163,6 +164,7 @@ reader_free_bufs(struct reader *r)
 	buf_free(&r->a);
 	buf_free(&r->b);
 	buf_free(&r->items);
+	buf_free(&r->upn.domain);
 	for (int i = 0; i < SF_COUNT; i++)
 		buf_free(&r->z[i]);
 }
@@ -834,7 +836,7 @@ license_customer(struct reader *r, const struct record *rec, struct license_row 
 	if (lr->tlen > 0)
 		lr->joined = ledger_join_tenant(l, &r->a, lr->tenant, lr->tlen);
 	else
-		lr->joined = ledger_join_upn(l, &r->a, lr->user, lr->ulen);
+		lr->joined = ledger_join_upn_memo(l, &r->a, &r->upn, lr->user, lr->ulen);
 	return NULL;
 }
 

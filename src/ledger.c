@@ -717,6 +717,24 @@ ledger_join_upn(const struct ledger *l, struct buf *scratch, const char *upn, si
 	return ledger_join_tenant(l, scratch, domain, dot ? (size_t)(dot - domain) : dlen);
 }
 
+const struct customer *
+ledger_join_upn_memo(const struct ledger *l, struct buf *scratch, struct ledger_upn_memo *m,
+    const char *upn, size_t len)
+{
+	const char *at = text_last(upn, len, '@');
+	size_t dlen = at != NULL ? (size_t)(upn + len - at - 1) : 0;
+
+	if (at == NULL)
+		return NULL;
+	if (m->set && m->domain.len == dlen && memcmp(m->domain.data, at + 1, dlen) == 0)
+		return m->joined;
+	m->joined = ledger_join_upn(l, scratch, upn, len);
+	m->domain.len = 0;
+	buf_add(&m->domain, at + 1, dlen);
+	m->set = true;
+	return m->joined;
+}
+
 /*
  * The customer of a license row's key (created when new, with create):
  * a license row looks its customer up once, then once for each item, and

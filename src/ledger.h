@@ -86,6 +86,19 @@ const struct customer *ledger_join_tenant(const struct ledger *l, struct buf *sc
     const char *tenant, size_t tlen);
 const struct customer *ledger_join_upn(const struct ledger *l, struct buf *scratch,
     const char *upn, size_t len);
+/*
+ * A reading thread's memory of its last UPN domain and what it joined: an
+ * admin center export lists one tenant's users, one after another, so
+ * most rows repeat the domain of the row before. Zeroed to begin.
+ */
+struct ledger_upn_memo {
+	struct buf domain;		/* as written in the UPN */
+	const struct customer *joined;	/* or NULL: it joined none */
+	bool set;
+};
+/* ledger_join_upn, remembering the domain in m. */
+const struct customer *ledger_join_upn_memo(const struct ledger *l, struct buf *scratch,
+    struct ledger_upn_memo *m, const char *upn, size_t len);
 /* The customer whose domain this is (of the smallest key), or NULL. */
 const struct customer *ledger_join_domain(const struct ledger *l, struct buf *scratch,
     const char *domain, size_t len);

@@ -655,6 +655,24 @@ test_joins(struct rules *r)
 	JOIN_IS(ledger_join_upn(l, &scratch, "joe@northwind.com", 17), "(none)");
 	JOIN_IS(ledger_join_upn(l, &scratch, "no-at-sign", 10), "(none)");
 	JOIN_IS(ledger_join_upn(l, &scratch, "trailing@", 9), "(none)");
+
+	/* Through the memo: the same answers, whatever came before. */
+	{
+		struct ledger_upn_memo m = { 0 };
+
+		JOIN_IS(ledger_join_upn_memo(l, &scratch, &m, "ann@contoso.com", 15), "k-contoso-com");
+		JOIN_IS(ledger_join_upn_memo(l, &scratch, &m, "bob@contoso.com", 15), "k-contoso-com");
+		JOIN_IS(ledger_join_upn_memo(l, &scratch, &m, "no-at-sign", 10), "(none)");
+		JOIN_IS(ledger_join_upn_memo(l, &scratch, &m, "cy@contoso.com", 14), "k-contoso-com");
+		JOIN_IS(ledger_join_upn_memo(l, &scratch, &m, "Ann@Contoso.Com", 15), "k-contoso-com");
+		JOIN_IS(ledger_join_upn_memo(l, &scratch, &m, "joe@northwind.com", 17), "(none)");
+		JOIN_IS(ledger_join_upn_memo(l, &scratch, &m, "kim@northwind.com", 17), "(none)");
+		JOIN_IS(ledger_join_upn_memo(l, &scratch, &m, "eve@fabrikam.com", 16), "k-fab-1");
+		JOIN_IS(ledger_join_upn_memo(l, &scratch, &m, "trailing@", 9), "(none)");
+		JOIN_IS(ledger_join_upn_memo(l, &scratch, &m, "a@b@contoso.com", 15), "k-contoso-com");
+		JOIN_IS(ledger_join_upn_memo(l, &scratch, &m, "eve@fabrikam.com", 16), "k-fab-1");
+		buf_free(&m.domain);
+	}
 	ledger_free(l);
 
 	/* Only contoso.com: the tenant falls back to the first label. */
