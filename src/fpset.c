@@ -41,10 +41,10 @@ lower8(uint64_t w)
 }
 
 struct fpset_print
-fpset_print(uint64_t head, const char *s, size_t n)
+fpset_key(const char *s, size_t n)
 {
 	/* Two lanes from different seeds, each word mixed into both. */
-	uint64_t a = mix(head ^ 0x9e3779b97f4a7c15ULL), b = mix(head + 0xd1b54a32d192ed03ULL + n);
+	uint64_t a = mix(0x9e3779b97f4a7c15ULL), b = mix(0xd1b54a32d192ed03ULL + n);
 	size_t i = 0;
 	uint64_t w;
 
@@ -63,6 +63,21 @@ fpset_print(uint64_t head, const char *s, size_t n)
 	}
 	a = mix(a ^ n);
 	b = mix(b ^ 0xa0761d6478bd642fULL);
+	return (struct fpset_print){ a, b };
+}
+
+/*
+ * head enters each lane through a bijection (an odd multiplier, then
+ * mix): one key under two heads always gives two prints, and two keys
+ * share one only if their prints differ by just what the heads make of
+ * them, in both lanes at once, as unlikely as a collision of the keys'.
+ */
+struct fpset_print
+fpset_tag(struct fpset_print key, uint64_t head)
+{
+	uint64_t a = mix(key.a ^ head * 0x9e3779b97f4a7c15ULL);
+	uint64_t b = mix(key.b + mix(head ^ 0xd1b54a32d192ed03ULL));
+
 	if (a == 0 && b == 0)
 		b = 1;	/* {0, 0} marks an empty slot */
 	return (struct fpset_print){ a, b };

@@ -6,7 +6,7 @@
  * (a hash table of pointers, and the strings) took 70-80 bytes a key and
  * a string comparison a lookup. A fingerprint takes 16 bytes and one
  * comparison. Two keys whose fingerprints are equal count as one: with
- * the two independent 64-bit hashes of fpset_print, the chance that any
+ * the two independent 64-bit hashes of fpset_key, the chance that any
  * two of ten million keys share one is about 1.5e-25.
  *
  * Running out of memory ends the run (mem_fail).
@@ -33,11 +33,17 @@ void fpset_init(struct fpset *s);
 void fpset_free(struct fpset *s);
 
 /*
- * The fingerprint of a key: the 8 bytes of head, then the n bytes of s
- * with ASCII letters in lower case (the key is the same whatever their
- * case).
+ * The fingerprint of a key: its n bytes with ASCII letters in lower case
+ * (the key is the same whatever their case). It may be all zero: give
+ * fpset_add only what fpset_tag makes of it.
  */
-struct fpset_print fpset_print(uint64_t head, const char *s, size_t n);
+struct fpset_print fpset_key(const char *s, size_t n);
+/*
+ * The fingerprint of the pair (head, key), from the key's fpset_key: a
+ * key is printed once, on whichever thread reads it, and paired with
+ * each head it is counted under.
+ */
+struct fpset_print fpset_tag(struct fpset_print key, uint64_t head);
 
 /* Adds p; true when it was not in the set. */
 bool fpset_add(struct fpset *s, struct fpset_print p);

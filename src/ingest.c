@@ -87,7 +87,8 @@ struct ev_license {
 	uint64_t drops;
 	const struct customer *joined;	/* the customer a join found, or NULL */
 	uint64_t key_hash;	/* without one: ledger_customer_hash of the key */
-	uint32_t key_len, user_len, nitems;
+	struct fpset_print user;	/* fpset_key of the user */
+	uint32_t key_len, nitems;
 	uint32_t unmatched;	/* 1: the key is an "(unmatched) ..." one */
 };
 
@@ -284,25 +285,23 @@ emit_license(struct reader *r, const struct license_row *lr, bool unmatched)
 	size_t nitems = (r->items.len - sizeof(struct ev_license)) / sizeof(struct ledger_item);
 	const char *key = lr->joined != NULL ? "" : lr->key;
 	size_t klen = strlen(key);
-	const char *v[2] = { key, lr->user };
-	size_t n[2] = { klen, lr->ulen };
+	struct fpset_print user = fpset_key(lr->user, lr->ulen);
 	struct ev_license e;
 
 	if (r->sink == NULL) {
 		/* With a sink, the applying thread counts it (the event says so). */
 		r->st->unmatched += unmatched;
-		ledger_add_license_row(r->g->ledger, lr->key, 0, lr->joined, lr->user, lr->ulen,
-		    item, nitems);
+		ledger_add_license_row(r->g->ledger, lr->key, 0, lr->joined, user, item, nitems);
 		return;
 	}
-	if (klen > UINT32_MAX || lr->ulen > UINT32_MAX || nitems > UINT32_MAX)
+	if (klen > UINT32_MAX || nitems > UINT32_MAX)
 		mem_fail();
 	e = (struct ev_license){ .drops = chunk_drops(r->sink), .joined = lr->joined,
 		.key_hash = lr->joined != NULL ? 0 : ledger_customer_hash(key, klen),
-		.key_len = (uint32_t)klen, .user_len = (uint32_t)lr->ulen,
-		.nitems = (uint32_t)nitems, .unmatched = unmatched };
+		.user = user, .key_len = (uint32_t)klen, .nitems = (uint32_t)nitems,
+		.unmatched = unmatched };
 	memcpy(r->items.data, &e, sizeof(e));
-	event_put(r->sink, EV_LICENSE, r->items.data, r->items.len, v, n, 2);
+	event_put(r->sink, EV_LICENSE, r->items.data, r->items.len, &key, &klen, 1);
 }
 
 /*
@@ -379,10 +378,9 @@ event_apply(struct ingest *g, struct file_stats *st, const struct chunk *c, size
 		drops_apply(g->ledger, c, drops, lc.drops);
 		st->unmatched += lc.unmatched;
 		v[0] = t + lc.nitems * sizeof(struct ledger_item);	/* the key */
-		v[1] = v[0] + lc.key_len + 1;				/* the user */
-		ledger_add_license_row(g->ledger, v[0], lc.key_hash, lc.joined, v[1], lc.user_len, t,
+		ledger_add_license_row(g->ledger, v[0], lc.key_hash, lc.joined, lc.user, t,
 		    lc.nitems);
-		t = v[1] + lc.user_len + 1;
+		t = v[0] + lc.key_len + 1;
 		break;
 	}
 	*at = (size_t)(t - c->b.ev.data);
@@ -409,8 +407,7 @@ event_prefetch(const struct ledger *l, const struct chunk *c, size_t at, int ste
 
 		memcpy(&lc, t, sizeof(lc));
 		ledger_prefetch_customer(l, lc.key_hash, lc.joined, step);
-		return at + 1 + sizeof(lc) + lc.nitems * sizeof(struct ledger_item) + lc.key_len + 1 +
-		    lc.user_len + 1;
+		return at + 1 + sizeof(lc) + lc.nitems * sizeof(struct ledger_item) + lc.key_len + 1;
 	}
 	memcpy(&sb, t, sizeof(sb));
 	ledger_prefetch(l, sb.id_hash, sb.customer_hash, step);

@@ -808,15 +808,13 @@ famcount_get(struct ledger *l, struct customer *c, size_t family)
  * was new. Users are the same whatever the case of their letters.
  */
 static bool
-user_new(struct ledger *l, const struct customer *c, uint32_t tag, const char *user,
-    size_t ulen)
+user_new(struct ledger *l, const struct customer *c, uint32_t tag, struct fpset_print user)
 {
-	return fpset_add(&l->users, fpset_print((uint64_t)c->seq << 32 | tag, user, ulen));
+	return fpset_add(&l->users, fpset_tag(user, (uint64_t)c->seq << 32 | tag));
 }
 
 static void
-license_add(struct ledger *l, struct customer *c, const char *user, size_t ulen, int pool,
-    int rule)
+license_add(struct ledger *l, struct customer *c, struct fpset_print user, int pool, int rule)
 {
 	assert(!l->reading_done);
 	l->ordered = false;
@@ -826,12 +824,12 @@ license_add(struct ledger *l, struct customer *c, const char *user, size_t ulen,
 		if (r->kind == RULE_RETIRED) {
 			if (r->family_index >= USER_POOL - 1)
 				mem_fail();
-			if (user_new(l, c, (uint32_t)r->family_index + 1, user, ulen)) {
+			if (user_new(l, c, (uint32_t)r->family_index + 1, user)) {
 				struct famcount *f = famcount_get(l, c, r->family_index);
 
 				f->direct += f->direct < UINT32_MAX;
 			}
-			if (user_new(l, c, 0, user, ulen))
+			if (user_new(l, c, 0, user))
 				c->direct_users += c->direct_users < UINT32_MAX;
 			return;
 		}
@@ -840,7 +838,7 @@ license_add(struct ledger *l, struct customer *c, const char *user, size_t ulen,
 	if (c->pool_users == NULL)
 		c->pool_users = arena_calloc(&l->objs,
 		    rules_pool_count(l->rules) * sizeof(*c->pool_users));
-	if (user_new(l, c, USER_POOL | (uint32_t)pool, user, ulen))
+	if (user_new(l, c, USER_POOL | (uint32_t)pool, user))
 		c->pool_users[pool] += c->pool_users[pool] < UINT32_MAX;
 }
 
@@ -848,12 +846,12 @@ void
 ledger_add_license(struct ledger *l, const char *key, const char *user, size_t ulen, int pool,
     int rule)
 {
-	license_add(l, licensed_customer(l, key, true, 0), user, ulen, pool, rule);
+	license_add(l, licensed_customer(l, key, true, 0), fpset_key(user, ulen), pool, rule);
 }
 
 void
 ledger_add_license_row(struct ledger *l, const char *key, uint64_t key_hash,
-    const struct customer *joined, const char *user, size_t ulen, const void *items, size_t n)
+    const struct customer *joined, struct fpset_print user, const void *items, size_t n)
 {
 	/* A joined customer is the ledger's own: it was found, not made. */
 	struct customer *c = joined != NULL ? (struct customer *)(uintptr_t)joined :
@@ -868,7 +866,7 @@ ledger_add_license_row(struct ledger *l, const char *key, uint64_t key_hash,
 		memcpy(&it, (const char *)items + i * sizeof(it), sizeof(it));
 		if (c == NULL)
 			c = licensed_customer(l, key, true, key_hash);
-		license_add(l, c, user, ulen, it.pool, it.rule);
+		license_add(l, c, user, it.pool, it.rule);
 	}
 }
 

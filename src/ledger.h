@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fpset.h"
 #include "notice.h"
 #include "rules.h"
 
@@ -137,12 +138,13 @@ struct ledger_item {
 /*
  * A whole license row: ledger_cover, then ledger_add_license for each of
  * its n items (struct ledger_item, one after another at any alignment:
- * read as bytes). Its customer is joined (a join's result: then
- * customer_key and key_hash are not read), or else customer_key, whose
- * ledger_customer_hash is key_hash (or 0).
+ * read as bytes), its user given as fpset_key(user, ulen). Its customer
+ * is joined (a join's result: then customer_key and key_hash are not
+ * read), or else customer_key, whose ledger_customer_hash is key_hash (or
+ * 0).
  */
 void ledger_add_license_row(struct ledger *l, const char *customer_key, uint64_t key_hash,
-    const struct customer *joined, const char *user, size_t ulen, const void *items, size_t n);
+    const struct customer *joined, struct fpset_print user, const void *items, size_t n);
 /* ledger_prefetch for a license row's customer (joined, or by key_hash). */
 void ledger_prefetch_customer(const struct ledger *l, uint64_t customer_hash,
     const struct customer *joined, int step);

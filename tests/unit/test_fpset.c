@@ -12,7 +12,7 @@ enum { N = 200000 };
 static struct fpset_print
 print_of(uint64_t head, const char *s)
 {
-	return fpset_print(head, s, strlen(s));
+	return fpset_tag(fpset_key(s, strlen(s)), head);
 }
 
 /* A key is the same whatever the case of its ASCII letters, and only then. */
@@ -61,7 +61,7 @@ adds_each_once(void)
 	for (uint64_t i = 0; i < N; i++) {
 		snprintf(key, sizeof(key), "user%llu@tenant%llu.onmicrosoft.com",
 		    (unsigned long long)i, (unsigned long long)(i % 97));
-		fresh += fpset_add(&s, fpset_print(i % 5, key, strlen(key)));
+		fresh += fpset_add(&s, fpset_tag(fpset_key(key, strlen(key)), i % 5));
 	}
 	CHECK_INT_EQ(fresh, N);
 	CHECK_INT_EQ(s.count, N);
@@ -69,7 +69,7 @@ adds_each_once(void)
 	for (uint64_t i = 0; i < N; i++) {
 		snprintf(key, sizeof(key), "USER%llu@TENANT%llu.onmicrosoft.com",
 		    (unsigned long long)i, (unsigned long long)(i % 97));
-		again += fpset_add(&s, fpset_print(i % 5, key, strlen(key)));
+		again += fpset_add(&s, fpset_tag(fpset_key(key, strlen(key)), i % 5));
 	}
 	CHECK_INT_EQ(again, 0);
 	CHECK_INT_EQ(s.count, N);
@@ -77,12 +77,20 @@ adds_each_once(void)
 	for (uint64_t i = 0; i < 1000; i++) {
 		snprintf(key, sizeof(key), "user%llu@tenant%llu.onmicrosoft.com",
 		    (unsigned long long)i, (unsigned long long)(i % 97));
-		fresh += fpset_add(&s, fpset_print(i % 5 + 5, key, strlen(key)));
+		fresh += fpset_add(&s, fpset_tag(fpset_key(key, strlen(key)), i % 5 + 5));
 	}
 	CHECK_INT_EQ(fresh, N + 1000);
 	fpset_free(&s);
 	CHECK_INT_EQ(s.count, 0);
 	CHECK(s.slot == NULL);
+
+	/* One key under many heads (customers and pools): a print for each. */
+	fresh = 0;
+	for (uint64_t c = 0; c < 2000; c++)
+		for (uint32_t tag = 0; tag < 8; tag++)
+			fresh += fpset_add(&s, print_of(c << 32 | tag, "ann@contoso.com"));
+	CHECK_INT_EQ(fresh, 16000);
+	fpset_free(&s);
 }
 
 /* The fingerprint {0, 0} marks an empty slot: no key ever gets it. */
