@@ -32,6 +32,7 @@ struct report_ctx {
 	bool html;			/* write summary.html (else remove it) */
 	bool xlsx;			/* write skuscan.xlsx (else remove it) */
 	uint32_t sheet_rows;		/* the workbook's rows per sheet; 0: Excel's */
+	bool threads;			/* large reports may be written on threads of their own */
 	int64_t run_time;		/* when the run was made: seconds since 1970, UTC */
 	/* Counted by the run once its summary is whole, for every place that shows them. */
 	const struct headline *headline;

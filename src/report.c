@@ -67,14 +67,25 @@ static const char *const report_kinds[R_COUNT] = {
 };
 
 #define DEADLINE_TEXT 40	/* room for deadline_text */
-/* Rows of replacements.csv from which it is written on a thread of its own. */
-#define REPLACEMENTS_THREAD_MIN 4096
+/* Rows of a report from which it is written on a thread of its own. */
+#define JOB_THREAD_MIN 4096
 
-struct replacements_job {
+/*
+ * A report written on a thread of its own, or by job_wait when no thread
+ * was started: replacements.csv, the largest, from when the subscriptions
+ * are ordered; affected_customers.csv, from when the customers are summed
+ * up, while this thread writes the others.
+ */
+struct report_job {
+	void (*write)(struct report *, const struct ledger_summary *, const struct report_ctx *);
 	struct report *rep;
 	const struct ledger_summary *s;
 	const struct report_ctx *ctx;
+	pthread_t tid;
+	bool running;
 };
+
+enum { JOB_REPLACEMENTS, JOB_AFFECTED, JOB_COUNT };
 
 /*
  * The CSV reports are written through csvout to descriptors held here, so
@@ -89,9 +100,7 @@ struct report {
 	FILE *html;			/* summary.html */
 	struct outdir *dir;	/* lock, generation, publishing */
 	bool have[R_COUNT];	/* report i was written by this run */
-	struct replacements_job job;	/* replacements.csv's writer, */
-	pthread_t job_tid;		/* on this thread when job_running */
-	bool job_running;
+	struct report_job job[JOB_COUNT];
 };
 
 /*
@@ -388,12 +397,42 @@ write_replacements(struct report *rep, const struct ledger_summary *s,
 }
 
 static void *
-replacements_thread(void *arg)
+job_run(void *arg)
 {
-	struct replacements_job *job = arg;
+	struct report_job *job = arg;
 
-	write_replacements(job->rep, job->s, job->ctx);
+	job->write(job->rep, job->s, job->ctx);
 	return NULL;
+}
+
+/*
+ * Starts a job's thread when it has rows enough to be worth one, and the
+ * run may start threads (not with SKUSCAN_THREADS=1).
+ */
+static void
+job_start(struct report *rep, int k,
+    void (*write)(struct report *, const struct ledger_summary *, const struct report_ctx *),
+    const struct ledger_summary *s, const struct report_ctx *ctx, size_t rows)
+{
+	struct report_job *job = &rep->job[k];
+
+	*job = (struct report_job){ .write = write, .rep = rep, .s = s, .ctx = ctx };
+	job->running = ctx->threads && rows >= JOB_THREAD_MIN &&
+	    pthread_create(&job->tid, NULL, job_run, job) == 0;
+}
+
+/* Waits for a job's thread, or writes its report here if none runs. */
+static void
+job_wait(struct report *rep, int k)
+{
+	struct report_job *job = &rep->job[k];
+
+	if (job->running) {
+		pthread_join(job->tid, NULL);
+		job->running = false;
+	} else {
+		job->write(job->rep, job->s, job->ctx);
+	}
 }
 
 static void
@@ -641,23 +680,8 @@ report_begin(struct report *rep, const struct ledger_summary *s, const struct re
 		if (i != R_REJECTS && i != R_XLSX && (i != R_HTML || ctx->html) &&
 		    (i != R_CHANGES || ctx->previous != NULL) && temp_open(rep, i, d) != 0)
 			return -1;
-	/* replacements.csv, the largest, on a thread of its own. */
-	rep->job = (struct replacements_job){ rep, s, ctx };
-	rep->job_running = s->nsubs >= REPLACEMENTS_THREAD_MIN &&
-	    pthread_create(&rep->job_tid, NULL, replacements_thread, &rep->job) == 0;
+	job_start(rep, JOB_REPLACEMENTS, write_replacements, s, ctx, s->nsubs);
 	return 0;
-}
-
-/* Waits for replacements.csv's writer, or writes it here if none runs. */
-static void
-replacements_wait(struct report *rep)
-{
-	if (rep->job_running) {
-		pthread_join(rep->job_tid, NULL);
-		rep->job_running = false;
-	} else {
-		write_replacements(rep, rep->job.s, rep->job.ctx);
-	}
 }
 
 /*
@@ -690,7 +714,7 @@ report_finish(struct report *rep, const struct ledger_summary *s, const struct r
 {
 	int html_err = 0;
 
-	write_affected(rep, s, ctx);
+	job_start(rep, JOB_AFFECTED, write_affected, s, ctx, s->ncustomers);
 	write_licenses(rep, s, ctx);
 	write_audit(rep, s);
 	if (ctx->changes != NULL)
@@ -699,7 +723,8 @@ report_finish(struct report *rep, const struct ledger_summary *s, const struct r
 	write_manifest(rep, ctx);
 	if (ctx->html && html_write(rep->html, s, ctx) != 0)
 		html_err = errno ? errno : EIO;
-	replacements_wait(rep);
+	job_wait(rep, JOB_AFFECTED);
+	job_wait(rep, JOB_REPLACEMENTS);
 	if (html_err != 0) {
 		diag_set(d, rep->outdir, 0, "cannot write %s: %s", report_name[R_HTML],
 		    strerror(html_err));
@@ -730,8 +755,9 @@ report_close(struct report *rep)
 {
 	if (rep == NULL)
 		return;
-	if (rep->job_running)
-		pthread_join(rep->job_tid, NULL);
+	for (int k = 0; k < JOB_COUNT; k++)
+		if (rep->job[k].running)
+			pthread_join(rep->job[k].tid, NULL);
 	if (rep->html != NULL)
 		fclose(rep->html);
 	for (int i = 0; i < R_COUNT; i++) {

@@ -303,8 +303,8 @@ run_count(struct run *r)
 
 /*
  * The ledger's summary and the reports made of it: replacements.csv is
- * written on a thread of its own while the customers are summed up.
- * Returns 0 or -1.
+ * written on a thread of its own while the customers are summed up (see
+ * report.c's jobs). Returns 0 or -1.
  */
 static int
 run_write(struct run *r)
@@ -358,7 +358,8 @@ run_exec(struct run_opts *o)
 		r.ctx = (struct report_ctx){ .as_of = o->as_of, .horizon = o->horizon,
 			.version = o->version, .rules = r.rules, .files = o->files,
 			.nfiles = o->nfiles, .html = !o->no_html, .xlsx = !o->no_xlsx,
-			.sheet_rows = o->sheet_rows, .run_time = o->run_time,
+			.sheet_rows = o->sheet_rows, .threads = o->in.threads > 1,
+			.run_time = o->run_time,
 			.previous = r.previous };
 		r.ledger = ledger_new(r.rules);
 		if (run_read(&r) == 0 && run_write(&r) == 0)

@@ -93,6 +93,18 @@ awk 'BEGIN { print "CustomerId,SubscriptionId,OfferName,Quantity";
 	bad "large reports: replacements.csv has $(wc -l <"$tmp/large-disk/replacements.csv") lines"
 [ "$(tail -n 1 "$tmp/large-disk/replacements.csv" | cut -d, -f1,3,10)" = "c9999,s9999,9" ] && ok ||
 	bad "large reports: last row $(tail -n 1 "$tmp/large-disk/replacements.csv")"
+# Reports of 4096 rows or more are written on threads of their own (here
+# replacements.csv and affected_customers.csv), with SKUSCAN_THREADS=1 one
+# after another on the calling thread: the same bytes either way.
+for t in 1 2; do
+	SOURCE_DATE_EPOCH=1700000000 SKUSCAN_THREADS=$t "$bin" -s "$tmp/large.csv" \
+	    --as-of 2019-01-01 -q -o "$tmp/large-t$t"
+done
+for f in affected_customers.csv replacements.csv license_counts.csv migration_audit.csv \
+    history.csv manifest.csv summary.html; do
+	cmp -s "$tmp/large-t1/$f" "$tmp/large-t2/$f" && ok ||
+		bad "large reports: $f differs between one thread and two"
+done
 mkdir -p "$tmp/big-fs"
 if mount -t tmpfs -o size=64m tmpfs "$tmp/big-fs" 2>/dev/null; then
 	"$bin" -s "$tmp/large.csv" --as-of 2019-01-01 -q -o "$tmp/big-fs/out"
