@@ -16,8 +16,9 @@ TEST_PKGS = mandoc tmux valgrind chromium fonts-nanum strace time python3-openpy
 PROJECT_CFLAGS = -std=c11 -Wall -Wextra -Werror -O2 -g -D_FILE_OFFSET_BITS=64 \
 	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DSKUSCAN_VERSION='"$(VERSION)"'
 LIB_CFLAGS = $(shell $(PKG_CONFIG) --cflags libpcre2-8 zlib libisal xlsxwriter 2>/dev/null)
-LIB_LIBS   = -pthread -lcsv $(shell $(PKG_CONFIG) --libs libpcre2-8 zlib libisal xlsxwriter \
-	minizip 2>/dev/null || echo -lpcre2-8 -lz -lisal -lxlsxwriter -lminizip)
+# libxlsxwriter is not linked: workbook.c loads it (dlopen) when a workbook is written.
+LIB_LIBS   = -pthread -lcsv $(shell $(PKG_CONFIG) --libs libpcre2-8 zlib libisal \
+	minizip 2>/dev/null || echo -lpcre2-8 -lz -lisal -lminizip)
 ALL_CFLAGS = $(PROJECT_CFLAGS) $(LIB_CFLAGS) $(CFLAGS)
 SAN_FLAGS  = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 TSAN_FLAGS = -fsanitize=thread -fno-omit-frame-pointer

@@ -18,6 +18,7 @@
 #include "rules.h"
 #include "run.h"
 #include "values.h"
+#include "workbook.h"
 
 #define PROGRESS_MIN_BYTES (4u << 20)
 
@@ -348,8 +349,13 @@ run_exec(struct run_opts *o)
 	struct run r = { .o = o, .phase = PHASE_START, .start = now() };
 	int status = EXIT_FATAL;
 
-	/* OUTDIR's history and the earlier reports are read under OUTDIR's lock. */
-	if (rules_load(&r.rules, o->rules, &r.d) == 0 &&
+	/*
+	 * OUTDIR's history and the earlier reports are read under OUTDIR's
+	 * lock. The workbook's library is loaded first when a workbook is to
+	 * be written: a run that cannot write one stops before the work.
+	 */
+	if ((o->no_xlsx || workbook_load(&r.d) == 0) &&
+	    rules_load(&r.rules, o->rules, &r.d) == 0 &&
 	    report_open(&r.rep, o->outdir, o->excel, &r.d) == 0 &&
 	    history_read(&r.history, o->outdir, &r.d) == 0 &&
 	    (o->previous == NULL || previous_read(&r.previous, o->previous,

@@ -2,6 +2,7 @@
  * workbook: skuscan.xlsx from the CSV reports, read back with libcsv and
  * written with libxlsxwriter (see workbook.h).
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -22,6 +23,80 @@
 #include "values.h"
 #include "workbook.h"
 #include "xlsxcheck.h"
+
+
+/*
+ * libxlsxwriter is loaded when a workbook is to be written, not when
+ * skuscan starts: with it comes libcrypto, which Debian builds to bind
+ * every symbol at load, and loading the two was 0.8 ms of a 10-row run's
+ * 5.8 with --no-xlsx; and a run with --no-xlsx then works where the
+ * library is not installed. Its functions are called through this table,
+ * each typed from the header it was built against, whose soname it loads.
+ */
+#define LXW_FUNCS(X) \
+	X(format_set_bg_color) \
+	X(format_set_bold) \
+	X(format_set_bottom) \
+	X(format_set_font_color) \
+	X(format_set_font_size) \
+	X(format_set_italic) \
+	X(format_set_num_format) \
+	X(format_set_pattern) \
+	X(lxw_strerror) \
+	X(lxw_worksheet_write_single_row) \
+	X(workbook_add_format) \
+	X(workbook_add_worksheet) \
+	X(workbook_close) \
+	X(workbook_new_opt) \
+	X(workbook_set_properties) \
+	X(worksheet_autofilter) \
+	X(worksheet_fit_to_pages) \
+	X(worksheet_freeze_panes) \
+	X(worksheet_repeat_rows) \
+	X(worksheet_set_column) \
+	X(worksheet_set_landscape) \
+	X(worksheet_write_number) \
+	X(worksheet_write_string)
+#define LXW_FIELD(f) __typeof__(f) *f;
+static struct {
+	LXW_FUNCS(LXW_FIELD)
+} lxw;
+static bool lxw_loaded;
+
+#ifdef LXW_SOVERSION
+#define LXW_SONAME "libxlsxwriter.so." LXW_SOVERSION
+#else
+#define LXW_SONAME "libxlsxwriter.so"
+#endif
+
+int
+workbook_load(struct diag *d)
+{
+	void *lib, *sym;
+
+	if (lxw_loaded)
+		return 0;
+	lib = dlopen(LXW_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (lib == NULL) {
+		diag_set(d, NULL, 0, "cannot write skuscan.xlsx: %s; install libxlsxwriter "
+		    "(Debian: libxlsxwriter4), or give --no-xlsx", dlerror());
+		return -1;
+	}
+	/* dlsym gives a void *, which C converts to a function pointer only as bytes. */
+#define LXW_SYM(f) \
+	sym = dlsym(lib, #f); \
+	memcpy(&lxw.f, &sym, sizeof(sym)); \
+	if (sym == NULL) { \
+		diag_set(d, NULL, 0, "cannot write skuscan.xlsx: %s has no %s; install " \
+		    "libxlsxwriter %s, or give --no-xlsx", LXW_SONAME, #f, LXW_VERSION); \
+		dlclose(lib); \
+		return -1; \
+	}
+	LXW_FUNCS(LXW_SYM)
+#undef LXW_SYM
+	lxw_loaded = true;
+	return 0;
+}
 
 #define MAX_COLS	16	/* the widest report has 15 columns */
 #define WIDTH_MIN	8.0	/* a column's width, in characters */
@@ -177,33 +252,33 @@ workbook_cell_text(struct buf *out, const char *s, size_t n)
 static lxw_format *
 format_fill(lxw_workbook *wb, uint32_t rgb)
 {
-	lxw_format *f = workbook_add_format(wb);
+	lxw_format *f = lxw.workbook_add_format(wb);
 	/* Perceived brightness: dark text on light fills (amber), white on the rest. */
 	unsigned r = rgb >> 16, g = (rgb >> 8) & 0xff, b = rgb & 0xff;
 
-	format_set_bg_color(f, (lxw_color_t)rgb);
-	format_set_pattern(f, LXW_PATTERN_SOLID);
-	format_set_font_color(f, 299 * r + 587 * g + 114 * b > 150000 ? 0x1f2328 : 0xffffff);
+	lxw.format_set_bg_color(f, (lxw_color_t)rgb);
+	lxw.format_set_pattern(f, LXW_PATTERN_SOLID);
+	lxw.format_set_font_color(f, 299 * r + 587 * g + 114 * b > 150000 ? 0x1f2328 : 0xffffff);
 	return f;
 }
 
 static void
 formats_make(struct formats *f, lxw_workbook *wb)
 {
-	f->header = workbook_add_format(wb);
-	format_set_bold(f->header);
-	format_set_bottom(f->header, LXW_BORDER_THIN);
-	f->number = workbook_add_format(wb);
-	format_set_num_format(f->number, "0");
-	f->date = workbook_add_format(wb);
-	format_set_num_format(f->date, "yyyy-mm-dd");
-	f->title = workbook_add_format(wb);
-	format_set_bold(f->title);
-	format_set_font_size(f->title, 14);
-	f->label = workbook_add_format(wb);
-	format_set_bold(f->label);
-	f->note = workbook_add_format(wb);
-	format_set_italic(f->note);
+	f->header = lxw.workbook_add_format(wb);
+	lxw.format_set_bold(f->header);
+	lxw.format_set_bottom(f->header, LXW_BORDER_THIN);
+	f->number = lxw.workbook_add_format(wb);
+	lxw.format_set_num_format(f->number, "0");
+	f->date = lxw.workbook_add_format(wb);
+	lxw.format_set_num_format(f->date, "yyyy-mm-dd");
+	f->title = lxw.workbook_add_format(wb);
+	lxw.format_set_bold(f->title);
+	lxw.format_set_font_size(f->title, 14);
+	f->label = lxw.workbook_add_format(wb);
+	lxw.format_set_bold(f->label);
+	f->note = lxw.workbook_add_format(wb);
+	lxw.format_set_italic(f->note);
 	for (int i = 0; i < URGENCY_COUNT; i++)
 		f->urgency[i] = format_fill(wb, palette_urgency((enum urgency)i));
 	for (int i = 0; i < AUDIT_COUNT; i++)
@@ -314,7 +389,7 @@ cell_number(struct book *b, const char *s, size_t n)
 	    v > EXACT_MAX || v < -EXACT_MAX)
 		return false;
 	widen(sh, (double)n);
-	note_err(b, worksheet_write_number(sh->ws, sh->row, sh->col, (double)v, b->f.number));
+	note_err(b, lxw.worksheet_write_number(sh->ws, sh->row, sh->col, (double)v, b->f.number));
 	return true;
 }
 
@@ -333,7 +408,7 @@ cell_date(struct book *b, const char *s, size_t n)
 	if (!values_iso_date(tmp, &days) || (serial = workbook_serial(days)) < 0)
 		return false;
 	widen(sh, 10);
-	note_err(b, worksheet_write_number(sh->ws, sh->row, sh->col, serial, b->f.date));
+	note_err(b, lxw.worksheet_write_number(sh->ws, sh->row, sh->col, serial, b->f.date));
 	return true;
 }
 
@@ -353,7 +428,7 @@ cell_put(struct book *b, const char *s, size_t n)
 		return;
 	text = cell_text_of(b, s, n);
 	widen(sh, text_width(text, strlen(text)));
-	note_err(b, worksheet_write_string(sh->ws, sh->row, sh->col, text,
+	note_err(b, lxw.worksheet_write_string(sh->ws, sh->row, sh->col, text,
 	    kind == 'u' || kind == 's' ? word_format(b, kind, text) : NULL));
 }
 
@@ -372,7 +447,7 @@ static lxw_worksheet *
 sheet_add(struct book *b, const char *name, size_t *at)
 {
 	FILE *saved = lib_hush(b);
-	lxw_worksheet *ws = workbook_add_worksheet(b->wb, name);
+	lxw_worksheet *ws = lxw.workbook_add_worksheet(b->wb, name);
 
 	lib_unhush(saved);
 	if (ws == NULL) {
@@ -396,7 +471,7 @@ sheet_rows_done(struct book *b, lxw_worksheet *ws, size_t at)
 	FILE *f = ws->optimize_tmpfile;
 	off_t size;
 
-	lxw_worksheet_write_single_row(ws);
+	lxw.lxw_worksheet_write_single_row(ws);
 	if (f == NULL)
 		return;
 	if (fflush(f) != 0 || ferror(f) || (size = ftello(f)) < 0) {
@@ -418,16 +493,16 @@ sheet_end(struct book *b)
 	for (lxw_col_t c = 0; c < sh->ncols && c < MAX_COLS; c++) {
 		double w = sh->width[c] + 2;	/* room for the filter's button */
 
-		note_err(b, worksheet_set_column(sh->ws, c, c,
+		note_err(b, lxw.worksheet_set_column(sh->ws, c, c,
 		    w < WIDTH_MIN ? WIDTH_MIN : w > WIDTH_MAX ? WIDTH_MAX : w, NULL));
 	}
 	/* sh->row is the row after the last one written. */
 	if (sh->ncols > 0)
-		note_err(b, worksheet_autofilter(sh->ws, 0, 0, sh->row - 1, sh->ncols - 1));
-	worksheet_freeze_panes(sh->ws, 1, 0);
+		note_err(b, lxw.worksheet_autofilter(sh->ws, 0, 0, sh->row - 1, sh->ncols - 1));
+	lxw.worksheet_freeze_panes(sh->ws, 1, 0);
 	/* Printed: landscape, the header on every page. */
-	worksheet_set_landscape(sh->ws);
-	note_err(b, worksheet_repeat_rows(sh->ws, 0, 0));
+	lxw.worksheet_set_landscape(sh->ws);
+	note_err(b, lxw.worksheet_repeat_rows(sh->ws, 0, 0));
 	sheet_rows_done(b, sh->ws, sh->at);
 	sh->ws = NULL;
 }
@@ -446,7 +521,7 @@ sheet_start(struct book *b)
 	memset(sh->width, 0, sizeof(sh->width));
 	for (lxw_col_t c = 0; c < sh->ncols; c++) {
 		sh->width[c] = text_width(sh->header[c].data, sh->header[c].len);
-		note_err(b, worksheet_write_string(sh->ws, 0, c, sh->header[c].data,
+		note_err(b, lxw.worksheet_write_string(sh->ws, 0, c, sh->header[c].data,
 		    b->f.header));
 	}
 	sh->row = 1;
@@ -522,7 +597,7 @@ put_text(struct summary *m, lxw_col_t col, const char *s, lxw_format *f)
 	}
 	if (escape_text(&m->b->text, s, n))
 		m->b->cut++;
-	note_err(m->b, worksheet_write_string(m->ws, m->row, col, m->b->text.data, f));
+	note_err(m->b, lxw.worksheet_write_string(m->ws, m->row, col, m->b->text.data, f));
 }
 
 /* A number, as text past what a spreadsheet shows exactly (as in the sheets). */
@@ -532,7 +607,7 @@ put_number(struct summary *m, lxw_col_t col, long long v)
 	char s[24];
 
 	if (v <= EXACT_MAX && v >= -EXACT_MAX) {
-		note_err(m->b, worksheet_write_number(m->ws, m->row, col, (double)v,
+		note_err(m->b, lxw.worksheet_write_number(m->ws, m->row, col, (double)v,
 		    m->b->f.number));
 	} else {
 		snprintf(s, sizeof(s), "%lld", v);
@@ -678,7 +753,7 @@ summary_write(struct book *b, lxw_worksheet *ws, size_t at, const struct workboo
 	put_text(&m, 0, "Retired subscriptions: summary", b->f.title);
 	m.row++;
 	put_text(&m, 0, "as of", NULL);
-	note_err(b, worksheet_write_number(ws, m.row, 1, workbook_serial(ctx->as_of) < 0 ? 0 :
+	note_err(b, lxw.worksheet_write_number(ws, m.row, 1, workbook_serial(ctx->as_of) < 0 ? 0 :
 	    workbook_serial(ctx->as_of), b->f.date));
 	m.row++;
 	snprintf(line, sizeof(line), "soon: an end within this many days");
@@ -691,11 +766,11 @@ summary_write(struct book *b, lxw_worksheet *ws, size_t at, const struct workboo
 		summary_since(&m, ctx);
 	summary_inputs(&m, ctx);
 	summary_sheets(&m, r, n);
-	note_err(b, worksheet_set_column(ws, 0, 0, 36, NULL));
-	note_err(b, worksheet_set_column(ws, 1, 1, 40, NULL));
-	note_err(b, worksheet_set_column(ws, 2, 4, 14, NULL));
+	note_err(b, lxw.worksheet_set_column(ws, 0, 0, 36, NULL));
+	note_err(b, lxw.worksheet_set_column(ws, 1, 1, 40, NULL));
+	note_err(b, lxw.worksheet_set_column(ws, 2, 4, 14, NULL));
 	/* Printed on pages one wide. */
-	worksheet_fit_to_pages(ws, 1, 0);
+	lxw.worksheet_fit_to_pages(ws, 1, 0);
 	sheet_rows_done(b, ws, at);
 	buf_free(&m.tmp);
 }
@@ -744,6 +819,10 @@ workbook_write(const char *path, const char *where, const struct workbook_report
 	int io_err = 0;
 	lxw_error e;
 
+	if (workbook_load(d) != 0) {
+		free(dir);
+		return -1;
+	}
 	if (n > sizeof(b.parts) / sizeof(b.parts[0]))
 		n = sizeof(b.parts) / sizeof(b.parts[0]);
 	b.where = where;
@@ -751,12 +830,12 @@ workbook_write(const char *path, const char *where, const struct workbook_report
 	/* The as-of day as the creation time: the same run, the same bytes (0 is "now"). */
 	props.created = ctx->as_of != 0 ? (time_t)ctx->as_of * 86400 : 1;
 	saved = lib_hush(&b);
-	b.wb = workbook_new_opt(path, &opt);
+	b.wb = lxw.workbook_new_opt(path, &opt);
 	lib_unhush(saved);
 	if (b.wb == NULL) {
 		io_err = errno != 0 ? errno : ENOMEM;
 	} else {
-		workbook_set_properties(b.wb, &props);
+		lxw.workbook_set_properties(b.wb, &props);
 		formats_make(&b.f, b.wb);
 		summary = sheet_add(&b, "Summary", &summary_at);
 		for (size_t i = 0; i < n && !read_err; i++) {
@@ -770,7 +849,7 @@ workbook_write(const char *path, const char *where, const struct workbook_report
 			io_err = b.io_err;
 		errno = 0;
 		saved = lib_hush(&b);
-		e = workbook_close(b.wb);
+		e = lxw.workbook_close(b.wb);
 		lib_unhush(saved);
 		note_err(&b, e);
 		if (e != LXW_NO_ERROR && io_err == 0)
@@ -796,6 +875,6 @@ workbook_write(const char *path, const char *where, const struct workbook_report
 	else if (io_err != 0)
 		diag_set(d, where, 0, "cannot write skuscan.xlsx: %s", strerror(io_err));
 	else
-		diag_set(d, where, 0, "cannot write skuscan.xlsx: %s", lxw_strerror(b.err));
+		diag_set(d, where, 0, "cannot write skuscan.xlsx: %s", lxw.lxw_strerror(b.err));
 	return -1;
 }

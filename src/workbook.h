@@ -43,6 +43,13 @@ struct workbook_report {
 };
 
 /*
+ * Loads libxlsxwriter, once: a run that will write a workbook calls it
+ * before it reads, so that a missing library stops it before the work.
+ * Returns 0, or -1 with d set.
+ */
+int workbook_load(struct diag *d);
+
+/*
  * Writes the workbook to path from the n reports, in their order, and
  * ctx (its headline numbers) for the Summary sheet (ctx->sheet_rows, when not 0, is the rows
  * a sheet holds). Returns 0, or -1 with d set, naming where (OUTDIR).

@@ -562,6 +562,28 @@ done
 	bad "history: the run after the kills added no row"
 no_temps "$out" && ok || bad "history: temporaries left after the kills"
 
+# 19. libxlsxwriter is loaded only when a workbook is written: where it
+# cannot be loaded (here a file of its name that is no library), a run
+# that would write one stops before reading, with exit 1, a message and
+# the published set untouched; a run with --no-xlsx goes on without it.
+mkdir -p "$tmp/badlib"
+: >"$tmp/badlib/libxlsxwriter.so.4"
+out=$tmp/badlib-out
+good_run "$out" || bad "bad library: the first run failed"
+before=$(set_sum "$out")
+rc=0
+LD_LIBRARY_PATH=$tmp/badlib "$bin" -s "$top/samples/subscriptions.csv" --as-of 2019-01-01 -q \
+    -o "$out" 2>"$tmp/err" || rc=$?
+[ $rc -eq 1 ] && ok || bad "bad library: exit $rc, not 1"
+grep -q "^skuscan: cannot write skuscan.xlsx: .*libxlsxwriter.so.4.*give --no-xlsx$" "$tmp/err" &&
+	ok || bad "bad library: message $(cat "$tmp/err")"
+[ "$(set_sum "$out")" = "$before" ] && ok || bad "bad library: the published set changed"
+no_temps "$out" && ok || bad "bad library: temporaries left"
+LD_LIBRARY_PATH=$tmp/badlib "$bin" -s "$top/samples/subscriptions.csv" --as-of 2019-01-01 -q \
+    --no-xlsx -o "$tmp/badlib-noxlsx" && ok || bad "bad library: --no-xlsx failed"
+[ -s "$tmp/badlib-noxlsx/affected_customers.csv" ] && [ ! -e "$tmp/badlib-noxlsx/skuscan.xlsx" ] &&
+	ok || bad "bad library: --no-xlsx made no reports, or a workbook"
+
 rm -rf "$tmp"
 echo "faults: $pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]
