@@ -69,10 +69,24 @@ static bool lxw_loaded;
 #define LXW_SONAME "libxlsxwriter.so"
 #endif
 
+/*
+ * Symbol name of lib into *out, a function pointer of size bytes: C turns
+ * dlsym's void * into one only as bytes. False when lib has none.
+ */
+static bool
+lxw_sym(void *lib, const char *name, void *out, size_t size)
+{
+	void *sym = dlsym(lib, name);
+
+	memcpy(out, &sym, size);
+	return sym != NULL;
+}
+
 int
 workbook_load(struct diag *d)
 {
-	void *lib, *sym;
+	const char *missing = NULL;
+	void *lib;
 
 	if (lxw_loaded)
 		return 0;
@@ -82,18 +96,17 @@ workbook_load(struct diag *d)
 		    "(Debian: libxlsxwriter4), or give --no-xlsx", dlerror());
 		return -1;
 	}
-	/* dlsym gives a void *, which C converts to a function pointer only as bytes. */
 #define LXW_SYM(f) \
-	sym = dlsym(lib, #f); \
-	memcpy(&lxw.f, &sym, sizeof(sym)); \
-	if (sym == NULL) { \
-		diag_set(d, NULL, 0, "cannot write skuscan.xlsx: %s has no %s; install " \
-		    "libxlsxwriter %s, or give --no-xlsx", LXW_SONAME, #f, LXW_VERSION); \
-		dlclose(lib); \
-		return -1; \
-	}
+	if (missing == NULL && !lxw_sym(lib, #f, &lxw.f, sizeof(lxw.f))) \
+		missing = #f;
 	LXW_FUNCS(LXW_SYM)
 #undef LXW_SYM
+	if (missing != NULL) {
+		diag_set(d, NULL, 0, "cannot write skuscan.xlsx: %s has no %s; install "
+		    "libxlsxwriter %s, or give --no-xlsx", LXW_SONAME, missing, LXW_VERSION);
+		dlclose(lib);
+		return -1;
+	}
 	lxw_loaded = true;
 	return 0;
 }

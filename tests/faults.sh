@@ -579,6 +579,21 @@ grep -q "^skuscan: cannot write skuscan.xlsx: .*libxlsxwriter.so.4.*give --no-xl
 	ok || bad "bad library: message $(cat "$tmp/err")"
 [ "$(set_sum "$out")" = "$before" ] && ok || bad "bad library: the published set changed"
 no_temps "$out" && ok || bad "bad library: temporaries left"
+# A library of that name without libxlsxwriter's functions (an older one).
+mkdir -p "$tmp/badlib2"
+if printf 'int skuscan_nothing;\n' | ${CC:-cc} -shared -fPIC -x c -o "$tmp/badlib2/libxlsxwriter.so.4" - \
+    2>/dev/null; then
+	rc=0
+	LD_LIBRARY_PATH=$tmp/badlib2 "$bin" -s "$top/samples/subscriptions.csv" --as-of 2019-01-01 \
+	    -q -o "$out" 2>"$tmp/err" || rc=$?
+	[ $rc -eq 1 ] && ok || bad "library without the functions: exit $rc, not 1"
+	grep -q "^skuscan: cannot write skuscan.xlsx: libxlsxwriter.so.4 has no [a-z_]*; install libxlsxwriter [0-9.]*, or give --no-xlsx$" "$tmp/err" &&
+		ok || bad "library without the functions: message $(cat "$tmp/err")"
+	[ "$(set_sum "$out")" = "$before" ] && ok || bad "library without the functions: the set changed"
+else
+	skip=$((skip + 1))
+	echo "faults: no C compiler: the check of a library without libxlsxwriter's functions skipped"
+fi
 LD_LIBRARY_PATH=$tmp/badlib "$bin" -s "$top/samples/subscriptions.csv" --as-of 2019-01-01 -q \
     --no-xlsx -o "$tmp/badlib-noxlsx" && ok || bad "bad library: --no-xlsx failed"
 [ -s "$tmp/badlib-noxlsx/affected_customers.csv" ] && [ ! -e "$tmp/badlib-noxlsx/skuscan.xlsx" ] &&
