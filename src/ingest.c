@@ -1353,6 +1353,7 @@ pool_start(struct pool *p, struct reader *r, int threads, pthread_t *tid,
 		memset(&wa[started].r.b, 0, sizeof(wa[started].r.b));
 		memset(&wa[started].r.items, 0, sizeof(wa[started].r.items));
 		memset(wa[started].r.z, 0, sizeof(wa[started].r.z));
+		memset(&wa[started].r.upn, 0, sizeof(wa[started].r.upn));
 		wa[started].r.rd = NULL;
 		wa[started].r.cls = rules_classifier_new(r->g->rules);
 		err = pthread_create(&tid[started], NULL, worker, &wa[started]);
