@@ -65,8 +65,10 @@ static bool lxw_loaded;
 
 #ifdef LXW_SOVERSION
 #define LXW_SONAME "libxlsxwriter.so." LXW_SOVERSION
+#define LXW_PACKAGE "libxlsxwriter" LXW_SOVERSION	/* Debian's name for it */
 #else
 #define LXW_SONAME "libxlsxwriter.so"
+#define LXW_PACKAGE "libxlsxwriter"
 #endif
 
 /*
@@ -93,7 +95,7 @@ workbook_load(struct diag *d)
 	lib = dlopen(LXW_SONAME, RTLD_NOW | RTLD_LOCAL);
 	if (lib == NULL) {
 		diag_set(d, NULL, 0, "cannot write skuscan.xlsx: %s; install libxlsxwriter "
-		    "(Debian: libxlsxwriter4), or give --no-xlsx", dlerror());
+		    "(Debian: " LXW_PACKAGE "), or give --no-xlsx", dlerror());
 		return -1;
 	}
 #define LXW_SYM(f) \
