@@ -105,6 +105,20 @@ for f in affected_customers.csv replacements.csv license_counts.csv migration_au
 	cmp -s "$tmp/large-t1/$f" "$tmp/large-t2/$f" && ok ||
 		bad "large reports: $f differs between one thread and two"
 done
+# The same under ThreadSanitizer (make check builds it): the writer threads
+# and the calling thread share the summary, and only read it.
+if [ -x "$top/build/tsan/skuscan" ]; then
+	rc=0
+	TSAN_OPTIONS=halt_on_error=1:exitcode=92 SOURCE_DATE_EPOCH=1700000000 SKUSCAN_THREADS=2 \
+	    "$top/build/tsan/skuscan" -s "$tmp/large.csv" --as-of 2019-01-01 -q --no-xlsx \
+	    -o "$tmp/large-tsan" 2>"$tmp/err" || rc=$?
+	[ $rc -eq 0 ] && ok || bad "large reports under ThreadSanitizer: exit $rc: $(head -n 5 "$tmp/err")"
+	cmp -s "$tmp/large-t1/affected_customers.csv" "$tmp/large-tsan/affected_customers.csv" &&
+		ok || bad "large reports under ThreadSanitizer: affected_customers.csv differs"
+else
+	skip=$((skip + 1))
+	echo "faults: no build/tsan/skuscan (make check builds it): the ThreadSanitizer run skipped"
+fi
 mkdir -p "$tmp/big-fs"
 if mount -t tmpfs -o size=64m tmpfs "$tmp/big-fs" 2>/dev/null; then
 	"$bin" -s "$tmp/large.csv" --as-of 2019-01-01 -q -o "$tmp/big-fs/out"
