@@ -4,6 +4,7 @@
 
 #include "fpset.h"
 #include "mem.h"
+#include "mix.h"
 
 void
 fpset_init(struct fpset *s)
@@ -16,15 +17,6 @@ fpset_free(struct fpset *s)
 {
 	free(s->slot);
 	fpset_init(s);
-}
-
-/* splitmix64's finalizer: every bit of x moves every bit of the result. */
-static uint64_t
-mix(uint64_t x)
-{
-	x = (x ^ x >> 30) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ x >> 27) * 0x94d049bb133111ebULL;
-	return x ^ x >> 31;
 }
 
 /* Eight bytes with A-Z made a-z, all at once (SWAR). */
@@ -44,25 +36,25 @@ struct fpset_print
 fpset_key(const char *s, size_t n)
 {
 	/* Two lanes from different seeds, each word mixed into both. */
-	uint64_t a = mix(0x9e3779b97f4a7c15ULL), b = mix(0xd1b54a32d192ed03ULL + n);
+	uint64_t a = mix_u64(0x9e3779b97f4a7c15ULL), b = mix_u64(0xd1b54a32d192ed03ULL + n);
 	size_t i = 0;
 	uint64_t w;
 
 	for (; i + 8 <= n; i += 8) {
 		memcpy(&w, s + i, 8);
 		w = lower8(w);
-		a = mix(a ^ w);
-		b = mix(b + w) ^ a;
+		a = mix_u64(a ^ w);
+		b = mix_u64(b + w) ^ a;
 	}
 	if (i < n) {
 		w = 0;
 		memcpy(&w, s + i, n - i);
 		w = lower8(w);
-		a = mix(a ^ w ^ (uint64_t)(n - i) << 59);
-		b = mix(b + w) ^ a;
+		a = mix_u64(a ^ w ^ (uint64_t)(n - i) << 59);
+		b = mix_u64(b + w) ^ a;
 	}
-	a = mix(a ^ n);
-	b = mix(b ^ 0xa0761d6478bd642fULL);
+	a = mix_u64(a ^ n);
+	b = mix_u64(b ^ 0xa0761d6478bd642fULL);
 	return (struct fpset_print){ a, b };
 }
 
@@ -75,8 +67,8 @@ fpset_key(const char *s, size_t n)
 struct fpset_print
 fpset_tag(struct fpset_print key, uint64_t head)
 {
-	uint64_t a = mix(key.a ^ head * 0x9e3779b97f4a7c15ULL);
-	uint64_t b = mix(key.b + mix(head ^ 0xd1b54a32d192ed03ULL));
+	uint64_t a = mix_u64(key.a ^ head * 0x9e3779b97f4a7c15ULL);
+	uint64_t b = mix_u64(key.b + mix_u64(head ^ 0xd1b54a32d192ed03ULL));
 
 	if (a == 0 && b == 0)
 		b = 1;	/* {0, 0} marks an empty slot */

@@ -10,6 +10,7 @@
 #include "notice.h"
 #include "sort.h"
 #include "mem.h"
+#include "mix.h"
 #include "strmap.h"
 #include "text.h"
 #include "values.h"
@@ -306,15 +307,6 @@ sub_id(const struct sub *s, char buf[LEDGER_ID_BUF])
 	return buf;
 }
 
-/* splitmix64's finalizer: every bit of x moves every bit of the result. */
-static uint64_t
-mix64(uint64_t x)
-{
-	x = (x ^ x >> 30) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ x >> 27) * 0x94d049bb133111ebULL;
-	return x ^ x >> 31;
-}
-
 /*
  * An id's hash, the same for ids that differ only in the case of ASCII
  * letters: each byte is taken with its 0x20 bit set, which makes upper-
@@ -335,7 +327,7 @@ ledger_id_hash(const char *id, size_t len)
 	if (len < 8) {
 		for (; i < len; i++)
 			h = (h ^ ((unsigned char)id[i] | 0x20u)) * 0x100000001b3ULL;
-		return mix64(h);
+		return mix_u64(h);
 	}
 	for (; i + 8 < len; i += 8) {
 		memcpy(&w, id + i, 8);
@@ -344,7 +336,7 @@ ledger_id_hash(const char *id, size_t len)
 	}
 	memcpy(&w, id + len - 8, 8);
 	h = (h ^ (w | fold)) * 0x9e3779b97f4a7c15ULL;
-	return mix64(h ^ h >> 29);
+	return mix_u64(h ^ h >> 29);
 }
 
 static uint64_t

@@ -5,17 +5,9 @@
 
 #include "check.h"
 #include "idindex.h"
+#include "mix.h"
 
 enum { N = 40000, PER_TAG = 4 };
-
-/* splitmix64's finalizer: tags that spread, as a real hash's do. */
-static uint64_t
-mix(uint64_t x)
-{
-	x = (x ^ x >> 30) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ x >> 27) * 0x94d049bb133111ebULL;
-	return x ^ x >> 31;
-}
 
 /*
  * The hash of key k: PER_TAG keys in a row share its top half, the tag,
@@ -24,7 +16,7 @@ mix(uint64_t x)
 static uint64_t
 hash_of(uint64_t k)
 {
-	return (mix(k / PER_TAG) & ~(uint64_t)UINT32_MAX) | (k & UINT32_MAX);
+	return (mix_u64(k / PER_TAG) & ~(uint64_t)UINT32_MAX) | (k & UINT32_MAX);
 }
 
 /* Looks h up, the caller's way: the index gives candidates, keys[] decides. */
