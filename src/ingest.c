@@ -285,7 +285,9 @@ emit_license(struct reader *r, const struct license_row *lr, bool unmatched)
 	size_t nitems = (r->items.len - sizeof(struct ev_license)) / sizeof(struct ledger_item);
 	const char *key = lr->joined != NULL ? "" : lr->key;
 	size_t klen = strlen(key);
-	struct fpset_print user = fpset_key(lr->user, lr->ulen);
+	/* A row of no counted item ("Unlicensed") counts no user: no print. */
+	struct fpset_print user = nitems > 0 ? fpset_key(lr->user, lr->ulen) :
+	    (struct fpset_print){ 0, 0 };
 	struct ev_license e;
 
 	if (r->sink == NULL) {
