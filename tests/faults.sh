@@ -94,7 +94,7 @@ awk 'BEGIN { print "CustomerId,SubscriptionId,OfferName,Quantity";
 [ "$(tail -n 1 "$tmp/large-disk/replacements.csv" | cut -d, -f1,3,10)" = "c9999,s9999,9" ] && ok ||
 	bad "large reports: last row $(tail -n 1 "$tmp/large-disk/replacements.csv")"
 # Reports of 4096 rows or more are written on threads of their own (here
-# replacements.csv and affected_customers.csv), with SKUSCAN_THREADS=1 one
+# replacements.csv, affected_customers.csv and migration_audit.csv), with SKUSCAN_THREADS=1 one
 # after another on the calling thread: the same bytes either way.
 for t in 1 2; do
 	SOURCE_DATE_EPOCH=1700000000 SKUSCAN_THREADS=$t "$bin" -s "$tmp/large.csv" \
@@ -113,8 +113,10 @@ if [ -x "$top/build/tsan/skuscan" ]; then
 	    "$top/build/tsan/skuscan" -s "$tmp/large.csv" --as-of 2019-01-01 -q --no-xlsx \
 	    -o "$tmp/large-tsan" 2>"$tmp/err" || rc=$?
 	[ $rc -eq 0 ] && ok || bad "large reports under ThreadSanitizer: exit $rc: $(head -n 5 "$tmp/err")"
-	cmp -s "$tmp/large-t1/affected_customers.csv" "$tmp/large-tsan/affected_customers.csv" &&
-		ok || bad "large reports under ThreadSanitizer: affected_customers.csv differs"
+	for f in affected_customers.csv migration_audit.csv replacements.csv; do
+		cmp -s "$tmp/large-t1/$f" "$tmp/large-tsan/$f" &&
+			ok || bad "large reports under ThreadSanitizer: $f differs"
+	done
 else
 	skip=$((skip + 1))
 	echo "faults: no build/tsan/skuscan (make check builds it): the ThreadSanitizer run skipped"
