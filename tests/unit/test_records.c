@@ -432,6 +432,80 @@ test_problems(void)
 	free(r);
 }
 
+static uint64_t rng = 0x9e3779b97f4a7c15u;
+
+static unsigned
+rnd(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+/*
+ * Random lines of every form a field takes, quoted or not, well formed or
+ * not, read with the fast paths and through libcsv alone: the same records
+ * each way (their lines, problems, fields, raw text), with and without a
+ * field limit and a cap on kept fields.
+ */
+static void
+test_quoted_random(void)
+{
+	static const char *const form[] = {
+		"abc", "", "\"x,y\"", "\"a\"\"b\"", "\"\"\"\"", "\"\"", "\"x\" ", " \"x\"",
+		"a\"b", "\"x\"y", "\"abc", "\"two\r\nlines\"", "\"lf\nin\"", "caf\xc3\xa9",
+		"\"caf\xc3\xa9\"", "\"caf\xe9\"", "caf\xe9", "\"  sp  \"", "  sp  ", "\"\"\"q\"\"\"",
+		"\"a;b\"", "\"end\"\"\"", "\"\ttab\t\"", "\ttab\t", "\"x\"\t",
+	};
+	static const char *const eol[] = { "\n", "\r\n", "\r" };
+	struct run *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
+
+	for (int iter = 0; iter < 4000; iter++) {
+		char data[2048];
+		size_t len = 0;
+		int lines = 1 + (int)rnd(6);
+		struct records_opts oa = { 0, 0, true, 0, false, vector }, ob;
+
+		len += (size_t)snprintf(data, sizeof(data), "h1,h2,h3%s", eol[rnd(3)]);
+		for (int l = 0; l < lines; l++) {
+			int nf = 1 + (int)rnd(5);
+
+			for (int f = 0; f < nf; f++) {
+				const char *x = form[rnd(sizeof(form) / sizeof(form[0]))];
+
+				len += (size_t)snprintf(data + len, sizeof(data) - len, "%s%s",
+				    f ? "," : "", x);
+			}
+			if (l + 1 < lines || rnd(2))
+				len += (size_t)snprintf(data + len, sizeof(data) - len, "%s",
+				    eol[rnd(3)]);
+		}
+		if (rnd(4) == 0)
+			oa.max_field_bytes = 1 + rnd(6);
+		if (rnd(4) == 0)
+			oa.max_kept_fields = 1 + rnd(3);
+		ob = oa;
+		ob.libcsv_only = true;
+		read_all(a, data, len, &oa);
+		read_all(b, data, len, &ob);
+		CHECK_INT_EQ(a->n, b->n);
+		CHECK_INT_EQ(a->rc, b->rc);
+		CHECK_INT_EQ(a->cp1252, b->cp1252);
+		CHECK_INT_EQ(a->lines, b->lines);
+		for (size_t i = 0; i < a->n && i < b->n; i++) {
+			CHECK_INT_EQ(a->rec[i].line, b->rec[i].line);
+			CHECK_INT_EQ(a->rec[i].problem, b->rec[i].problem);
+			CHECK_INT_EQ(a->rec[i].nfields, b->rec[i].nfields);
+			CHECK_INT_EQ(a->rec[i].long_field, b->rec[i].long_field);
+			CHECK_STR_EQ(a->rec[i].fields, b->rec[i].fields);
+			CHECK_STR_EQ(a->rec[i].raw, b->rec[i].raw);
+		}
+	}
+	free(a);
+	free(b);
+}
+
 void
 test_records(void)
 {
@@ -451,5 +525,6 @@ test_records(void)
 		test_delimiter();
 		test_lines();
 		test_problems();
+		test_quoted_random();
 	}
 }
