@@ -4,8 +4,11 @@
  * separated by ';', lines ended by CRLF, text in Windows-1252 with '?' for
  * what it cannot hold (Korean, Japanese), and a field quoted only when it
  * holds a ';', a quote or a line end. For the benchmark's Excel shape.
+ * With -q, the export as PowerShell's Export-Csv writes it instead (the
+ * quoted-throughout shape): ',' between fields, CRLF, UTF-8 as read, and
+ * every field quoted.
  *
- *     resave < IN.csv > OUT.csv
+ *     resave [-q] < IN.csv > OUT.csv
  *
  * Reads RFC 4180 CSV (quoted fields with "" inside). Exit 0, or 1 on a
  * read or write error.
@@ -16,6 +19,7 @@
 
 static char *field;
 static size_t flen, fcap;
+static int quote_all;	/* -q */
 
 static void
 field_add(char c)
@@ -54,11 +58,13 @@ field_to_cp1252(void)
 static void
 field_put(FILE *out)
 {
-	int quote;
+	int quote = 1;
 
-	field_to_cp1252();
-	quote = memchr(field, ';', flen) || memchr(field, '"', flen) ||
-	    memchr(field, '\n', flen) || memchr(field, '\r', flen);
+	if (!quote_all) {
+		field_to_cp1252();
+		quote = memchr(field, ';', flen) || memchr(field, '"', flen) ||
+		    memchr(field, '\n', flen) || memchr(field, '\r', flen);
+	}
 	if (quote)
 		putc('"', out);
 	for (size_t i = 0; i < flen; i++) {
@@ -72,10 +78,11 @@ field_put(FILE *out)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
 	int c, quoted = 0, at_start = 1;
 
+	quote_all = argc > 1 && strcmp(argv[1], "-q") == 0;
 	while ((c = getchar()) != EOF) {
 		if (quoted) {
 			if (c != '"') {
@@ -96,7 +103,7 @@ main(void)
 			at_start = 0;
 		} else if (c == ',') {
 			field_put(stdout);
-			putchar(';');
+			putchar(quote_all ? ',' : ';');
 			at_start = 1;
 		} else if (c == '\n') {
 			field_put(stdout);

@@ -138,6 +138,15 @@ if [ ! -s "$EXCEL" ] || [ "$(cat "$EXCEL.gen" 2>/dev/null)" != "$EXCEL_SUM" ]; t
 	mv "$EXCEL.tmp" "$EXCEL"
 	echo "$EXCEL_SUM" >"$EXCEL.gen"
 fi
+# The shape of PowerShell's Export-Csv: the main file with every field
+# quoted (resave.c -q: ',', CRLF, UTF-8), remade when either has changed.
+QUOTED=$BENCH_DIR/quoted-$ROWS.csv
+if [ ! -s "$QUOTED" ] || [ "$(cat "$QUOTED.gen" 2>/dev/null)" != "$EXCEL_SUM" ]; then
+	say "run.sh: writing $main again with every field quoted (resave -q)"
+	"$BENCH_DIR/bin/resave" -q <"$PLAIN" >"$QUOTED.tmp" || die "resave -q failed"
+	mv "$QUOTED.tmp" "$QUOTED"
+	echo "$EXCEL_SUM" >"$QUOTED.gen"
+fi
 PLAIN_BYTES=$(stat -c %s "$PLAIN")
 GZ_BYTES=$(stat -c %s "$GZ")
 truth() { sed -n "s/^$2=//p" "$BENCH_DIR/$1.truth"; }
@@ -292,6 +301,7 @@ shape small-customers-gz gzip "$SMALL_GZ"
 shape license-2m plain "$PLAIN" , utf-8 "$LIC"
 EXCEL_BYTES=$(stat -c %s "$EXCEL")
 shape excel-resave plain "$EXCEL" ';' latin-1
+shape quoted-throughout plain "$QUOTED"
 # The first table's skuscan and DuckDB rows: the large-customers shape's.
 while IFS='|' read -r name input sk rss dq drss dline floor fwhat; do
 	case $name in large-customers | large-customers-gz) ;; *) continue ;; esac
@@ -399,6 +409,7 @@ if [ -n "${BENCH_BASE:-}" ]; then
 		small-customers-gz/*) file=$SMALL_GZ ;;
 		license-2m/*) lopt=(-l "$LIC") ;;
 		excel-resave/*) file=$EXCEL ;;
+		quoted-throughout/*) file=$QUOTED ;;
 		esac
 		rm -rf "$out-base-$name"
 		"$BENCH_BASE" --no-xlsx -s "$file" "${lopt[@]}" -o "$out-base-$name" -q --as-of "$ASOF" || STATUS=1
