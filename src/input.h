@@ -29,9 +29,10 @@ int input_open(struct input **in, const char *path, const char *encoding, struct
 /* An input that reads the n bytes at data (not copied: they must outlive it). */
 struct input *input_open_mem(const char *name, const char *data, size_t n);
 /*
- * Read up to n bytes of UTF-8 text into buf. Returns the count, 0 at the
- * end, or -1 with d filled (corrupt or truncated gzip, read error, bytes
- * not valid in the input's encoding).
+ * Read up to n bytes of UTF-8 text into buf, n at least 4 (a converted
+ * character may take 4 bytes, and is never cut). Returns the count, 0 at
+ * the end, or -1 with d filled (corrupt or truncated gzip, read error,
+ * bytes not valid in the input's encoding).
  */
 ssize_t input_read(struct input *in, char *buf, size_t n, struct diag *d);
 /* Which engine inflates gzip (default: igzip). Call before the first read. */

@@ -3,6 +3,8 @@
  * alone, as a slow writer's does: a gzip stream is still known by its
  * magic number, and an xz one still refused.
  */
+#include <errno.h>
+#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -80,6 +82,108 @@ open_dribbled(const unsigned char *bytes, size_t n, char *text, size_t cap, char
 	return rc;
 }
 
+static uint64_t u16_rng = 0x2545f4914f6cdd1du;
+
+static unsigned
+u16_rnd(unsigned n)
+{
+	u16_rng ^= u16_rng << 13;
+	u16_rng ^= u16_rng >> 7;
+	u16_rng ^= u16_rng << 17;
+	return (unsigned)(u16_rng % n);
+}
+
+/* Appends the code unit u to p at *n, in the byte order be says. */
+static void
+u16_put(unsigned char *p, size_t *n, unsigned u, bool be)
+{
+	p[(*n)++] = (unsigned char)(be ? u >> 8 : u & 0xff);
+	p[(*n)++] = (unsigned char)(be ? u & 0xff : u >> 8);
+}
+
+/*
+ * UTF-16 with a byte order mark, read as input_read gives it, against one
+ * iconv call over the whole text: random mixes of ASCII, other BMP
+ * characters, surrogate pairs, NUL, and now and then an unpaired
+ * surrogate or an odd last byte; some texts longer than the 256 KiB that
+ * input_read converts at a time, read in pieces of every size from 4.
+ */
+static void
+test_utf16_random(void)
+{
+	static const unsigned other[] = { 0xe9, 0xfc, 0x4e2d, 0xac00, 0xfeff, 0x2028, 0x80, 0x7ff };
+	size_t cap = 700000;
+	unsigned char *text = malloc(cap);
+	char *want = malloc(2 * cap), *got = malloc(2 * cap);
+
+	for (int iter = 0; iter < 300; iter++) {
+		bool be = iter % 2, bad = u16_rnd(8) == 0;
+		size_t n = 0, units = iter % 25 == 0 ? 200000 + u16_rnd(140000) : u16_rnd(400);
+		size_t wantlen, gotlen = 0, piece = 4 + u16_rnd(iter % 3 ? 70000 : 7);
+		char msg[4096] = "", wantmsg[256] = "";
+		iconv_t cd = iconv_open("UTF-8", be ? "UTF-16BE" : "UTF-16LE");
+		char *ip, *op;
+		size_t il, ol;
+		struct input *in;
+		struct diag d;
+		ssize_t k;
+
+		u16_put(text, &n, 0xfeff, be);
+		for (size_t i = 0; i < units; i++) {
+			unsigned r = u16_rnd(100);
+
+			if (r < 80)
+				u16_put(text, &n, 32 + u16_rnd(95), be);
+			else if (r < 90)
+				u16_put(text, &n, other[u16_rnd(8)], be);
+			else if (r < 95) {
+				u16_put(text, &n, 0xd83d, be);
+				u16_put(text, &n, 0xde00 + u16_rnd(64), be);
+			} else if (r < 97)
+				u16_put(text, &n, '\n', be);
+			else if (r < 98)
+				u16_put(text, &n, 0, be);
+			else if (bad && u16_rnd(4) == 0)
+				u16_put(text, &n, u16_rnd(2) ? 0xd800 : 0xdc00, be);
+			else
+				u16_put(text, &n, 'a', be);
+		}
+		if (bad && u16_rnd(4) == 0)
+			text[n++] = 'x';
+		/* What one iconv call makes of the text after its byte order mark. */
+		ip = (char *)text + 2;
+		il = n - 2;
+		op = want;
+		ol = 2 * cap;
+		if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 && errno == EILSEQ)
+			snprintf(wantmsg, sizeof(wantmsg), "mem.csv: byte %zu of the text is not valid %s",
+			    (size_t)(ip - (char *)text - 2) + 1, be ? "UTF-16BE" : "UTF-16LE");
+		else if (il > 0)
+			snprintf(wantmsg, sizeof(wantmsg), "mem.csv: the text ends inside a %s character",
+			    be ? "UTF-16BE" : "UTF-16LE");
+		wantlen = (size_t)(op - want);
+		iconv_close(cd);
+
+		memset(&d, 0, sizeof(d));
+		in = input_open_mem("mem.csv", (const char *)text, n);
+		while ((k = input_read(in, got + gotlen, piece, &d)) > 0)
+			gotlen += (size_t)k;
+		if (k < 0)
+			snprintf(msg, sizeof(msg), "%s: %s", d.file, d.msg);
+		input_close(in);
+		if (wantmsg[0] != '\0') {
+			CHECK_STR_EQ(msg, wantmsg);
+			continue;
+		}
+		CHECK_STR_EQ(msg, "");
+		CHECK_INT_EQ(gotlen, wantlen);
+		CHECK(memcmp(got, want, wantlen) == 0);
+	}
+	free(text);
+	free(want);
+	free(got);
+}
+
 void
 test_input(void)
 {
@@ -101,4 +205,5 @@ test_input(void)
 	    sizeof(msg)), 0);
 	CHECK_STR_EQ(text, "a,b\n");
 	free(gz);
+	test_utf16_random();
 }
