@@ -62,8 +62,10 @@ scan_take(struct linescan *s, size_t i, struct scan_block m, bool quote_stops, s
 		qm &= below;
 		m.high &= below;
 	}
-	if (!quote_stops && qm != 0)
+	if (!quote_stops && qm != 0) {
 		s->q2 = i + 63 - (size_t)__builtin_clzll(qm);
+		s->nquote += (size_t)__builtin_popcountll(qm);
+	}
 	if (m.high != 0) {
 		/* The first and last high bytes: the rest of the line is ASCII. */
 		if (!s->high)
@@ -95,9 +97,10 @@ scan_rest(struct linescan *s, const char *buf, size_t i, size_t lim, bool quote_
 			s->hi_last = i;
 			s->high = true;
 		}
-		if (c == '"')
+		if (c == '"') {
 			s->q2 = i;
-		else if (c == (unsigned char)s->delim)
+			s->nquote++;
+		} else if (c == (unsigned char)s->delim)
 			dpos_push(s, i);
 	}
 	return i;

@@ -23,6 +23,7 @@ struct linescan {
 	bool high;		/* a byte >= 0x80 was passed */
 	size_t hi_first, hi_last;	/* the first and last such bytes, when high */
 	size_t q2;		/* the last quote passed without quote_stops */
+	size_t nquote;		/* the quotes passed without quote_stops */
 };
 
 /*
@@ -40,6 +41,7 @@ static inline void
 linescan_reset(struct linescan *s)
 {
 	s->ndpos = 0;
+	s->nquote = 0;
 	s->high = false;
 }
 /*
@@ -47,7 +49,7 @@ linescan_reset(struct linescan *s)
  * stops at the first LF, CR or NUL byte, and with quote_stops at the
  * first quote too. Returns that byte's offset, or lim when there is none.
  * Without quote_stops, s->q2 becomes the offset of the last quote passed
- * (it is left alone when there is none). s->high, s->hi_first and
+ * (it is left alone when there is none), and s->nquote counts them. s->high, s->hi_first and
  * s->hi_last take in the high bytes passed. Runs of scans add up until
  * linescan_reset.
  */

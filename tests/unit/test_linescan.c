@@ -12,7 +12,7 @@
 
 /* What a scan should find, worked out byte by byte. */
 struct expect {
-	size_t stop, ndpos, dpos[256], q2;
+	size_t stop, ndpos, dpos[256], q2, nquote;
 	bool high;
 	size_t hi_first, hi_last;
 };
@@ -35,9 +35,10 @@ expect_scan(const char *buf, size_t pos, size_t lim, char delim, bool quote_stop
 			e.hi_last = i;
 			e.high = true;
 		}
-		if (c == '"')
+		if (c == '"') {
 			e.q2 = i;
-		else if (c == delim && e.ndpos < sizeof(e.dpos) / sizeof(e.dpos[0]))
+			e.nquote++;
+		} else if (c == delim && e.ndpos < sizeof(e.dpos) / sizeof(e.dpos[0]))
 			e.dpos[e.ndpos++] = i;
 	}
 	return e;
@@ -84,7 +85,7 @@ scan_wrong(const char *text, size_t n, size_t pos, size_t lim, char delim, bool 
 		s.q2 = SIZE_MAX;
 		stop = linescan_run(&s, buf, pos, lim, quote_stops);
 		ok = stop == e.stop && s.ndpos == e.ndpos && s.high == e.high &&
-		    (quote_stops || s.q2 == e.q2) &&
+		    (quote_stops || (s.q2 == e.q2 && s.nquote == e.nquote)) &&
 		    (!e.high || (s.hi_first == e.hi_first && s.hi_last == e.hi_last));
 		for (size_t i = 0; ok && i < e.ndpos; i++)
 			ok = s.dpos[i] == e.dpos[i];
