@@ -51,6 +51,7 @@ struct records {
 	bool libcsv_only;	/* no quote-free fast path (to compare both) */
 	bool lazy;		/* see records_lazy */
 	size_t lazy_start, lazy_stop;	/* a lazy record's line, its fields between dpos */
+	bool lazy_quoted;	/* each of them quoted whole, with no other quote */
 	bool ended_inside;	/* the range ended inside a record */
 
 	uint64_t line;		/* current physical line, 1-based */
@@ -730,6 +731,17 @@ split_quoted_pre(struct records *r, size_t start, size_t stop, size_t *from)
 		nf = middle_measure(r, fs, mid);
 	clean = line_clean(r, start, stop, r->pre_high);
 	record_begin(r, start);
+	if (whole && clean && r->lazy && nd0 == 0 && dl == SIZE_MAX) {
+		/* Quoted throughout: found when asked for, as fast_line's lines. */
+		r->rec.nfields = r->ls.ndpos + 1;
+		r->rec.kept = r->max_kept && r->max_kept < r->rec.nfields ? r->max_kept :
+		    r->rec.nfields;
+		r->rec.lazy = true;
+		r->lazy_start = start;
+		r->lazy_stop = stop;
+		r->lazy_quoted = true;
+		return 1;
+	}
 	if (nd0 > 0)
 		fields_at(r, start, 0, nd0 - 1, r->ls.dpos[nd0 - 1], !r->pre_high, clean);
 	if (whole || nf >= 0) {
@@ -925,6 +937,7 @@ fast_line(struct records *r, struct record **out)
 		r->rec.lazy = true;
 		r->lazy_start = start;
 		r->lazy_stop = stop;
+		r->lazy_quoted = false;
 	} else {
 		fields_clean(r, start, 0, r->ls.ndpos, stop);
 	}
@@ -1060,6 +1073,10 @@ records_field(const struct record *rec, size_t i, size_t *len)
 	/* A clean line's field i: between delimiters i - 1 and i, trimmed. */
 	from = i == 0 ? r->lazy_start : r->ls.dpos[i - 1] + 1;
 	to = i < r->ls.ndpos ? r->ls.dpos[i] : r->lazy_stop;
+	if (r->lazy_quoted) {
+		from++;
+		to--;
+	}
 	f = r->buf + from;
 	n = to - from;
 	*len = trim_fast(&f, n);
