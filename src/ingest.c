@@ -2,9 +2,10 @@
  * ingest: from records to the ledger, for subscription and license exports.
  *
  * Records are read, checked and classified into events (a reject, a
- * matched subscription, a subscription id seen again without a match, or
- * a license row joined to its customer) which are applied to the ledger
- * and rejects.csv in reading order. A large plain export is mapped and
+ * matched subscription, a reconciliation file's matched charge, a
+ * subscription id seen again without a match, or a license row joined to
+ * its customer) which are applied to the ledger, the file's charges and
+ * rejects.csv in reading order. A large plain export is mapped and
  * cut into chunks at line ends that several threads turn into events at
  * once; the calling thread applies each chunk's events in order. (A
  * license export's joins only read the ledger's domain indexes, built
@@ -51,7 +52,7 @@
 #define SERIAL_BATCH 16384	/* records the serial reader applies at once, at most */
 #define SERIAL_BATCH_BYTES (4u << 20)	/* and their events' bytes, about */
 
-enum event_kind { EV_REJECT, EV_SUB, EV_LICENSE };
+enum event_kind { EV_REJECT, EV_SUB, EV_LICENSE, EV_CHARGE };
 
 /*
  * A chunk's rejects and matched subscriptions are stored one after
@@ -77,6 +78,13 @@ struct ev_sub {
 	unsigned char id_guid[16];
 	int32_t rule, auto_renew, end_date, status_date;
 	uint32_t len[6];	/* then id, key, name, domain, offer, status, each \0-ended */
+};
+
+/* A reconciliation file's matched row: its subscription as read, then its strings as EV_SUB's. */
+struct ev_charge {
+	struct ev_sub sub;
+	int32_t effect;		/* enum charge_effect */
+	int32_t start;		/* its ChargeStartDate, or DATE_NONE */
 };
 
 /*
@@ -136,6 +144,7 @@ struct reader {
 	size_t ncols;
 	struct buf *header;	/* the header line as read; owned by ingest_file */
 	struct charges *charges;	/* a reconciliation file's rows, or NULL */
+	struct charges *charges_room;	/* where charges_start puts them */
 	struct buf reason;
 	struct buf a, b;	/* scratch */
 	/*
@@ -246,18 +255,18 @@ emit_drop(struct reader *r, const char *id, size_t n)
 	buf_add(&c->b.drop_at, &w, sizeof(w));
 }
 
+/*
+ * A matched subscription's event, or with charge (a reconciliation file's
+ * row, its effect and start date in it) a charge's, its strings as read.
+ */
 static void
-emit_sub(struct reader *r, const struct sub_in *s)
+emit_sub_event(struct reader *r, const struct sub_in *s, const struct ev_charge *charge)
 {
 	struct ev_sub e;
 	const char *v[6] = { s->id, s->customer_key, s->customer_name, s->customer_domain,
 		s->offer, s->status };
 	size_t n[6];
 
-	if (r->sink == NULL) {
-		ledger_add_sub(r->g->ledger, s);
-		return;
-	}
 	e = (struct ev_sub){ .drops = chunk_drops(r->sink), .quantity = s->quantity, .rule = s->rule,
 		.auto_renew = s->auto_renew, .end_date = s->end_date,
 		.status_date = s->status_date };
@@ -267,10 +276,26 @@ emit_sub(struct reader *r, const struct sub_in *s)
 			mem_fail();
 		e.len[i] = (uint32_t)n[i];
 	}
+	if (charge != NULL) {
+		struct ev_charge ec = *charge;
+
+		ec.sub = e;
+		event_put(r->sink, EV_CHARGE, &ec, sizeof(ec), v, n, 6);
+		return;
+	}
 	e.id_hash = ledger_id_hash(s->id, n[0]);
 	e.customer_hash = ledger_customer_hash(s->customer_key, n[1]);
 	e.id_form = ledger_id_pack(s->id, n[0], e.id_guid);
 	event_put(r->sink, EV_SUB, &e, sizeof(e), v, n, 6);
+}
+
+static void
+emit_sub(struct reader *r, const struct sub_in *s)
+{
+	if (r->sink == NULL)
+		ledger_add_sub(r->g->ledger, s);
+	else
+		emit_sub_event(r, s, NULL);
 }
 
 /*
@@ -337,12 +362,15 @@ drops_apply(struct ledger *l, const struct chunk *c, uint64_t *next, uint64_t up
  * chunks count from line_base.
  */
 static void
-event_apply(struct ingest *g, struct file_stats *st, const struct chunk *c, size_t *at,
-    uint64_t *drops, uint64_t line_base)
+event_apply(struct reader *r, const struct chunk *c, size_t *at, uint64_t *drops,
+    uint64_t line_base)
 {
+	struct ingest *g = r->g;
+	struct file_stats *st = r->st;
 	const char *t = c->b.ev.data + *at + 1;
 	struct ev_reject rj;
 	struct ev_sub sb;
+	struct ev_charge ch;
 	struct ev_license lc;
 	struct sub_in s;
 	const char *v[6];
@@ -374,6 +402,21 @@ event_apply(struct ingest *g, struct file_stats *st, const struct chunk *c, size
 		memcpy(s.id_guid, sb.id_guid, 16);
 		ledger_add_sub(g->ledger, &s);
 		break;
+	case EV_CHARGE:
+		memcpy(&ch, t, sizeof(ch));
+		t += sizeof(ch);
+		drops_apply(g->ledger, c, drops, ch.sub.drops);
+		for (int i = 0; i < 6; i++) {
+			v[i] = t;
+			t += ch.sub.len[i] + 1;
+		}
+		/* As the serial reader hands it to charges_add: no hashes. */
+		s = (struct sub_in){ .id = v[0], .customer_key = v[1], .customer_name = v[2],
+			.customer_domain = v[3], .offer = v[4], .status = v[5], .rule = ch.sub.rule,
+			.auto_renew = ch.sub.auto_renew, .quantity = ch.sub.quantity,
+			.end_date = ch.sub.end_date, .status_date = ch.sub.status_date };
+		charges_add(r->charges, &s, (enum charge_effect)ch.effect, ch.start);
+		break;
 	case EV_LICENSE:
 		memcpy(&lc, t, sizeof(lc));
 		t += sizeof(lc);
@@ -404,6 +447,14 @@ event_prefetch(const struct ledger *l, const struct chunk *c, size_t at, int ste
 		memcpy(&rj, t, sizeof(rj));
 		return at + 1 + sizeof(rj) + rj.reason_len + 1 + rj.raw_len + 1;
 	}
+	if ((enum event_kind)c->b.ev.data[at] == EV_CHARGE) {
+		/* charges_add reads no ledger table: only the event's length. */
+		memcpy(&sb, t, sizeof(sb));
+		next = at + 1 + sizeof(struct ev_charge);
+		for (int i = 0; i < 6; i++)
+			next += sb.len[i] + 1;
+		return next;
+	}
 	if ((enum event_kind)c->b.ev.data[at] == EV_LICENSE) {
 		struct ev_license lc;
 
@@ -431,8 +482,9 @@ event_prefetch(const struct ledger *l, const struct chunk *c, size_t at, int ste
  * event is applied; drops_apply does the same for the filter.
  */
 static void
-chunk_apply(struct ingest *g, struct file_stats *st, const struct chunk *c, uint64_t line_base)
+chunk_apply(struct reader *r, const struct chunk *c, uint64_t line_base)
 {
+	struct ingest *g = r->g;
 	size_t at = 0, a0 = 0, a1 = 0, n = c->b.ev.len;
 	uint64_t drops = 0;
 
@@ -445,7 +497,7 @@ chunk_apply(struct ingest *g, struct file_stats *st, const struct chunk *c, uint
 			a0 = event_prefetch(g->ledger, c, a0, 0);
 		if (a1 < n)
 			a1 = event_prefetch(g->ledger, c, a1, 1);
-		event_apply(g, st, c, &at, &drops, line_base);
+		event_apply(r, c, &at, &drops, line_base);
 	}
 	drops_apply(g->ledger, c, &drops, chunk_drops(c));
 }
@@ -699,7 +751,10 @@ charge_record(struct reader *r, const struct record *rec, const struct sub_in *s
 		reject(r, rec, reason);
 		return 0;
 	}
-	charges_add(r->charges, s, e, start);
+	if (r->sink != NULL)
+		emit_sub_event(r, s, &(struct ev_charge){ .effect = (int32_t)e, .start = start });
+	else
+		charges_add(r->charges, s, e, start);
 	return 0;
 }
 
@@ -979,7 +1034,7 @@ batch_apply(struct reader *r, struct chunk *c)
 	struct file_stats *st = r->st;
 
 	/* Lines in its events are the file's own: the base is line 1. */
-	chunk_apply(r->g, st, c, 1);
+	chunk_apply(r, c, 1);
 	/* records and cp1252 are read_serial's to count. */
 	taken_count(st, c);
 	c->b.ev.len = c->b.drop_hash.len = c->b.drop_at.len = c->b.drop_text.len = 0;
@@ -1300,9 +1355,21 @@ mapped_open(struct reader *r, size_t chunk, struct mapped *m)
 }
 
 /*
- * Reads the header on this thread. Returns 0, -1 with d filled, or 1 for
- * a reconciliation file, which is folded per subscription on one thread.
+ * A reconciliation file (its header names ChargeType): its matched rows
+ * are kept, in file order, to be folded per subscription at its end.
+ * Taken again by the serial reader after a mapped one gave up: once.
  */
+static void
+charges_start(struct reader *r)
+{
+	if (r->charges != NULL)
+		return;
+	charges_init(r->charges_room);
+	r->charges = r->charges_room;
+	r->st->reconciliation = true;
+}
+
+/* Reads the header on this thread. Returns 0, or -1 with d filled. */
 static int
 mapped_header(struct reader *r, const struct records_opts *ro, struct mapped *m,
     struct diag *d)
@@ -1319,9 +1386,8 @@ mapped_header(struct reader *r, const struct records_opts *ro, struct mapped *m,
 		diag_set(d, r->st->path, 0, "no header line: the file holds only blank lines");
 	if (k <= 0 || header_take(r, r->kind, rec, d) != 0)
 		goto out;
-	rc = 1;
 	if (r->kind == HEADER_SUBSCRIPTIONS && r->col[SF_CHARGE_TYPE] >= 0)
-		goto out;
+		charges_start(r);
 	m->data = bom + records_offset(r->rd);
 	m->line = records_lines(r->rd);
 	m->ro = *ro;
@@ -1440,7 +1506,7 @@ chunk_merge(struct reader *r, struct mapped *m, struct chunks_merge *mg,
 		d->line += mg->line - 1;
 		return -1;
 	}
-	chunk_apply(r->g, r->st, c, mg->line);
+	chunk_apply(r, c, mg->line);
 	chunk_count(r->st, c);
 	chunks_merge_applied(mg, &cp);
 	return 0;
@@ -1545,6 +1611,7 @@ ingest_file(struct ingest *g, struct file_stats *st, struct diag *d)
 	r.kind = kind;
 	r.st = st;
 	r.header = &header;
+	r.charges_room = &charges;
 	r.cls = rules_classifier_new(g->rules);
 	if (kind == HEADER_LICENSES)
 		ledger_joins_prepare(g->ledger);
@@ -1564,20 +1631,17 @@ ingest_file(struct ingest *g, struct file_stats *st, struct diag *d)
 		if (records_open(&r.rd, r.in, st->path, &ro, d) != 0 ||
 		    read_header(&r, kind, d) != 0)
 			goto out;
-		if (kind == HEADER_SUBSCRIPTIONS && r.col[SF_CHARGE_TYPE] >= 0) {
-			charges_init(&charges);
-			r.charges = &charges;
-			st->reconciliation = true;
-		}
+		if (kind == HEADER_SUBSCRIPTIONS && r.col[SF_CHARGE_TYPE] >= 0)
+			charges_start(&r);
 		if (read_serial(&r, d) != 0)
 			goto out;
-		if (r.charges != NULL)
-			charges_fold(r.charges, fold_add, g->ledger);
 		st->bytes = input_bytes(r.in);
 		st->crc = input_crc(r.in);
 		st->cp1252 = records_cp1252_fields(r.rd);
 		st->format = input_describe(r.in);
 	}
+	if (r.charges != NULL)
+		charges_fold(r.charges, fold_add, g->ledger);
 	rc = 0;
 out:
 	records_free(r.rd);
