@@ -670,6 +670,22 @@ middle_keep(struct records *r, long nf, bool clean, bool ascii)
 }
 
 /*
+ * Makes the record begun at start a lazy one: buf[start, stop), a clean
+ * line, its fields between its delimiters (quoted: each also between its
+ * quotes), found by records_field when asked for.
+ */
+static void
+record_lazy(struct records *r, size_t start, size_t stop, bool quoted)
+{
+	r->rec.nfields = r->ls.ndpos + 1;
+	r->rec.kept = r->max_kept && r->max_kept < r->rec.nfields ? r->max_kept : r->rec.nfields;
+	r->rec.lazy = true;
+	r->lazy_start = start;
+	r->lazy_stop = stop;
+	r->lazy_quoted = quoted;
+}
+
+/*
  * Whether each field between the delimiters dpos[a..b] (from..., ...to)
  * starts and ends with a quote. When the line has no other quote, those
  * are the fields libcsv finds: each the bytes between its quotes.
@@ -733,13 +749,7 @@ split_quoted_pre(struct records *r, size_t start, size_t stop, size_t *from)
 	record_begin(r, start);
 	if (whole && clean && r->lazy && nd0 == 0 && dl == SIZE_MAX) {
 		/* Quoted throughout: found when asked for, as fast_line's lines. */
-		r->rec.nfields = r->ls.ndpos + 1;
-		r->rec.kept = r->max_kept && r->max_kept < r->rec.nfields ? r->max_kept :
-		    r->rec.nfields;
-		r->rec.lazy = true;
-		r->lazy_start = start;
-		r->lazy_stop = stop;
-		r->lazy_quoted = true;
+		record_lazy(r, start, stop, true);
 		return 1;
 	}
 	if (nd0 > 0)
@@ -931,13 +941,7 @@ fast_line(struct records *r, struct record **out)
 			from = to + 1;
 		}
 	} else if (r->lazy) {
-		r->rec.nfields = r->ls.ndpos + 1;
-		r->rec.kept = r->max_kept && r->max_kept < r->rec.nfields ? r->max_kept :
-		    r->rec.nfields;
-		r->rec.lazy = true;
-		r->lazy_start = start;
-		r->lazy_stop = stop;
-		r->lazy_quoted = false;
+		record_lazy(r, start, stop, false);
 	} else {
 		fields_clean(r, start, 0, r->ls.ndpos, stop);
 	}
