@@ -27,6 +27,16 @@ check_note(int ok, const char *file, int line, const char *what)
 
 #define CHECK(cond) check_note((cond) != 0, __FILE__, __LINE__, #cond)
 
+/* A number below n from the xorshift64 state *s (not 0): the same in every run. */
+static inline unsigned
+check_random(uint64_t *s, unsigned n)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return (unsigned)(*s % n);
+}
+
 /* NUL-terminated strings; NULL compares equal only to NULL. */
 #define CHECK_STR_EQ(a, b) do {							\
 	const char *check_a_ = (a), *check_b_ = (b);				\

@@ -87,10 +87,7 @@ static uint64_t u16_rng = 0x2545f4914f6cdd1du;
 static unsigned
 u16_rnd(unsigned n)
 {
-	u16_rng ^= u16_rng << 13;
-	u16_rng ^= u16_rng >> 7;
-	u16_rng ^= u16_rng << 17;
-	return (unsigned)(u16_rng % n);
+	return check_random(&u16_rng, n);
 }
 
 /* Appends the code unit u to p at *n, in the byte order be says. */

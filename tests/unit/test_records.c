@@ -437,10 +437,7 @@ static uint64_t rng = 0x9e3779b97f4a7c15u;
 static unsigned
 rnd(unsigned n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
+	return check_random(&rng, n);
 }
 
 /*
