@@ -548,18 +548,22 @@ else
 fi
 
 # 18. history.csv only ever grows by whole rows: runs into one OUTDIR,
-# each a day later than the one before, killed (SIGKILL) after 0 to 0.7
-# seconds (a run takes about half a second). After each, history.csv is what it was, or that and one whole
-# row for the run's as-of date; never a row cut short or one lost.
+# each a day later than the one before, killed (SIGKILL) after 0 to 2
+# times what the first run took (about half a second, more on a busy
+# machine: fixed delays then killed every run before it published).
+# After each, history.csv is what it was, or that and one whole row for
+# the run's as-of date; never a row cut short or one lost.
 out="$tmp/hist"
+t0=$(date +%s%N)
 "$bin" -s "$tmp/large.csv" --as-of 2019-01-01 -q -o "$out"
+run_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 grown=0 same=0
 for i in $(seq 1 20); do
 	cp -L "$out/history.csv" "$tmp/hist-before"
 	day=$(date -u -d "2019-01-01 + $i days" +%F)
 	"$bin" -s "$tmp/large.csv" --as-of "$day" -q -o "$out" 2>/dev/null &
 	pid=$!
-	sleep "0.$(( (i * 3) % 7 ))$(( i % 10 ))"
+	sleep "$(awk -v m="$run_ms" -v f="$(( (i * 37) % 200 ))" 'BEGIN { printf "%.3f", m * f / 100 / 1000 }')"
 	kill -KILL $pid 2>/dev/null
 	wait $pid 2>/dev/null
 	if cmp -s "$out/history.csv" "$tmp/hist-before"; then
