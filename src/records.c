@@ -56,6 +56,7 @@ struct records {
 
 	uint64_t line;		/* current physical line, 1-based */
 	uint64_t cp1252;
+	uint64_t cp1252_begin;	/* cp1252 when the open record began */
 
 	/* The record being assembled. */
 	bool in_record;
@@ -198,6 +199,7 @@ record_begin(struct records *r, size_t at)
 	r->raw_truncated = false;
 	r->rawhead.len = 0;
 	r->fbuf.len = 0;
+	r->cp1252_begin = r->cp1252;
 	memset(rec, 0, sizeof(*rec));
 	rec->line = r->line;
 }
@@ -1096,9 +1098,13 @@ next_at_end(struct records *r, struct record **out)
 {
 	if (!r->in_record)
 		return 0;
-	/* The input ended inside a record. */
+	/*
+	 * The range ended inside a record: its reader will read it again
+	 * from its start, and count its converted fields then.
+	 */
 	if (r->partial) {
 		r->ended_inside = true;
+		r->cp1252 = r->cp1252_begin;
 		return 0;
 	}
 	if (r->skipping) {

@@ -85,7 +85,10 @@ const char *records_field(const struct record *rec, size_t i, size_t *len);
 int records_next(struct records *r, struct record **rec, struct diag *d);
 /* The delimiter in use. */
 char records_delimiter(const struct records *r);
-/* Fields converted from Windows-1252 so far. */
+/*
+ * Fields converted from Windows-1252 so far; not those of a record a
+ * partial range ended inside, which is read again from its start.
+ */
 uint64_t records_cp1252_fields(const struct records *r);
 /* Physical lines read so far. */
 uint64_t records_lines(const struct records *r);
