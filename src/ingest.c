@@ -356,6 +356,37 @@ drops_apply(struct ledger *l, const struct chunk *c, uint64_t *next, uint64_t up
 	*next = upto;
 }
 
+/* The bytes of an EV_SUB or EV_CHARGE event's strings. */
+static size_t
+event_sub_strings(const struct ev_sub *sb)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < 6; i++)
+		n += sb->len[i] + 1;
+	return n;
+}
+
+/*
+ * The subscription of an EV_SUB or EV_CHARGE event, its fixed part sb and
+ * its strings from t, as read (no hashes); returns the end of the strings.
+ */
+static const char *
+event_sub(const struct ev_sub *sb, const char *t, struct sub_in *s)
+{
+	const char *v[6];
+
+	for (int i = 0; i < 6; i++) {
+		v[i] = t;
+		t += sb->len[i] + 1;
+	}
+	*s = (struct sub_in){ .id = v[0], .customer_key = v[1], .customer_name = v[2],
+		.customer_domain = v[3], .offer = v[4], .status = v[5], .rule = sb->rule,
+		.auto_renew = sb->auto_renew, .quantity = sb->quantity,
+		.end_date = sb->end_date, .status_date = sb->status_date };
+	return t;
+}
+
 /*
  * Applies the event at *at of chunk c, after the drops made before it
  * (*drops: the next one not applied), and moves *at past it; lines in
@@ -373,7 +404,7 @@ event_apply(struct reader *r, const struct chunk *c, size_t *at, uint64_t *drops
 	struct ev_charge ch;
 	struct ev_license lc;
 	struct sub_in s;
-	const char *v[6];
+	const char *key;
 
 	switch ((enum event_kind)c->b.ev.data[*at]) {
 	case EV_REJECT:
@@ -387,34 +418,20 @@ event_apply(struct reader *r, const struct chunk *c, size_t *at, uint64_t *drops
 		break;
 	case EV_SUB:
 		memcpy(&sb, t, sizeof(sb));
-		t += sizeof(sb);
 		drops_apply(g->ledger, c, drops, sb.drops);
-		for (int i = 0; i < 6; i++) {
-			v[i] = t;
-			t += sb.len[i] + 1;
-		}
-		s = (struct sub_in){ .id = v[0], .customer_key = v[1], .customer_name = v[2],
-			.customer_domain = v[3], .offer = v[4], .status = v[5], .rule = sb.rule,
-			.auto_renew = sb.auto_renew, .quantity = sb.quantity,
-			.end_date = sb.end_date, .status_date = sb.status_date,
-			.id_hash = sb.id_hash, .customer_hash = sb.customer_hash,
-			.id_packed = true, .id_form = sb.id_form };
+		t = event_sub(&sb, t + sizeof(sb), &s);
+		s.id_hash = sb.id_hash;
+		s.customer_hash = sb.customer_hash;
+		s.id_packed = true;
+		s.id_form = sb.id_form;
 		memcpy(s.id_guid, sb.id_guid, 16);
 		ledger_add_sub(g->ledger, &s);
 		break;
 	case EV_CHARGE:
 		memcpy(&ch, t, sizeof(ch));
-		t += sizeof(ch);
 		drops_apply(g->ledger, c, drops, ch.sub.drops);
-		for (int i = 0; i < 6; i++) {
-			v[i] = t;
-			t += ch.sub.len[i] + 1;
-		}
 		/* As the serial reader hands it to charges_add: no hashes. */
-		s = (struct sub_in){ .id = v[0], .customer_key = v[1], .customer_name = v[2],
-			.customer_domain = v[3], .offer = v[4], .status = v[5], .rule = ch.sub.rule,
-			.auto_renew = ch.sub.auto_renew, .quantity = ch.sub.quantity,
-			.end_date = ch.sub.end_date, .status_date = ch.sub.status_date };
+		t = event_sub(&ch.sub, t + sizeof(ch), &s);
 		charges_add(r->charges, &s, (enum charge_effect)ch.effect, ch.start);
 		break;
 	case EV_LICENSE:
@@ -422,10 +439,10 @@ event_apply(struct reader *r, const struct chunk *c, size_t *at, uint64_t *drops
 		t += sizeof(lc);
 		drops_apply(g->ledger, c, drops, lc.drops);
 		st->unmatched += lc.unmatched;
-		v[0] = t + lc.nitems * sizeof(struct ledger_item);	/* the key */
-		ledger_add_license_row(g->ledger, v[0], lc.key_hash, lc.joined, lc.user, t,
+		key = t + lc.nitems * sizeof(struct ledger_item);
+		ledger_add_license_row(g->ledger, key, lc.key_hash, lc.joined, lc.user, t,
 		    lc.nitems);
-		t = v[0] + lc.key_len + 1;
+		t = key + lc.key_len + 1;
 		break;
 	}
 	*at = (size_t)(t - c->b.ev.data);
@@ -450,10 +467,7 @@ event_prefetch(const struct ledger *l, const struct chunk *c, size_t at, int ste
 	if ((enum event_kind)c->b.ev.data[at] == EV_CHARGE) {
 		/* charges_add reads no ledger table: only the event's length. */
 		memcpy(&sb, t, sizeof(sb));
-		next = at + 1 + sizeof(struct ev_charge);
-		for (int i = 0; i < 6; i++)
-			next += sb.len[i] + 1;
-		return next;
+		return at + 1 + sizeof(struct ev_charge) + event_sub_strings(&sb);
 	}
 	if ((enum event_kind)c->b.ev.data[at] == EV_LICENSE) {
 		struct ev_license lc;
@@ -464,9 +478,7 @@ event_prefetch(const struct ledger *l, const struct chunk *c, size_t at, int ste
 	}
 	memcpy(&sb, t, sizeof(sb));
 	ledger_prefetch(l, sb.id_hash, sb.customer_hash, step);
-	next = at + 1 + sizeof(sb);
-	for (int i = 0; i < 6; i++)
-		next += sb.len[i] + 1;
+	next = at + 1 + sizeof(sb) + event_sub_strings(&sb);
 	/* The event's own strings were written on another core: fetched too. */
 	if (step == 0)
 		for (size_t k = at + 64; k < next; k += 64)

@@ -407,16 +407,6 @@ fields_detach(struct records *r)
 	}
 }
 
-/* The last c in p[0..n), or NULL (memrchr is not in C11 or POSIX). */
-static const char *
-last_byte(const char *p, size_t n, char c)
-{
-	while (n > 0)
-		if (p[--n] == c)
-			return p + n;
-	return NULL;
-}
-
 /*
  * The quoted middle of a line, buf[fs, fs + len) (through the delimiter
  * after the last quote), through libcsv, for split_quoted and
@@ -454,8 +444,8 @@ split_quoted(struct records *r, size_t start, size_t stop, size_t *from)
 {
 	const char *line = r->buf + start, *end = r->buf + stop;
 	const char *q1 = memchr(line, '"', stop - start);
-	const char *q2 = last_byte(line, stop - start, '"');
-	const char *d0 = last_byte(line, (size_t)(q1 - line), r->delim);
+	const char *q2 = text_last(line, stop - start, '"');
+	const char *d0 = text_last(line, (size_t)(q1 - line), r->delim);
 	const char *dl = memchr(q2 + 1, r->delim, (size_t)(end - q2 - 1));
 	const char *fs = d0 ? d0 + 1 : line;
 	size_t len;

@@ -78,8 +78,11 @@ static const char *const report_kinds[R_COUNT] = {
  * audit on a thread too: on 292k customers this thread's license_counts.csv
  * then audit were the last to end, A/B wall 0.97).
  */
+typedef void report_write_fn(struct report *, const struct ledger_summary *,
+    const struct report_ctx *);
+
 struct report_job {
-	void (*write)(struct report *, const struct ledger_summary *, const struct report_ctx *);
+	report_write_fn *write;
 	struct report *rep;
 	const struct ledger_summary *s;
 	const struct report_ctx *ctx;
@@ -412,9 +415,8 @@ job_run(void *arg)
  * run may start threads (not with SKUSCAN_THREADS=1).
  */
 static void
-job_start(struct report *rep, int k,
-    void (*write)(struct report *, const struct ledger_summary *, const struct report_ctx *),
-    const struct ledger_summary *s, const struct report_ctx *ctx, size_t rows)
+job_start(struct report *rep, int k, report_write_fn *write, const struct ledger_summary *s,
+    const struct report_ctx *ctx, size_t rows)
 {
 	struct report_job *job = &rep->job[k];
 
