@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "charges.h"
 #include "chunks.h"
 #include "crc.h"
@@ -51,6 +52,9 @@
 #define CUT_SEARCH_MAX (16u << 20)	/* the longest line the mapped reader cuts after */
 #define SERIAL_BATCH 16384	/* records the serial reader applies at once, at most */
 #define SERIAL_BATCH_BYTES (4u << 20)	/* and their events' bytes, about */
+#define LISTS_SLOTS 4096	/* license lists cached per reader (lists_cached) */
+#define LISTS_TEXT 160		/* the longest list cached, in bytes */
+#define LISTS_ITEMS 8		/* the most counted items of a list cached */
 
 enum event_kind { EV_REJECT, EV_SUB, EV_LICENSE, EV_CHARGE };
 
@@ -154,6 +158,7 @@ struct reader {
 	struct buf items;
 	struct buf z[SF_COUNT];	/* NUL-terminated copies of a record's fields */
 	struct ledger_upn_memo upn;	/* the last UPN domain joined */
+	struct cache *lists;	/* license lists split before: lists_cached */
 };
 
 /* A license row as read: its customer, joined or by key, and its user. */
@@ -177,6 +182,8 @@ reader_free_bufs(struct reader *r)
 	buf_free(&r->upn.domain);
 	for (int i = 0; i < SF_COUNT; i++)
 		buf_free(&r->z[i]);
+	cache_free(r->lists);
+	r->lists = NULL;
 }
 
 static void
@@ -877,6 +884,46 @@ license_item(const char *item, size_t n, const char *tenant, size_t tlen, void *
 }
 
 /*
+ * A license list's items and first tenant prefix depend on its text
+ * alone: a list split before is taken from the cache, with the tenant
+ * found again at the same offset in this row's copy of the text.
+ */
+static bool
+lists_cached(struct reader *r, const char *lic, size_t n, struct license_row *lr)
+{
+	const unsigned char *v;
+	uint32_t at[2];
+	size_t vlen;
+
+	if (r->lists == NULL || n == 0 ||
+	    (v = cache_get(r->lists, lic, n, &vlen)) == NULL)
+		return false;
+	memcpy(at, v, sizeof(at));
+	lr->tenant = at[1] > 0 ? lic + at[0] : NULL;
+	lr->tlen = at[1];
+	buf_add(&r->items, v + sizeof(at), vlen - sizeof(at));
+	return true;
+}
+
+/* Keeps what items_split made of a license list (lists_cached). */
+static void
+lists_keep(struct reader *r, const char *lic, size_t n, const struct license_row *lr)
+{
+	size_t items = r->items.len - sizeof(struct ev_license);
+	uint32_t at[2] = { lr->tlen > 0 ? (uint32_t)(lr->tenant - lic) : 0,
+		(uint32_t)lr->tlen };
+	unsigned char v[sizeof(at) + LISTS_ITEMS * sizeof(struct ledger_item)];
+
+	if (n == 0 || items > LISTS_ITEMS * sizeof(struct ledger_item))
+		return;
+	if (r->lists == NULL)
+		r->lists = cache_new(LISTS_SLOTS, LISTS_TEXT, sizeof(v));
+	memcpy(v, at, sizeof(at));
+	memcpy(v + sizeof(at), r->items.data + sizeof(struct ev_license), items);
+	cache_put(r->lists, lic, n, v, sizeof(at) + items);
+}
+
+/*
  * The customer a license row belongs to (SPEC's join), once its items are
  * split: lr->joined, when a join found it; else its key, returned (NULL
  * when the row joined none).
@@ -956,8 +1003,11 @@ license_record(struct reader *r, const struct record *rec, struct diag *d)
 	/* The event's fixed part first, filled in by emit_license. */
 	r->items.len = 0;
 	buf_add(&r->items, &(struct ev_license){ 0 }, sizeof(struct ev_license));
-	if (items_split(lic, nlic, license_item, &lr) != 0)
-		return classify_error(r, rec, d);
+	if (!lists_cached(r, lic, nlic, &lr)) {
+		if (items_split(lic, nlic, license_item, &lr) != 0)
+			return classify_error(r, rec, d);
+		lists_keep(r, lic, nlic, &lr);
+	}
 	lr.key = license_customer(r, rec, &lr);
 	key_unmatched = lr.key == NULL && lr.joined == NULL;
 	if (key_unmatched)
@@ -1434,6 +1484,7 @@ pool_start(struct pool *p, struct reader *r, int threads, pthread_t *tid,
 		memset(&wa[started].r.items, 0, sizeof(wa[started].r.items));
 		memset(wa[started].r.z, 0, sizeof(wa[started].r.z));
 		memset(&wa[started].r.upn, 0, sizeof(wa[started].r.upn));
+		wa[started].r.lists = NULL;
 		wa[started].r.rd = NULL;
 		wa[started].r.cls = rules_classifier_new(r->g->rules);
 		err = pthread_create(&tid[started], NULL, worker, &wa[started]);
