@@ -1,4 +1,5 @@
 /* text: UTF-8 validation, Windows-1252 conversion, trimming and case. */
+#define _GNU_SOURCE	/* memrchr */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -402,10 +403,7 @@ text_lower(struct buf *out, const char *s, size_t n)
 const char *
 text_last(const char *s, size_t n, char c)
 {
-	while (n > 0)
-		if (s[--n] == c)
-			return s + n;
-	return NULL;
+	return n > 0 ? memrchr(s, c, n) : NULL;
 }
 
 bool
