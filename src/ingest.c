@@ -910,12 +910,13 @@ static void
 lists_keep(struct reader *r, const char *lic, size_t n, const struct license_row *lr)
 {
 	size_t items = r->items.len - sizeof(struct ev_license);
-	uint32_t at[2] = { lr->tlen > 0 ? (uint32_t)(lr->tenant - lic) : 0,
-		(uint32_t)lr->tlen };
+	uint32_t at[2];
 	unsigned char v[sizeof(at) + LISTS_ITEMS * sizeof(struct ledger_item)];
 
-	if (n == 0 || items > LISTS_ITEMS * sizeof(struct ledger_item))
+	if (n == 0 || n > LISTS_TEXT || items > LISTS_ITEMS * sizeof(struct ledger_item))
 		return;
+	at[0] = lr->tlen > 0 ? (uint32_t)(lr->tenant - lic) : 0;
+	at[1] = (uint32_t)lr->tlen;
 	if (r->lists == NULL)
 		r->lists = cache_new(LISTS_SLOTS, LISTS_TEXT, sizeof(v));
 	memcpy(v, at, sizeof(at));
